@@ -1,0 +1,161 @@
+/**
+ * A Linux kernel as the engine sees it: the patches a version string contains, narrowed by a
+ * strategy, compiled per device into the rules `virtio_dev_probe()` runs.
+ */
+import { featureBit, requireConfigField, requireFeatureBit } from './catalog';
+import { clearBit, featuresFromBits, setBit, type FeatureWords } from './features';
+import { TRANSPORT_F_END, TRANSPORT_F_START } from './profiles/common-features';
+import { DEVICES } from './profiles/devices';
+import { LINUX_DRIVERS } from './profiles/linux/drivers';
+import { KERNEL_PATCHES } from './profiles/linux/patches';
+import { RING_FEATURES } from './profiles/linux/ring';
+import { compareKernelVersions, kernelContains, parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
+import type { ConfigField, DeviceName, DriverRule, KernelPatch, RangeCheck, StrategyName } from './profiles/types';
+
+/** A config check compiled against a device's layout. */
+export interface CompiledCheck {
+  field: ConfigField;
+  /** Index of `field` in the device's config layout (and in `Cell.configValues`). */
+  fieldIndex: number;
+  featureBit: number;
+  reject: RangeCheck;
+  action: 'clearFeature' | 'failProbe';
+  message: string;
+}
+
+/** One `validate()` step, in source order. */
+export type ValidateStep =
+  | { kind: 'check'; check: CompiledCheck }
+  | { kind: 'policyClear'; featureBit: number; message: string }
+  | { kind: 'requireVersion1'; message: string };
+
+/** What one kernel + strategy does with one device type. */
+export interface CompiledDriver {
+  kernel: string;
+  strategy: StrategyName;
+  device: DeviceName;
+  /** Patch ids in effect, oldest first. */
+  patches: readonly string[];
+  featureTable: FeatureWords;
+  featureTableLegacy: FeatureWords;
+  /** Bits that survive `vring_transport_features()`: all device bits, and the transport bits the ring code supports. */
+  ringMask: FeatureWords;
+  /** The driver has a `validate` callback and the core calls it (404123c2db79). */
+  hasValidate: boolean;
+  validate: readonly ValidateStep[];
+  probeChecks: readonly CompiledCheck[];
+  writeBackVersion1BeforeValidate: boolean;
+  finalizeBeforeValidate: boolean;
+}
+
+const parsedPatches = KERNEL_PATCHES.map((patch) => ({
+  patch,
+  mainline: mustParse(patch.mainline),
+  stable: patch.stable.map(mustParse),
+}));
+
+function mustParse(text: string): KernelVersion {
+  const v = parseKernelVersion(text);
+  if (!v) throw new Error(`profile data has a bad kernel version: ${text}`);
+  return v;
+}
+
+/** Patches a kernel version contains, as released. */
+export function patchesIn(kernel: KernelVersion): KernelPatch[] {
+  return parsedPatches.filter((p) => kernelContains(kernel, p.mainline, p.stable)).map((p) => p.patch);
+}
+
+/**
+ * The patch set a strategy runs: `as-shipped` is the release; `pre-fix` drops every remedy;
+ * `revert`, `write-back`, `ack-all` are pre-fix plus that one remedy.
+ */
+export function patchesForStrategy(kernel: KernelVersion, strategy: StrategyName): KernelPatch[] {
+  const shipped = patchesIn(kernel);
+  if (strategy === 'as-shipped') return shipped;
+  const preFix = shipped.filter((p) => p.role !== 'fix');
+  if (strategy === 'pre-fix') return preFix;
+  const remedy = KERNEL_PATCHES.find((p) => p.remedy === strategy)!;
+  return [...preFix, remedy];
+}
+
+/** Rules left after removals: a patch may remove whole patches or single rules by id. */
+function effectiveRules(patches: readonly KernelPatch[]) {
+  const removed = new Set(patches.flatMap((p) => p.removes ?? []));
+  const live = patches.filter((p) => !removed.has(p.id));
+  return {
+    live,
+    driver: live.flatMap((p) => p.driver ?? []).filter((r) => !(r.kind === 'configCheck' && r.id && removed.has(r.id))),
+    core: new Set(live.flatMap((p) => p.core ?? []).map((r) => r.kind)),
+  };
+}
+
+function compileCheck(device: DeviceName, rule: Extract<DriverRule, { kind: 'configCheck' }>): CompiledCheck {
+  const field = requireConfigField(DEVICES[device], rule.field);
+  return {
+    field,
+    fieldIndex: DEVICES[device].config.indexOf(field),
+    featureBit: requireFeatureBit(device, rule.whenFeature),
+    reject: rule.reject,
+    action: rule.action,
+    message: rule.message,
+  };
+}
+
+export function compileDriver(kernel: KernelVersion, strategy: StrategyName, device: DeviceName): CompiledDriver {
+  const profile = LINUX_DRIVERS[device];
+  const { live, driver, core } = effectiveRules(patchesForStrategy(kernel, strategy));
+  const rules = [...(profile.rules ?? []), ...driver].filter((r) => r.device === device);
+
+  const table = featuresFromBits(profile.featureTable.map((n) => requireFeatureBit(device, n)));
+  const legacy = featuresFromBits(profile.featureTableLegacy.map((n) => requireFeatureBit(device, n)));
+  const validate: ValidateStep[] = [];
+  const probeChecks: CompiledCheck[] = [];
+  for (const rule of rules) {
+    switch (rule.kind) {
+      case 'acceptFeature':
+        setBit(table, requireFeatureBit(device, rule.feature));
+        if (!rule.modernOnly) setBit(legacy, requireFeatureBit(device, rule.feature));
+        break;
+      case 'configCheck':
+        if (rule.phase === 'validate') validate.push({ kind: 'check', check: compileCheck(device, rule) });
+        else probeChecks.push(compileCheck(device, rule));
+        break;
+      case 'policyClear':
+        validate.push({ kind: 'policyClear', featureBit: requireFeatureBit(device, rule.feature), message: rule.message });
+        break;
+      case 'requireVersion1':
+        validate.push({ kind: 'requireVersion1', message: rule.message });
+        break;
+    }
+  }
+  const hasValidate = core.has('validateHook') && validate.length > 0;
+  return {
+    kernel: kernel.text,
+    strategy,
+    device,
+    patches: live.map((p) => p.id),
+    featureTable: table,
+    featureTableLegacy: legacy,
+    ringMask: ringMask(kernel, device),
+    hasValidate,
+    validate: hasValidate ? validate : [],
+    probeChecks,
+    writeBackVersion1BeforeValidate: core.has('writeBackVersion1BeforeValidate'),
+    finalizeBeforeValidate: core.has('finalizeBeforeValidate'),
+  };
+}
+
+function ringMask(kernel: KernelVersion, device: DeviceName): FeatureWords {
+  const mask = { lo: 0xffffffff, hi: 0xffffffff };
+  for (let bit = TRANSPORT_F_START; bit < TRANSPORT_F_END; bit++) clearBit(mask, bit);
+  for (const r of RING_FEATURES) {
+    const bit = featureBit(device, r.feature);
+    if (bit !== undefined && compareKernelVersions(kernel, mustParse(r.since)) >= 0) setBit(mask, bit);
+  }
+  return mask;
+}
+
+/** First mainline version with a driver for the device. */
+export function driverSince(device: DeviceName): KernelVersion {
+  return mustParse(LINUX_DRIVERS[device].since);
+}

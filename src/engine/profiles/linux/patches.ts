@@ -1,0 +1,122 @@
+import type { KernelPatch } from '../types';
+
+const FACTS = '../shared/domain/virtio-config-endianness.md';
+
+/**
+ * Linux patches that change what a driver reads before FEATURES_OK, how it checks config values,
+ * or how the core orders feature writes. A kernel version contains a patch when it is at or past
+ * `mainline`, or on a stable branch at or past the listed release.
+ */
+export const KERNEL_PATCHES: readonly KernelPatch[] = [
+  {
+    id: '14de9d114a82',
+    title: 'virtio-net: Add initial MTU advertisement feature',
+    mainline: '4.10-rc1',
+    stable: [],
+    role: 'change',
+    driver: [
+      { kind: 'acceptFeature', device: 'net', feature: 'VIRTIO_NET_F_MTU' },
+      {
+        kind: 'configCheck', id: 'net-probe-mtu-clear', device: 'net', phase: 'probe', field: 'mtu', whenFeature: 'VIRTIO_NET_F_MTU',
+        reject: { min: 68, max: 65535 }, action: 'clearFeature', message: 'virtnet_probe: mtu below min_mtu, VIRTIO_NET_F_MTU cleared after FEATURES_OK',
+      },
+    ],
+    source: 'torvalds/linux drivers/net/virtio_net.c (4.10 virtnet_probe reads mtu and clears the bit when < min_mtu); the bug fe36cbe0671e fixed',
+    unverified: 'commit id and 4.10 placement from memory; the fact sheet only says fe36cbe0671e moved the check to validate in 4.11',
+  },
+  {
+    id: '404123c2db79',
+    title: 'virtio: allow drivers to validate features',
+    mainline: '4.11-rc1',
+    stable: [],
+    role: 'change',
+    core: [{ kind: 'validateHook' }],
+    source: `${FACTS} §0; 2f9a174f918e "Cc: <stable@vger.kernel.org> #v4.11"`,
+    unverified: 'v4.11 inferred from the #v4.11 stable tag of 2f9a174f918e (fact sheet §10)',
+  },
+  {
+    id: 'fe36cbe0671e',
+    title: 'virtio_net: clear MTU when out of range',
+    mainline: '4.11-rc1',
+    stable: [],
+    role: 'change',
+    removes: ['net-probe-mtu-clear'],
+    driver: [
+      {
+        kind: 'configCheck', device: 'net', phase: 'validate', field: 'mtu', whenFeature: 'VIRTIO_NET_F_MTU',
+        reject: { min: 68, max: 65535 }, action: 'clearFeature', message: 'virtnet_validate: mtu < MIN_MTU (68), VIRTIO_NET_F_MTU cleared',
+      },
+      {
+        kind: 'configCheck', device: 'net', phase: 'probe', field: 'mtu', whenFeature: 'VIRTIO_NET_F_MTU',
+        reject: { min: 68, max: 65535 }, action: 'failProbe', message: 'virtnet_probe: device MTU appears to have changed (< min_mtu)',
+      },
+    ],
+    source: `${FACTS} §3: virtnet_validate reads mtu with virtio_cread16, clears VIRTIO_NET_F_MTU below ETH_MIN_MTU = 68; no upper bound`,
+    unverified: 'v4.11 inferred (fact sheet §10); probe failure on mtu < min_mtu per 411ea23a7652 "virtio_net: Fix error code in probe()" (mainline version unverified)',
+  },
+  {
+    id: '82e89ea077b9',
+    title: 'virtio-blk: Add validation for block size in config space',
+    mainline: '5.14-rc7',
+    stable: [],
+    role: 'change',
+    driver: [
+      {
+        kind: 'configCheck', device: 'blk', phase: 'validate', field: 'blk_size', whenFeature: 'VIRTIO_BLK_F_BLK_SIZE',
+        reject: { min: 512, max: 'PAGE_SIZE' }, action: 'clearFeature', message: 'virtblk_validate: blk_size < SECTOR_SIZE || > PAGE_SIZE, VIRTIO_BLK_F_BLK_SIZE cleared',
+      },
+      {
+        kind: 'configCheck', device: 'blk', phase: 'probe', field: 'blk_size', whenFeature: 'VIRTIO_BLK_F_BLK_SIZE',
+        reject: { min: 512, max: 'PAGE_SIZE' }, action: 'failProbe', message: 'virtblk_probe: block size is changed unexpectedly',
+      },
+    ],
+    source: `${FACTS} §0, §2: merged 16 Aug 2021 after 5.14-rc6 via 94e95d58997f, so in v5.14-rc7 and v5.14`,
+  },
+  {
+    id: 'ff63198850f3',
+    title: 'Revert "virtio-blk: Add validation for block size in config space"',
+    mainline: '5.15-rc6',
+    stable: ['5.14.14'],
+    role: 'fix',
+    remedy: 'revert',
+    removes: ['82e89ea077b9'],
+    source: `${FACTS} §2: ff63198850f33eab54b2da6905380fd4d4fc0739, "[GIT PULL] virtio,vdpa: fixes" 17 Oct 2021`,
+  },
+  {
+    id: '2f9a174f918e',
+    title: 'virtio: write back F_VERSION_1 before validate',
+    mainline: '5.15-rc6',
+    stable: ['4.14.252', '4.19.213', '5.4.155', '5.14.14'],
+    role: 'fix',
+    remedy: 'write-back',
+    core: [{ kind: 'writeBackVersion1BeforeValidate' }],
+    source: `${FACTS} §1: 2f9a174f918e29608564c7a4e8329893ab604fb4; stable 4.14.252, 5.4.155, 5.14.14`,
+    unverified: '4.19.213 as the 4.19.y release of "[PATCH 4.19 24/50]" (18 Oct 2021) is not confirmed (fact sheet §10)',
+  },
+  {
+    id: '57a13a5b8157',
+    title: 'virtio-blk: Use blk_validate_block_size() to validate block size',
+    mainline: '5.16-rc1',
+    stable: [],
+    role: 'change',
+    driver: [
+      {
+        kind: 'configCheck', device: 'blk', phase: 'probe', field: 'blk_size', whenFeature: 'VIRTIO_BLK_F_BLK_SIZE',
+        reject: { min: 512, max: 'PAGE_SIZE', powerOf2: true }, action: 'failProbe', message: 'virtio_blk: invalid block size (blk_validate_block_size)',
+      },
+    ],
+    source: `${FACTS} §2: 57a13a5b8157d9a8606490aaa1b805bafe6c37e1 with helper 570b1cac4776, for-5.16/block`,
+  },
+  {
+    id: '4fa59ede9519',
+    title: 'virtio: acknowledge all features before access',
+    mainline: '5.17-rc8',
+    stable: ['5.16.15'],
+    role: 'fix',
+    remedy: 'ack-all',
+    removes: ['2f9a174f918e'],
+    core: [{ kind: 'finalizeBeforeValidate' }],
+    source: `${FACTS} §1, §0: 4fa59ede95195f267101a1b8916992cf3f245cdb via 06be3029703f; "[PATCH 5.16 102/121]"`,
+    unverified: '5.10.y/5.15.y backports of 4fa59ede9519 are not confirmed (fact sheet §10)',
+  },
+];

@@ -1,0 +1,25 @@
+import type { Cited } from '../types';
+
+/**
+ * Transport features Linux's ring code keeps in `vring_transport_features()`
+ * (drivers/virtio/virtio_ring.c); every other bit in the transport range is cleared by the
+ * transport's `finalize_features` before it writes the features.
+ */
+export interface RingFeature extends Cited {
+  feature: string;
+  since: string;
+}
+
+const RING = 'torvalds/linux drivers/virtio/virtio_ring.c vring_transport_features()';
+const CALIBRATION = 'first kernel keeping this bit by code reading; calibration against probes is pending (issue 4)';
+
+export const RING_FEATURES: readonly RingFeature[] = [
+  { feature: 'VIRTIO_RING_F_INDIRECT_DESC', since: '2.6.24', source: RING },
+  { feature: 'VIRTIO_RING_F_EVENT_IDX', since: '3.0', source: RING },
+  { feature: 'VIRTIO_F_VERSION_1', since: '4.0', source: RING },
+  { feature: 'VIRTIO_F_ACCESS_PLATFORM', since: '4.8', source: RING, unverified: CALIBRATION },
+  { feature: 'VIRTIO_F_RING_PACKED', since: '5.0', source: RING, unverified: CALIBRATION },
+  { feature: 'VIRTIO_F_ORDER_PLATFORM', since: '5.1', source: RING, unverified: CALIBRATION },
+  { feature: 'VIRTIO_F_SR_IOV', since: '5.1', source: RING, unverified: CALIBRATION },
+  { feature: 'VIRTIO_F_RING_RESET', since: '6.0', source: RING, unverified: CALIBRATION },
+];

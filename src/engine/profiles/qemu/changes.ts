@@ -1,0 +1,28 @@
+import type { QemuChange } from '../types';
+
+const FACTS = '../shared/domain/virtio-config-endianness.md';
+
+/** QEMU changes that alter which devices and modes exist, or when config turns little endian. */
+export const LEGACY_CHECK: QemuChange = {
+  id: '9b3a35ec82',
+  title: 'virtio: verify that legacy support is not accidentally on',
+  release: '5.1',
+  effect: 'enforceLegacyAllowed',
+  source: `${FACTS} §6: "virtio: list legacy-capable devices" (MST [PULL 6/9] 22 Jul 2020) and 9b3a35ec82, QEMU 5.1. d55f518248f (5.2) relaxes it only for machine types < 5.1, which combinations here do not use`,
+};
+
+export const EARLY_DETECT_RFC: QemuChange = {
+  id: 'rfc-v2-20211112145749',
+  title: "virtio: early detect 'modern' virtio (RFC v2, never merged)",
+  effect: 'earlyModernDetect',
+  source: `${FACTS} §6: <20211112145749.618157-1-pasic@linux.ibm.com>; ccw: virtio_force_modern() in virtio_ccw_reset_virtio() if revision > 0; pci: after the modern STATUS reset; vhost (4/5) but no vhost-user`,
+};
+
+/**
+ * Features QEMU's virtio core offers every device (DEFINE_VIRTIO_COMMON_FEATURES: indirect_desc,
+ * event_idx, notify_on_empty, any_layout). VERSION_1 is added by the transport when the device has
+ * a modern interface (virtio_pci_device_plugged, virtio_ccw_pre_plugged, virtio-mmio pre_plugged).
+ */
+export const QEMU_COMMON_OFFERS: readonly string[] = [
+  'VIRTIO_F_NOTIFY_ON_EMPTY', 'VIRTIO_F_ANY_LAYOUT', 'VIRTIO_RING_F_INDIRECT_DESC', 'VIRTIO_RING_F_EVENT_IDX',
+];

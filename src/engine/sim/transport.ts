@@ -1,0 +1,127 @@
+/**
+ * What crosses the transport between the Linux driver and the QEMU device. The three transports
+ * differ in how features travel (32-bit words, which words a legacy driver can see) and how the
+ * interface is chosen; config bytes cross unchanged on all of them (fact sheet §4, §5: modern
+ * PCI `vp_get` re-LEs what QEMU loaded LE, legacy PCI reads bytes, ccw READ_CONF and mmio v1 copy
+ * bytes), so byte order is decided only where the device fills config and where the driver decodes.
+ */
+import type { Cell } from '../cell';
+import type { FeatureWords } from '../features';
+import { LINUX_CCW_REV_MAX } from '../profiles/transports';
+import type { TransportName } from '../profiles/types';
+import type { QemuDevice } from './device';
+import type { Recorder } from './recorder';
+
+/** Linux's transport `finalize_features` refusal when the modern interface lacks VERSION_1. */
+const NO_VERSION_1: Record<TransportName, string> = {
+  pci: 'virtio: device uses modern interface but does not have VIRTIO_F_VERSION_1',
+  ccw: 'virtio: device uses revision 1 but does not have VIRTIO_F_VERSION_1',
+  mmio: 'New virtio-mmio devices (version 2) must provide VIRTIO_F_VERSION_1 feature!',
+};
+
+export class TransportLink {
+  /** The driver talks to the device's modern interface (PCI modern caps, ccw revision >= 1, mmio v2). */
+  modern = false;
+  private cell!: Cell;
+
+  constructor(private readonly device: QemuDevice) {}
+
+  /**
+   * Probe-time setup. PCI: virtio_pci_probe tries the modern capabilities first. ccw:
+   * virtio_ccw_set_transport_rev asks for the highest revision and steps down while the device
+   * answers -EOPNOTSUPP. mmio: the Version register says 1 (legacy) or 2.
+   * Returns false when no interface fits (a modern-only ccw device and no revision accepted).
+   */
+  setup(cell: Cell, rec: Recorder | null): boolean {
+    this.cell = cell;
+    const mode = cell.transportMode;
+    switch (cell.transport) {
+      case 'pci':
+        this.modern = mode.modernInterface;
+        if (rec) rec.step('setup', 'transport', 'pci-probe', this.modern ? 'virtio_pci_modern_probe: modern capabilities found' : 'no modern capabilities: legacy I/O BAR (virtio_pci_legacy_probe)');
+        return true;
+      case 'ccw':
+        return this.negotiateRevision(rec);
+      case 'mmio':
+        this.modern = mode.modernInterface;
+        if (rec) rec.step('setup', 'transport', 'mmio-version', `Version register = ${this.modern ? 2 : 1}`);
+        return true;
+    }
+  }
+
+  private negotiateRevision(rec: Recorder | null): boolean {
+    const mode = this.cell.transportMode;
+    const maxRevision = mode.modernInterface ? 2 : 0;
+    for (let revision = LINUX_CCW_REV_MAX; revision >= 0; revision--) {
+      const accepted = revision <= maxRevision && (revision > 0 || mode.legacyInterface);
+      if (rec) rec.step('setup', 'transport', 'CCW_CMD_SET_VIRTIO_REV', `revision ${revision}: ${accepted ? 'accepted' : 'rejected (-EOPNOTSUPP)'}`);
+      if (accepted) {
+        this.device.revision = revision;
+        this.modern = revision >= 1;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A reset through this interface; the RFC treats a modern one as "driver is modern". */
+  reset(rec: Recorder | null): void {
+    this.device.reset(this.modern);
+    if (rec) rec.step('reset', 'device', 'reset', `status 0, guest_features 0, device_endian ${this.device.deviceEndian}${this.device.guestFeatures.hi ? ', VERSION_1 forced (early detect RFC)' : ''}`);
+  }
+
+  /** Device features as the driver can see them: a legacy interface shows only the low word. */
+  readDeviceFeatures(out: FeatureWords, rec: Recorder | null): void {
+    const host = this.cell.hostFeatures;
+    out.lo = host.lo;
+    out.hi = this.modern ? host.hi : 0;
+    if (rec) rec.step('features', 'transport', 'read-device-features', this.describeFeatureRead(out));
+  }
+
+  /**
+   * Linux transport `finalize_features`: ring code drops unsupported transport bits, a modern
+   * interface requires VERSION_1, then the words go to the device (virtio_set_features per word).
+   * Returns the refusal message, or null.
+   */
+  finalizeFeatures(features: FeatureWords, ringMask: FeatureWords, rec: Recorder | null): string | null {
+    // vring_transport_features(): transport-range bits the ring code does not support are cleared.
+    features.lo = (features.lo & ringMask.lo) >>> 0;
+    features.hi = (features.hi & ringMask.hi) >>> 0;
+    if (this.modern && (features.hi & 1) === 0) return NO_VERSION_1[this.cell.transport];
+    // A legacy interface carries only the low word; the device keeps whatever high word it had.
+    const accepted = this.device.setFeatures(features.lo, this.modern ? features.hi : this.device.guestFeatures.hi);
+    if (rec) rec.step('finalize', 'transport', 'write-driver-features', `${this.describeFeatureWrite(features)}${accepted ? '' : ' (ignored: FEATURES_OK already set)'}`);
+    return null;
+  }
+
+  setStatus(value: number): void {
+    this.device.setStatus(value);
+  }
+
+  getStatus(): number {
+    return this.device.status;
+  }
+
+  /** Transport `get`: the device refills config, the bytes cross unchanged. */
+  readConfig(): void {
+    this.device.fillConfig();
+  }
+
+  private describeFeatureRead(f: FeatureWords): string {
+    const words = `lo=0x${f.lo.toString(16).padStart(8, '0')} hi=0x${f.hi.toString(16).padStart(8, '0')}`;
+    switch (this.cell.transport) {
+      case 'pci': return this.modern ? `common cfg device_feature select 0,1: ${words}` : `legacy HOST_FEATURES (32 bits): ${words}`;
+      case 'ccw': return this.modern ? `READ_FEAT index 0,1: ${words}` : `READ_FEAT index 0 (revision 0 hides index 1): ${words}`;
+      case 'mmio': return this.modern ? `DeviceFeaturesSel 0,1: ${words}` : `DeviceFeaturesSel 0,1 (v1 returns 0 for sel 1): ${words}`;
+    }
+  }
+
+  private describeFeatureWrite(f: FeatureWords): string {
+    const words = `lo=0x${f.lo.toString(16).padStart(8, '0')} hi=0x${f.hi.toString(16).padStart(8, '0')}`;
+    switch (this.cell.transport) {
+      case 'pci': return this.modern ? `common cfg guest_feature select 0,1: ${words}` : `legacy GUEST_FEATURES (32 bits): lo=0x${f.lo.toString(16).padStart(8, '0')}`;
+      case 'ccw': return this.modern ? `WRITE_FEAT index 0,1: ${words}` : `WRITE_FEAT index 0: lo=0x${f.lo.toString(16).padStart(8, '0')}`;
+      case 'mmio': return `DriverFeaturesSel 0,1: ${words}`;
+    }
+  }
+}
