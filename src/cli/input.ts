@@ -1,0 +1,32 @@
+/** Reading combinations from a file or stdin, with typed errors the CLI prints as JSON. */
+import { readFileSync } from 'node:fs';
+
+export class CliError extends Error {
+  constructor(
+    readonly code: 'INPUT_NOT_FOUND' | 'INVALID_JSON' | 'INVALID_COMBINATION' | 'EMPTY_INPUT',
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { error: { code: this.code, message: this.message, ...this.details } };
+  }
+}
+
+/** `-` reads stdin. */
+export function readInput(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (err) {
+    throw new CliError('INPUT_NOT_FOUND', `cannot read ${path === '-' ? 'stdin' : path}: ${(err as Error).message}`);
+  }
+  if (text.trim() === '') throw new CliError('EMPTY_INPUT', 'input is empty: expected a combination object or an array of them');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new CliError('INVALID_JSON', `input is not JSON: ${(err as Error).message}`);
+  }
+}

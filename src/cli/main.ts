@@ -1,0 +1,62 @@
+/** The `virtio-matrix` command line. Exit status: 0 done, 2 bad input (JSON error on stderr), 1 internal error. */
+import { Command } from 'commander';
+import { evaluateInput } from './evaluate-command';
+import { explainOutcome } from './explain';
+import { CliError } from './input';
+import { profilesSummary } from './profiles';
+
+function fail(err: unknown): never {
+  if (err instanceof CliError) {
+    process.stderr.write(JSON.stringify(err.toJSON()) + '\n');
+    process.exit(2);
+  }
+  process.stderr.write(JSON.stringify({ error: { code: 'INTERNAL', message: (err as Error).message } }) + '\n');
+  process.exit(1);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('virtio-matrix')
+    .description('Regression tests for virtio feature negotiation: simulate Linux drivers against QEMU devices, byte by byte.')
+    .showHelpAfterError();
+
+  program
+    .command('evaluate')
+    .description('Evaluate one combination (object) or a batch (array); print outcome(s) as JSON, in input order.')
+    .requiredOption('-i, --input <file>', 'JSON file with a combination or an array of them; "-" for stdin')
+    .option('--no-trace', 'leave out the step-by-step trace')
+    .option('--compact', 'one line of JSON instead of indented')
+    .action((opts: { input: string; trace: boolean; compact?: boolean }) => {
+      try {
+        const { batch, outcomes } = evaluateInput(opts.input, opts.trace);
+        process.stdout.write(JSON.stringify(batch ? outcomes : outcomes[0], null, opts.compact ? 0 : 2) + '\n');
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  program
+    .command('explain')
+    .description('Print the same outcome(s) as a readable step-by-step trace.')
+    .requiredOption('-i, --input <file>', 'JSON file with a combination or an array of them; "-" for stdin')
+    .action((opts: { input: string }) => {
+      try {
+        const { outcomes } = evaluateInput(opts.input, true);
+        process.stdout.write(outcomes.map(explainOutcome).join('\n\n' + '-'.repeat(72) + '\n\n') + '\n');
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  program
+    .command('profiles')
+    .description('List the axis values the engine knows (archs, transports, devices, hypervisors, kernel patches) as JSON.')
+    .action(() => {
+      process.stdout.write(JSON.stringify(profilesSummary(), null, 2) + '\n');
+    });
+
+  return program;
+}
+
+export function main(argv: string[]): void {
+  buildProgram().parse(argv);
+}
