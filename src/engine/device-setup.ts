@@ -1,0 +1,74 @@
+/**
+ * What a device offers and holds in config for given config values: QEMU's host_features and
+ * the true value of every field. Bad values (wrong type, out of the field's range, refused by
+ * QEMU's property) are reported as Invalid.
+ */
+import { featureBit } from './catalog';
+import { setBit, type FeatureWords } from './features';
+import { VIRTIO_F_VERSION_1 } from './profiles/common-features';
+import { QEMU_COMMON_OFFERS } from './profiles/qemu/changes';
+import type { BackendName, ConfigField, DeviceProfile } from './profiles/types';
+import { isPowerOf2 } from './sim/simulator';
+import type { Invalid } from './validity';
+
+export interface DeviceSetup {
+  hostFeatures: FeatureWords;
+  configValues: (number | Uint8Array)[];
+}
+
+export type ConfigInput = Readonly<Record<string, number | string>>;
+
+/**
+ * `features` replaces the model's defaults; each given config field adds its feature (a given
+ * field implies the device offers it); VERSION_1 comes with a modern interface.
+ */
+export function deviceSetup(
+  device: DeviceProfile, modernInterface: boolean, config: ConfigInput, features: readonly string[] | undefined, backend: BackendName,
+): DeviceSetup | Invalid {
+  const hostFeatures = { lo: 0, hi: 0 };
+  for (const name of features ?? [...device.qemuOffers, ...QEMU_COMMON_OFFERS]) {
+    const bit = featureBit(device.name, name);
+    if (bit === undefined) return { field: 'features', reason: `unknown feature "${name}" for ${device.name}` };
+    if (bit === VIRTIO_F_VERSION_1) return { field: 'features', reason: 'VIRTIO_F_VERSION_1 follows from mode; do not list it' };
+    setBit(hostFeatures, bit);
+  }
+  for (const name of Object.keys(config)) {
+    const field = device.config.find((f) => f.name === name);
+    if (!field) {
+      const known = device.config.map((f) => f.name).join(', ') || 'none';
+      return { field: `config.${name}`, reason: `${device.name} has no config field "${name}" (fields: ${known})` };
+    }
+    if (field.feature) setBit(hostFeatures, featureBit(device.name, field.feature)!);
+  }
+  if (modernInterface) setBit(hostFeatures, VIRTIO_F_VERSION_1);
+  const configValues: (number | Uint8Array)[] = [];
+  for (const field of device.config) {
+    const value = checkValue(field, config[field.name] ?? field.qemuDefault, backend);
+    if (isInvalid(value)) return value;
+    configValues.push(value);
+  }
+  return { hostFeatures, configValues };
+}
+
+export function isInvalid(x: unknown): x is Invalid {
+  return typeof x === 'object' && x !== null && 'reason' in x && 'field' in x;
+}
+
+function checkValue(field: ConfigField, value: number | string, backend: BackendName): number | Uint8Array | Invalid {
+  const where = `config.${field.name}`;
+  if (field.type === 'mac') {
+    if (typeof value !== 'string' || !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(value)) return { field: where, reason: 'expected a MAC address like 52:54:00:12:34:56' };
+    return Uint8Array.from(value.split(':').map((h) => parseInt(h, 16)));
+  }
+  const max = 2 ** (8 * field.width) - 1;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > max) {
+    return { field: where, reason: `expected an integer from 0 to ${max} (${field.width}-byte field), got ${JSON.stringify(value)}` };
+  }
+  const accepts = field.qemuAccepts;
+  if (backend === 'qemu' && accepts) {
+    const bad = (accepts.min !== undefined && value < accepts.min) || (accepts.max !== undefined && value > accepts.max) ||
+      (accepts.powerOf2 === true && !isPowerOf2(value));
+    if (bad) return { field: where, reason: `QEMU refuses ${value}: ${accepts.powerOf2 ? 'a power of 2 ' : ''}from ${accepts.min} to ${accepts.max} (${accepts.source})` };
+  }
+  return value;
+}
