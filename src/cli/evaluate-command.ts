@@ -2,8 +2,7 @@
  * `evaluate` and `explain`: one combination or an array in, outcomes out in the same order.
  * A batch is resolved whole before anything runs, so one bad item rejects it, naming its index.
  */
-import { InvalidCombinationError, resolveCombination, Simulator, type Cell, type Outcome } from '../engine';
-import { buildOutcome, OutcomeRecorder } from '../engine/outcome';
+import { evaluateResolved, InvalidCombinationError, resolveCombination, type Outcome, type ResolvedCell } from '../engine';
 import { CliError, readInput } from './input';
 
 export interface Evaluated {
@@ -16,16 +15,10 @@ export function evaluateInput(path: string, trace: boolean): Evaluated {
   const batch = Array.isArray(input);
   const items: unknown[] = batch ? input : [input];
   const cells = items.map((item, index) => resolveOrExplain(item, batch ? index : undefined));
-  const sim = new Simulator();
-  const outcomes = cells.map((cell) => {
-    const rec = new OutcomeRecorder(trace);
-    sim.run(cell, rec);
-    return buildOutcome(cell, sim, rec);
-  });
-  return { batch, outcomes };
+  return { batch, outcomes: cells.map((cell) => evaluateResolved(cell, { trace })) };
 }
 
-function resolveOrExplain(item: unknown, index: number | undefined): Cell {
+function resolveOrExplain(item: unknown, index: number | undefined): ResolvedCell {
   try {
     return resolveCombination(item);
   } catch (err) {

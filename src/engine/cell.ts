@@ -15,7 +15,6 @@ export type ConfigSource = 'qemu' | 'backend-native' | 'none';
  * and true config values worked out. The simulation reads only this.
  */
 export interface Cell {
-  combination: Combination;
   arch: ArchProfile;
   /** Byte order of the host that runs a vhost-user backend (the guest's unless `hostArch`). */
   hostByteOrder: ByteOrder;
@@ -34,4 +33,9 @@ export interface Cell {
   hostFeatures: FeatureWords;
   /** True config values, by index into `device.config`; mac fields hold their 6 bytes. */
   configValues: readonly (number | Uint8Array)[];
+}
+
+/** A cell resolved from a user's combination, which it keeps for outcomes. */
+export interface ResolvedCell extends Cell {
+  combination: Combination;
 }

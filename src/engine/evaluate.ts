@@ -1,6 +1,7 @@
 /** The engine's front door: one combination in, one outcome out. */
-import { resolveCombination } from './resolve';
+import type { ResolvedCell } from './cell';
 import { buildOutcome, OutcomeRecorder, type Outcome } from './outcome';
+import { resolveCombination } from './resolve';
 import { Simulator } from './sim/simulator';
 
 const shared = new Simulator();
@@ -12,8 +13,12 @@ export interface EvaluateOptions {
 
 /** Evaluate one combination; throws InvalidCombinationError for bad input. */
 export function evaluate(input: unknown, options: EvaluateOptions = {}): Outcome {
-  const cell = resolveCombination(input);
+  return evaluateResolved(resolveCombination(input), options);
+}
+
+/** Evaluate an already resolved combination (batches resolve everything first, then run). */
+export function evaluateResolved(resolved: ResolvedCell, options: EvaluateOptions = {}): Outcome {
   const rec = new OutcomeRecorder(options.trace ?? true);
-  shared.run(cell, rec);
-  return buildOutcome(cell, shared, rec);
+  shared.run(resolved, rec);
+  return buildOutcome(resolved.combination, resolved, shared, rec);
 }

@@ -1,11 +1,13 @@
 /** Public surface of the pure engine: adapters (CLI, store, API) import from here only. */
-export { evaluate, type EvaluateOptions } from './evaluate';
+export { evaluate, evaluateResolved, type EvaluateOptions } from './evaluate';
 export { resolveCombination } from './resolve';
 export { combinationSchema, parseCombination, InvalidCombinationError, type Combination, type CombinationInput } from './combination';
-export type { Cell } from './cell';
+export type { Cell, ResolvedCell } from './cell';
 export type { Outcome, ConfigRead, TraceStep } from './outcome';
 export { Simulator } from './sim/simulator';
 export { VERDICTS, type Verdict, type VerdictCode } from './sim/verdict';
 export { ARCH_NAMES, TRANSPORT_NAMES, DEVICE_NAMES, MODES, BACKENDS, STRATEGIES } from './catalog';
 export { HYPERVISORS } from './profiles/qemu/hypervisors';
 export { KERNEL_PATCHES } from './profiles/linux/patches';
+export { MatrixPlan, matrixSpecSchema, AXES, type MatrixSpec, type MatrixSpecInput, type PlannedCell } from './matrix';
+export type { Invalid } from './validity';

@@ -74,7 +74,7 @@ export function featureNames(device: DeviceName, f: FeatureWords): string[] {
   return bitsOf(f).map((bit) => featureName(device, bit));
 }
 
-export function buildOutcome(cell: Cell, sim: Simulator, rec: OutcomeRecorder): Outcome {
+export function buildOutcome(combination: Combination, cell: Cell, sim: Simulator, rec: OutcomeRecorder): Outcome {
   const device = cell.device.name;
   const effective: Record<string, number> = {};
   guestValuesOf(cell.device).forEach((gv, i) => {
@@ -82,7 +82,7 @@ export function buildOutcome(cell: Cell, sim: Simulator, rec: OutcomeRecorder): 
   });
   const verdict = VERDICTS[sim.verdict];
   const outcome: Outcome = {
-    combination: { ...cell.combination, pageSize: cell.pageSize },
+    combination: { ...combination, pageSize: cell.pageSize },
     verdict,
     negotiated: featureNames(device, sim.features),
     offered: featureNames(device, sim.deviceFeatures),

@@ -4,7 +4,7 @@
  * and holds by `device-setup.ts`, shared with matrix expansion.
  */
 import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, MODES, STRATEGIES, TRANSPORT_NAMES, isOneOf } from './catalog';
-import type { Cell } from './cell';
+import type { Cell, ResolvedCell } from './cell';
 import { InvalidCombinationError, parseCombination } from './combination';
 import { deviceSetup, isInvalid } from './device-setup';
 import { compileDriver, type CompiledDriver } from './kernel';
@@ -44,7 +44,7 @@ export function driverFor(kernel: KernelVersion, strategy: StrategyName, device:
   return driver;
 }
 
-export function resolveCombination(input: unknown): Cell {
+export function resolveCombination(input: unknown): ResolvedCell {
   const c = parseCombination(input);
   const arch = ARCHS[oneOf('arch', ARCH_NAMES, c.arch)];
   const transport = TRANSPORTS[oneOf('transport', TRANSPORT_NAMES, c.transport)];
