@@ -1,0 +1,212 @@
+/**
+ * A run's verdicts as one byte per matrix position (index order of `MatrixPlan`), and the
+ * queries that walk it: filtered cell pages, diffs along one axis, comparisons between runs.
+ * Pure and allocation-light, so the service can answer from a precomputed grid in milliseconds
+ * instead of scanning result rows.
+ */
+import type { VerdictCode } from './sim/verdict';
+
+/** Marks a position whose combination does not exist (skipped, not evaluated). */
+export const SKIPPED = 255;
+
+export type Transition = 'REGRESSION' | 'FIX' | 'CHANGE';
+export const TRANSITIONS: readonly Transition[] = ['REGRESSION', 'FIX', 'CHANGE'];
+
+/** How bad a verdict is: BROKEN and PROBE_FAILED are equally bad, so a move between them is a CHANGE. */
+const SEVERITY = [0, 1, 2, 2];
+
+export function transitionOf(base: VerdictCode, head: VerdictCode): Transition | null {
+  if (base === head) return null;
+  const b = SEVERITY[base];
+  const h = SEVERITY[head];
+  return h > b ? 'REGRESSION' : h < b ? 'FIX' : 'CHANGE';
+}
+
+export class GridShape {
+  /** Distance in positions between neighbours along each axis. */
+  readonly strides: number[];
+  readonly size: number;
+
+  constructor(readonly radix: readonly number[]) {
+    this.strides = new Array(radix.length);
+    let stride = 1;
+    for (let axis = radix.length - 1; axis >= 0; axis--) {
+      this.strides[axis] = stride;
+      stride *= radix[axis];
+    }
+    this.size = stride;
+  }
+
+  coord(position: number, axis: number): number {
+    return Math.floor(position / this.strides[axis]) % this.radix[axis];
+  }
+
+  /**
+   * The smallest position >= `from` whose coordinates are all allowed (`allowed[axis]` sorted
+   * ascending, or null for any), or -1. Jumps over whole blocks instead of scanning.
+   */
+  nextAllowed(from: number, allowed: readonly (readonly number[] | null)[]): number {
+    if (from >= this.size) return -1;
+    const n = this.radix.length;
+    const coords = new Array<number>(n);
+    for (let axis = 0; axis < n; axis++) coords[axis] = this.coord(from, axis);
+    let axis = 0;
+    while (axis < n) {
+      const list = allowed[axis];
+      if (list === null || list.includes(coords[axis])) {
+        axis++;
+        continue;
+      }
+      const next = list === null ? coords[axis] : list.find((v) => v > coords[axis]);
+      if (next !== undefined) {
+        coords[axis] = next;
+        for (let inner = axis + 1; inner < n; inner++) coords[inner] = allowed[inner]?.[0] ?? 0;
+        axis++;
+        continue;
+      }
+      // Carry: advance the nearest outer axis to its next allowed value.
+      let outer = axis - 1;
+      for (; outer >= 0; outer--) {
+        const outerList = allowed[outer];
+        const candidate = outerList === null ? (coords[outer] + 1 < this.radix[outer] ? coords[outer] + 1 : undefined) : outerList.find((v) => v > coords[outer]);
+        if (candidate !== undefined) {
+          coords[outer] = candidate;
+          break;
+        }
+      }
+      if (outer < 0) return -1;
+      for (let inner = outer + 1; inner < n; inner++) coords[inner] = allowed[inner]?.[0] ?? 0;
+      axis = outer + 1;
+    }
+    let position = 0;
+    for (let a = 0; a < n; a++) position += coords[a] * this.strides[a];
+    return position;
+  }
+
+  /**
+   * Call `visit` for every allowed position >= `from`, in order, until it returns false.
+   * An odometer over the allowed values: no search per step.
+   */
+  walk(from: number, allowed: readonly (readonly number[] | null)[], visit: (position: number) => boolean): void {
+    const start = this.nextAllowed(from, allowed);
+    if (start === -1) return;
+    const n = this.radix.length;
+    const lists = this.radix.map((r, axis) => allowed[axis] ?? Array.from({ length: r }, (_, i) => i));
+    const at = lists.map((list, axis) => list.indexOf(this.coord(start, axis)));
+    let position = start;
+    for (;;) {
+      if (!visit(position)) return;
+      let axis = n - 1;
+      for (; axis >= 0; axis--) {
+        const list = lists[axis];
+        const old = list[at[axis]];
+        if (++at[axis] < list.length) {
+          position += (list[at[axis]] - old) * this.strides[axis];
+          break;
+        }
+        at[axis] = 0;
+        position += (list[0] - old) * this.strides[axis];
+      }
+      if (axis < 0) return;
+    }
+  }
+}
+
+export interface CellPage {
+  positions: number[];
+  /** More matches exist after the last position. */
+  hasNext: boolean;
+}
+
+/** Positions after `after` that match the axis filters and (optionally) a verdict set, in order. */
+export function cellPage(
+  shape: GridShape, verdicts: Uint8Array, allowed: readonly (readonly number[] | null)[], verdictSet: ReadonlySet<number> | null, after: number, first: number,
+): CellPage {
+  const positions: number[] = [];
+  let hasNext = false;
+  shape.walk(after + 1, allowed, (p) => {
+    const v = verdicts[p];
+    if (v === SKIPPED || (verdictSet !== null && !verdictSet.has(v))) return true;
+    if (positions.length === first) {
+      hasNext = true;
+      return false;
+    }
+    positions.push(p);
+    return true;
+  });
+  return { positions, hasNext };
+}
+
+/** Count of matching cells (for totals): same walk, no page. */
+export function countCells(shape: GridShape, verdicts: Uint8Array, allowed: readonly (readonly number[] | null)[], verdictSet: ReadonlySet<number> | null): number {
+  let count = 0;
+  shape.walk(0, allowed, (p) => {
+    const v = verdicts[p];
+    if (v !== SKIPPED && (verdictSet === null || verdictSet.has(v))) count++;
+    return true;
+  });
+  return count;
+}
+
+export interface DiffPair {
+  base: number;
+  head: number;
+  transition: Transition;
+}
+
+export interface DiffResult {
+  pairs: DiffPair[];
+  hasNext: boolean;
+  totals: Record<Transition, number>;
+}
+
+/**
+ * Pairs along one axis: every base position with `axis` = `baseValue` and its partner with
+ * `axis` = `headValue` (same everywhere else), kept when the verdict changed and the transition
+ * is wanted. One pass gives the page after `after` (a base position) and the totals.
+ */
+export function diffAlongAxis(
+  shape: GridShape, verdicts: Uint8Array, axis: number, baseValue: number, headValue: number,
+  wanted: ReadonlySet<Transition> | null, after: number, first: number,
+): DiffResult {
+  const allowed: (number[] | null)[] = shape.radix.map(() => null);
+  allowed[axis] = [baseValue];
+  const delta = (headValue - baseValue) * shape.strides[axis];
+  return pairWalk(shape, allowed, (p) => verdicts[p], (p) => verdicts[p + delta], (p) => p + delta, wanted, after, first);
+}
+
+/**
+ * The same between two runs: `headPosition(p)` maps a base position to the head run's position
+ * of the same combination (or -1 when the head run does not have it).
+ */
+export function compareGrids(
+  shape: GridShape, baseVerdicts: Uint8Array, headVerdicts: Uint8Array, headPosition: (p: number) => number,
+  wanted: ReadonlySet<Transition> | null, after: number, first: number,
+): DiffResult {
+  return pairWalk(shape, shape.radix.map(() => null), (p) => baseVerdicts[p], (p) => {
+    const q = headPosition(p);
+    return q < 0 ? SKIPPED : headVerdicts[q];
+  }, headPosition, wanted, after, first);
+}
+
+function pairWalk(
+  shape: GridShape, allowed: readonly (readonly number[] | null)[], baseOf: (p: number) => number, headOf: (p: number) => number,
+  partner: (p: number) => number, wanted: ReadonlySet<Transition> | null, after: number, first: number,
+): DiffResult {
+  const totals: Record<Transition, number> = { REGRESSION: 0, FIX: 0, CHANGE: 0 };
+  const pairs: DiffPair[] = [];
+  let hasNext = false;
+  shape.walk(0, allowed, (p) => {
+    const b = baseOf(p);
+    const h = headOf(p);
+    if (b === SKIPPED || h === SKIPPED) return true;
+    const t = transitionOf(b as VerdictCode, h as VerdictCode);
+    if (t === null || (wanted !== null && !wanted.has(t))) return true;
+    totals[t]++;
+    if (p <= after) return true;
+    if (pairs.length < first) pairs.push({ base: p, head: partner(p), transition: t });
+    else hasNext = true;
+    return true;
+  });
+  return { pairs, hasNext, totals };
+}

@@ -1,0 +1,69 @@
+import fc from 'fast-check';
+import { GridShape, SKIPPED, cellPage, countCells, diffAlongAxis, transitionOf, type Transition } from '../../src/engine/grid';
+
+/** Random small grids: radix, an allowed list (or null) per axis, and verdicts with some skipped. */
+const grid = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((radix) => {
+  const size = radix.reduce((a, b) => a * b, 1);
+  return fc.record({
+    radix: fc.constant(radix),
+    allowed: fc.tuple(...radix.map((r) => fc.option(fc.uniqueArray(fc.integer({ min: 0, max: r - 1 }), { minLength: 1 }).map((a) => a.sort((x, y) => x - y)), { nil: null }))),
+    verdicts: fc.array(fc.constantFrom(0, 1, 2, 3, SKIPPED), { minLength: size, maxLength: size }).map((a) => Uint8Array.from(a)),
+  });
+});
+
+function bruteAllowed(shape: GridShape, allowed: readonly (readonly number[] | null)[]): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < shape.size; p++) {
+    if (allowed.every((list, axis) => list === null || list.includes(shape.coord(p, axis)))) out.push(p);
+  }
+  return out;
+}
+
+describe('verdict grids', () => {
+  test('transitions: worse is a REGRESSION, better a FIX, BROKEN <-> PROBE_FAILED a CHANGE', () => {
+    expect(transitionOf(0, 2)).toBe('REGRESSION');
+    expect(transitionOf(3, 1)).toBe('FIX');
+    expect(transitionOf(2, 3)).toBe('CHANGE');
+    expect(transitionOf(1, 1)).toBeNull();
+  });
+
+  test('walking allowed positions visits exactly the positions whose coordinates are allowed, in order', () => {
+    fc.assert(fc.property(grid, ({ radix, allowed }) => {
+      const shape = new GridShape(radix);
+      const seen: number[] = [];
+      shape.walk(0, allowed, (p) => (seen.push(p), true));
+      expect(seen).toEqual(bruteAllowed(shape, allowed));
+    }));
+  });
+
+  test('a cell page after a cursor is the next matching positions, and hasNext tells if more exist', () => {
+    fc.assert(fc.property(grid, fc.integer({ min: -1, max: 40 }), fc.integer({ min: 1, max: 5 }), ({ radix, allowed, verdicts }, after, first) => {
+      const shape = new GridShape(radix);
+      const matching = bruteAllowed(shape, allowed).filter((p) => verdicts[p] !== SKIPPED && verdicts[p] !== 0 && p > after);
+      const page = cellPage(shape, verdicts, allowed, new Set([1, 2, 3]), after, first);
+      expect(page.positions).toEqual(matching.slice(0, first));
+      expect(page.hasNext).toBe(matching.length > first);
+      expect(countCells(shape, verdicts, allowed, new Set([1, 2, 3]))).toBe(bruteAllowed(shape, allowed).filter((p) => verdicts[p] !== SKIPPED && verdicts[p] !== 0).length);
+    }));
+  });
+
+  test('a diff pairs each base cell with the cell that differs only on the axis, keeping changed verdicts', () => {
+    fc.assert(fc.property(grid, fc.nat(), fc.nat(), fc.nat(), ({ radix, verdicts }, axisSeed, bSeed, hSeed) => {
+      const shape = new GridShape(radix);
+      const axis = axisSeed % radix.length;
+      const base = bSeed % radix[axis];
+      const head = hSeed % radix[axis];
+      const expected: { base: number; head: number; transition: Transition }[] = [];
+      for (let p = 0; p < shape.size; p++) {
+        if (shape.coord(p, axis) !== base) continue;
+        const q = p + (head - base) * shape.strides[axis];
+        if (verdicts[p] === SKIPPED || verdicts[q] === SKIPPED) continue;
+        const t = transitionOf(verdicts[p] as 0, verdicts[q] as 0);
+        if (t) expected.push({ base: p, head: q, transition: t });
+      }
+      const result = diffAlongAxis(shape, verdicts, axis, base, head, null, -1, 1000);
+      expect(result.pairs).toEqual(expected);
+      expect(result.totals.REGRESSION + result.totals.FIX + result.totals.CHANGE).toBe(expected.length);
+    }));
+  });
+});
