@@ -11,3 +11,6 @@ export { HYPERVISORS } from './profiles/qemu/hypervisors';
 export { KERNEL_PATCHES } from './profiles/linux/patches';
 export { MatrixPlan, matrixSpecSchema, AXES, type MatrixSpec, type MatrixSpecInput, type PlannedCell } from './matrix';
 export type { Invalid } from './validity';
+export { firstRegression, type FirstRegression, type OrderedAxis, type Responsible } from './regression';
+export { GridShape, SKIPPED, TRANSITIONS, cellPage, countCells, compareGrids, diffAlongAxis, transitionOf, type Transition, type DiffResult, type DiffPair } from './grid';
+export { NOTABLE_KERNELS } from './profiles/linux/notable';

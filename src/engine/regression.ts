@@ -1,0 +1,84 @@
+/**
+ * firstRegression: walk an ordered axis (kernel or QEMU versions) for one combination and find
+ * the first value where the verdict got worse than at the previous value that exists, with the
+ * patches or QEMU changes that differ between the two.
+ */
+import { parseCombination, type CombinationInput } from './combination';
+import { evaluate } from './evaluate';
+import { InvalidCombinationError } from './combination';
+import { KERNEL_PATCHES } from './profiles/linux/patches';
+import { NOTABLE_KERNELS } from './profiles/linux/notable';
+import { compareKernelVersions, parseKernelVersion } from './profiles/linux/versions';
+import { HYPERVISORS, HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
+import type { Outcome } from './outcome';
+import { transitionOf } from './grid';
+import { VERDICTS, type VerdictCode } from './sim/verdict';
+
+export type OrderedAxis = 'kernel' | 'hypervisor';
+
+export interface Responsible {
+  id: string;
+  title: string;
+  /** `added` in the later version, or `removed` from it. */
+  change: 'added' | 'removed';
+}
+
+export interface FirstRegression {
+  axis: OrderedAxis;
+  /** Values walked, in order (the ones that exist for this combination). */
+  walked: string[];
+  /** Null when the verdict never got worse along the axis. */
+  found: null | {
+    before: string;
+    at: string;
+    beforeOutcome: Outcome;
+    atOutcome: Outcome;
+    responsible: Responsible[];
+  };
+}
+
+function orderedValues(axis: OrderedAxis, own: string): string[] {
+  if (axis === 'hypervisor') return HYPERVISORS.filter((h) => h.changes.every((c) => c.release !== undefined)).map((h) => h.name);
+  const versions = new Set<string>([...NOTABLE_KERNELS, own]);
+  const parsed = [...versions].map((v) => parseKernelVersion(v)).filter((v) => v !== undefined);
+  return parsed.sort(compareKernelVersions).map((v) => v.text);
+}
+
+function responsibleFor(axis: OrderedAxis, before: Outcome, at: Outcome): Responsible[] {
+  if (axis === 'kernel') {
+    const title = (id: string) => KERNEL_PATCHES.find((p) => p.id === id)?.title ?? id;
+    const b = new Set(before.patches);
+    const a = new Set(at.patches);
+    return [
+      ...at.patches.filter((id) => !b.has(id)).map((id) => ({ id, title: title(id), change: 'added' as const })),
+      ...before.patches.filter((id) => !a.has(id)).map((id) => ({ id, title: title(id), change: 'removed' as const })),
+    ];
+  }
+  const changes = (name: string) => HYPERVISORS_BY_NAME.get(name)!.changes;
+  const b = new Set(changes(before.combination.hypervisor).map((c) => c.id));
+  return changes(at.combination.hypervisor).filter((c) => !b.has(c.id)).map((c) => ({ id: c.id, title: c.title, change: 'added' as const }));
+}
+
+export function firstRegression(input: CombinationInput | unknown, axis: OrderedAxis): FirstRegression {
+  const base = parseCombination(input);
+  const walked: string[] = [];
+  let previous: Outcome | null = null;
+  for (const value of orderedValues(axis, base[axis])) {
+    let outcome: Outcome;
+    try {
+      outcome = evaluate({ ...base, [axis]: value }, { trace: false });
+    } catch (err) {
+      if (err instanceof InvalidCombinationError) continue; // this version does not exist for the combination
+      throw err;
+    }
+    walked.push(value);
+    if (previous) {
+      const t = transitionOf(VERDICTS.indexOf(previous.verdict) as VerdictCode, VERDICTS.indexOf(outcome.verdict) as VerdictCode);
+      if (t === 'REGRESSION') {
+        return { axis, walked, found: { before: walked[walked.length - 2], at: value, beforeOutcome: previous, atOutcome: outcome, responsible: responsibleFor(axis, previous, outcome) } };
+      }
+    }
+    previous = outcome;
+  }
+  return { axis, walked, found: null };
+}
