@@ -1,0 +1,25 @@
+/**
+ * `npm run db:migrate` applies prisma/migrations/ offline to DATABASE_URL (default
+ * ./data/virtio-matrix.db). `npm run db:schema-sql` prints the SQL that creates schema.prisma's
+ * tables, the starting point for a new migration's migration.sql.
+ */
+import { applyMigrations, schemaCreateSql } from './schema-engine';
+import { databaseUrl } from './url';
+
+async function main(command: string | undefined): Promise<void> {
+  if (command === 'migrate') {
+    const url = databaseUrl();
+    const applied = await applyMigrations(url);
+    console.log(applied.length ? `applied ${applied.join(', ')} to ${url}` : `${url} is up to date`);
+  } else if (command === 'schema-sql') {
+    process.stdout.write(await schemaCreateSql());
+  } else {
+    console.error('usage: migrations-cli migrate | schema-sql');
+    process.exit(2);
+  }
+}
+
+main(process.argv[2]).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+export const typeDefs = /* GraphQL */ `
+type Query {
+  """Evaluate one combination, with its trace."""
+  evaluate(input: CombinationInput!): Outcome!
+  profiles: Profiles!
+  matrices(first: Int = 20, after: String): MatrixConnection!
+  matrix(name: String!): Matrix
+  runs(matrix: String, first: Int = 20, after: String): RunConnection!
+  run(id: ID!): Run
+  """Results of a run, filtered by axis values and verdict, in matrix order."""
+  cells(run: ID!, filter: CellFilter, first: Int = 100, after: String): CellConnection!
+  """Cells of one run identical on every axis but \`axis\`, where it is \`base\` vs \`head\` and the verdict changed."""
+  diff(run: ID!, axis: Axis!, base: String!, head: String!, transitions: [Transition!], first: Int = 100, after: String): DiffConnection!
+  """The same between two runs, on the cells they share."""
+  compareRuns(base: ID!, head: ID!, transitions: [Transition!], first: Int = 100, after: String): DiffConnection!
+  """Walk KERNEL or HYPERVISOR versions for a combination; the first value where the verdict got worse."""
+  firstRegression(cell: CombinationInput!, axis: Axis!): FirstRegression!
+}
+
+type Mutation {
+  createMatrix(input: MatrixInput!): Matrix!
+  startRun(matrix: String!): Run!
+  cancelRun(id: ID!): Run!
+}
+`;

@@ -1,0 +1,93 @@
+/**
+ * The run use cases depend on these interfaces, never on Prisma or Apollo: a store for runs and
+ * results, and a queue that executes runs shard by shard.
+ */
+import type { MatrixSpec } from '../engine';
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface VerdictCounts {
+  ok: number;
+  degraded: number;
+  broken: number;
+  probeFailed: number;
+  skipped: number;
+}
+
+export interface RunRecord extends VerdictCounts {
+  id: string;
+  matrixId: string;
+  matrixName: string;
+  /** The matrix's value sets as they were when the run started: positions mean these forever. */
+  spec: MatrixSpec;
+  status: RunStatus;
+  trigger: string;
+  profileHash: string;
+  /** Matrix positions (valid or not). */
+  cellsTotal: number;
+  /** Positions processed so far (evaluated or skipped). */
+  cellsDone: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  error: string | null;
+}
+
+export interface ShardRecord {
+  runId: string;
+  index: number;
+  from: number;
+  to: number;
+  done: boolean;
+}
+
+/** Results of one shard as columns: no object per cell. */
+export class ResultBatch {
+  length = 0;
+  readonly positions: Int32Array;
+  readonly verdicts: Uint8Array;
+  readonly negotiatedLo: Uint32Array;
+  readonly negotiatedHi: Uint32Array;
+  readonly clearedLo: Uint32Array;
+  readonly clearedHi: Uint32Array;
+  /** First guest value (blk logical block size, net MTU), -1 when the device has none. */
+  readonly effective: Float64Array;
+
+  constructor(readonly capacity: number) {
+    this.positions = new Int32Array(capacity);
+    this.verdicts = new Uint8Array(capacity);
+    this.negotiatedLo = new Uint32Array(capacity);
+    this.negotiatedHi = new Uint32Array(capacity);
+    this.clearedLo = new Uint32Array(capacity);
+    this.clearedHi = new Uint32Array(capacity);
+    this.effective = new Float64Array(capacity);
+  }
+}
+
+export interface RunStore {
+  getRun(id: string): Promise<RunRecord | null>;
+  shards(runId: string): Promise<ShardRecord[]>;
+  markRunning(runId: string): Promise<void>;
+  /** One transaction: the shard's results, the shard marked done, the run's counters advanced. */
+  commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<void>;
+  /** Verdict per position (SKIPPED where none is stored), from the stored results. */
+  readVerdicts(runId: string, size: number): Promise<Uint8Array>;
+  finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<void>;
+}
+
+export interface RunProgress {
+  runId: string;
+  status: RunStatus;
+  cellsDone: number;
+  cellsTotal: number;
+}
+
+/** Enqueue a run, shard it, report progress, cancel: in-process here, a distributed queue next. */
+export interface RunQueue {
+  enqueue(runId: string): Promise<void>;
+  cancel(runId: string): Promise<void>;
+  onProgress(listener: (p: RunProgress) => void): () => void;
+  /** Resolves when every enqueued run has finished (for the CLI and tests). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
