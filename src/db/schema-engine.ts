@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { wasmSchemaEngineLoader } from '@prisma/internals';
 import { listMigrations } from '@prisma/migrate/dist/utils/listMigrations';
 
@@ -26,17 +26,33 @@ export function ensureSchemaEngineWasm(): void {
   copyFileSync(source, target);
 }
 
+function track(opened: SqlDriverAdapter[], connection: SqlDriverAdapter): SqlDriverAdapter {
+  opened.push(connection);
+  return connection;
+}
+
 type WasmEngine = Awaited<ReturnType<typeof wasmSchemaEngineLoader.loadSchemaEngine>>;
 
 async function withEngine<T>(url: string, fn: (engine: WasmEngine, schema: string) => Promise<T>): Promise<T> {
   ensureSchemaEngineWasm();
   const schema = readFileSync(SCHEMA_PATH, 'utf8');
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaBetterSqlite3({ url }));
+  // The engine does not close the connections it opens; keep them to close them ourselves, or
+  // their locks outlive the migration.
+  const inner = new PrismaBetterSqlite3({ url });
+  const opened: SqlDriverAdapter[] = [];
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => track(opened, await inner.connect()),
+    connectToShadowDb: async () => track(opened, await inner.connectToShadowDb()),
+  };
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const engine = await wasmSchemaEngineLoader.loadSchemaEngine({ datamodels: [[SCHEMA_PATH, schema]] }, () => undefined, adapter);
   try {
     return await fn(engine, schema);
   } finally {
     engine.free?.();
+    for (const connection of opened) await connection.dispose();
   }
 }
 

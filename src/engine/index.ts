@@ -14,3 +14,4 @@ export type { Invalid } from './validity';
 export { firstRegression, type FirstRegression, type OrderedAxis, type Responsible } from './regression';
 export { GridShape, SKIPPED, TRANSITIONS, cellPage, countCells, compareGrids, diffAlongAxis, transitionOf, type Transition, type DiffResult, type DiffPair } from './grid';
 export { NOTABLE_KERNELS } from './profiles/linux/notable';
+export { ALL_PROFILES } from './profiles';

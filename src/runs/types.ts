@@ -4,6 +4,16 @@
  */
 import type { MatrixSpec } from '../engine';
 
+export interface MatrixRecord {
+  id: number;
+  name: string;
+  description: string | null;
+  spec: MatrixSpec;
+  /** Positions, valid or not. */
+  positions: number;
+  createdAt: Date;
+}
+
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface VerdictCounts {

@@ -1,0 +1,198 @@
+/**
+ * Runs, shards and results. Implements the RunStore the run use cases depend on; results go
+ * through the driver adapter's raw path in multi-row statements, one transaction per shard
+ * together with the shard's done flag and the run's counters (idempotent: a shard already done
+ * is not counted twice, a result already stored is not inserted twice).
+ */
+import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
+import { matrixSpecSchema, SKIPPED } from '../engine';
+import type { MatrixRecord, ResultBatch, RunRecord, RunStatus, RunStore, ShardRecord, VerdictCounts } from '../runs/types';
+import type { Database } from './database';
+import { inTransaction } from './transaction';
+
+/** Rows per INSERT statement: 8 parameters each, well under SQLite's 32766 variables. */
+const ROWS_PER_STATEMENT = 256;
+const RESULT_COLUMNS = 8;
+
+const INT: ArgType = { scalarType: 'int', arity: 'scalar' } as ArgType;
+const FLOAT: ArgType = { scalarType: 'float', arity: 'scalar' } as ArgType;
+const BYTES: ArgType = { scalarType: 'bytes', arity: 'scalar' } as ArgType;
+const TEXT: ArgType = { scalarType: 'string', arity: 'scalar' } as ArgType;
+
+function insertSql(rows: number): string {
+  return `INSERT OR IGNORE INTO "Result" ("runId","position","verdict","negotiatedLo","negotiatedHi","clearedLo","clearedHi","effective") VALUES ${
+    Array.from({ length: rows }, () => '(?,?,?,?,?,?,?,?)').join(',')}`;
+}
+const FULL_INSERT = insertSql(ROWS_PER_STATEMENT);
+const FULL_TYPES: ArgType[] = Array.from({ length: ROWS_PER_STATEMENT * RESULT_COLUMNS }, (_, i) => (i % RESULT_COLUMNS === 7 ? FLOAT : INT));
+
+type RunRow = {
+  id: number; matrixId: number; status: string; trigger: string; profileHash: string; spec: string; cellsTotal: number; cellsDone: number;
+  ok: number; degraded: number; broken: number; probeFailed: number; skipped: number; createdAt: Date; startedAt: Date | null;
+  finishedAt: Date | null; error: string | null; matrix: { name: string };
+};
+
+function toRecord(row: RunRow): RunRecord {
+  return {
+    id: String(row.id), matrixId: String(row.matrixId), matrixName: row.matrix.name, spec: matrixSpecSchema.parse(JSON.parse(row.spec)),
+    status: row.status as RunStatus, trigger: row.trigger, profileHash: row.profileHash, cellsTotal: row.cellsTotal, cellsDone: row.cellsDone,
+    ok: row.ok, degraded: row.degraded, broken: row.broken, probeFailed: row.probeFailed, skipped: row.skipped,
+    createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt, error: row.error,
+  };
+}
+
+const SELECT_RUN = { include: { matrix: { select: { name: true } } } } as const;
+
+/** Run ids in the API are decimal strings; anything else names no run. */
+export function runKey(id: string): number | null {
+  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : null;
+}
+
+export const DEFAULT_SHARD_SIZE = 50_000;
+
+export class SqliteRunStore implements RunStore {
+  constructor(private readonly db: Database) {}
+
+  async createRun(matrix: MatrixRecord, trigger: string, shardSize = DEFAULT_SHARD_SIZE): Promise<RunRecord> {
+    const shards = [];
+    for (let from = 0, index = 0; from < matrix.positions; from += shardSize, index++) {
+      shards.push({ index, from, to: Math.min(from + shardSize, matrix.positions) });
+    }
+    const row = await this.db.prisma.run.create({
+      data: {
+        matrixId: matrix.id, status: 'queued', trigger, profileHash: this.db.profileHash, spec: JSON.stringify(matrix.spec),
+        cellsTotal: matrix.positions, shards: { create: shards },
+      },
+      ...SELECT_RUN,
+    });
+    return toRecord(row);
+  }
+
+  async getRun(id: string): Promise<RunRecord | null> {
+    const key = runKey(id);
+    if (key === null) return null;
+    const row = await this.db.prisma.run.findUnique({ where: { id: key }, ...SELECT_RUN });
+    return row ? toRecord(row) : null;
+  }
+
+  async runsByIds(ids: readonly string[]): Promise<Map<string, RunRecord>> {
+    const keys = ids.map(runKey).filter((k): k is number => k !== null);
+    const rows = await this.db.prisma.run.findMany({ where: { id: { in: keys } }, ...SELECT_RUN });
+    return new Map(rows.map((r) => [String(r.id), toRecord(r)]));
+  }
+
+  async listRuns(matrixId: string | null, first: number, afterId: number | null): Promise<{ items: RunRecord[]; hasNext: boolean; total: number }> {
+    const where = {
+      ...(matrixId === null ? {} : { matrixId: Number(matrixId) }),
+    };
+    const [rows, total] = await Promise.all([
+      this.db.prisma.run.findMany({
+        where: { ...where, ...(afterId === null ? {} : { id: { lt: afterId } }) }, orderBy: { id: 'desc' }, take: first + 1, ...SELECT_RUN,
+      }),
+      this.db.prisma.run.count({ where }),
+    ]);
+    return { items: rows.slice(0, first).map(toRecord), hasNext: rows.length > first, total };
+  }
+
+  async unfinishedRunIds(): Promise<string[]> {
+    const rows = await this.db.prisma.run.findMany({ where: { status: { in: ['queued', 'running'] } }, orderBy: { id: 'asc' }, select: { id: true } });
+    return rows.map((r) => String(r.id));
+  }
+
+  async shards(runId: string): Promise<ShardRecord[]> {
+    const rows = await this.db.prisma.runShard.findMany({ where: { runId: Number(runId) }, orderBy: { index: 'asc' } });
+    return rows.map((r) => ({ runId, index: r.index, from: r.from, to: r.to, done: r.done }));
+  }
+
+  async markRunning(runId: string): Promise<void> {
+    await this.db.prisma.run.updateMany({ where: { id: Number(runId), status: { in: ['queued', 'running'] } }, data: { status: 'running', startedAt: new Date() } });
+  }
+
+  async commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<void> {
+    const run = Number(runId);
+    await inTransaction(this.db.raw, async (tx) => {
+      const marked = await tx.executeRaw({ sql: 'UPDATE "RunShard" SET "done" = 1 WHERE "runId" = ? AND "index" = ? AND "done" = 0', args: [run, shard.index], argTypes: [INT, INT] });
+      if (marked === 1) {
+        await insertResults(tx, run, batch);
+        await tx.executeRaw({
+          sql: 'UPDATE "Run" SET "cellsDone" = "cellsDone" + ?, "ok" = "ok" + ?, "degraded" = "degraded" + ?, "broken" = "broken" + ?, "probeFailed" = "probeFailed" + ?, "skipped" = "skipped" + ? WHERE "id" = ?',
+          args: [shard.to - shard.from, counts.ok, counts.degraded, counts.broken, counts.probeFailed, counts.skipped, run],
+          argTypes: [INT, INT, INT, INT, INT, INT, INT],
+        });
+      }
+    });
+  }
+
+  async readVerdicts(runId: string, size: number): Promise<Uint8Array> {
+    const grid = new Uint8Array(size).fill(SKIPPED);
+    const result = await this.db.raw.queryRaw({ sql: 'SELECT "position", "verdict" FROM "Result" WHERE "runId" = ?', args: [Number(runId)], argTypes: [INT] });
+    for (const [position, verdict] of result.rows as [number, number][]) grid[position] = verdict;
+    return grid;
+  }
+
+  async finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<void> {
+    await this.db.raw.executeRaw({
+      sql: 'UPDATE "Run" SET "status" = ?, "finishedAt" = ?, "error" = ?, "grid" = COALESCE(?, "grid") WHERE "id" = ? AND "status" IN (\'queued\', \'running\')',
+      args: [status, new Date().toISOString().replace('T', ' ').replace('Z', ''), error ?? null, grid ? Buffer.from(grid.buffer, grid.byteOffset, grid.byteLength) : null, Number(runId)],
+      argTypes: [TEXT, TEXT, TEXT, BYTES, INT],
+    });
+  }
+
+  /** The verdict grid of a finished run (stored at the end), or rebuilt from results while it runs. */
+  async grid(run: RunRecord): Promise<Uint8Array> {
+    if (run.status === 'succeeded') {
+      const result = await this.db.raw.queryRaw({ sql: 'SELECT "grid" FROM "Run" WHERE "id" = ?', args: [Number(run.id)], argTypes: [INT] });
+      const blob = result.rows[0]?.[0] as Buffer | null | undefined;
+      if (blob) return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
+    }
+    return this.readVerdicts(run.id, run.cellsTotal);
+  }
+
+  /** Stored result rows for some positions of a run. */
+  async resultsAt(runId: string, positions: readonly number[]): Promise<Map<number, StoredResult>> {
+    const out = new Map<number, StoredResult>();
+    if (positions.length === 0) return out;
+    const result = await this.db.raw.queryRaw({
+      sql: `SELECT "position","verdict","negotiatedLo","negotiatedHi","clearedLo","clearedHi","effective" FROM "Result" WHERE "runId" = ? AND "position" IN (${positions.map(() => '?').join(',')})`,
+      args: [Number(runId), ...positions],
+      argTypes: [INT, ...positions.map(() => INT)],
+    });
+    for (const [position, verdict, nLo, nHi, cLo, cHi, effective] of result.rows as number[][]) {
+      out.set(position, {
+        position, verdict, negotiated: { lo: nLo >>> 0, hi: nHi >>> 0 }, cleared: { lo: cLo >>> 0, hi: cHi >>> 0 }, effective: effective < 0 ? null : effective,
+      });
+    }
+    return out;
+  }
+}
+
+export interface StoredResult {
+  position: number;
+  verdict: number;
+  negotiated: { lo: number; hi: number };
+  cleared: { lo: number; hi: number };
+  effective: number | null;
+}
+
+async function insertResults(tx: SqlQueryable, run: number, batch: ResultBatch): Promise<void> {
+  const args: number[] = new Array(ROWS_PER_STATEMENT * RESULT_COLUMNS);
+  for (let start = 0; start < batch.length; start += ROWS_PER_STATEMENT) {
+    const rows = Math.min(ROWS_PER_STATEMENT, batch.length - start);
+    if (rows < ROWS_PER_STATEMENT) args.length = rows * RESULT_COLUMNS;
+    for (let r = 0; r < rows; r++) {
+      const i = start + r;
+      const o = r * RESULT_COLUMNS;
+      args[o] = run;
+      args[o + 1] = batch.positions[i];
+      args[o + 2] = batch.verdicts[i];
+      // Signed 32-bit so the column fits INTEGER on every backend.
+      args[o + 3] = batch.negotiatedLo[i] | 0;
+      args[o + 4] = batch.negotiatedHi[i] | 0;
+      args[o + 5] = batch.clearedLo[i] | 0;
+      args[o + 6] = batch.clearedHi[i] | 0;
+      args[o + 7] = batch.effective[i];
+    }
+    const full = rows === ROWS_PER_STATEMENT;
+    await tx.executeRaw({ sql: full ? FULL_INSERT : insertSql(rows), args, argTypes: full ? FULL_TYPES : FULL_TYPES.slice(0, rows * RESULT_COLUMNS) });
+  }
+}

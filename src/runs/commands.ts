@@ -1,0 +1,35 @@
+/** Write use cases for runs: start one for a matrix, cancel one, resume what a restart interrupted. */
+import { NotFoundError } from './errors';
+import type { MatrixRecord, RunQueue, RunRecord, RunStore } from './types';
+
+export interface RunDeps {
+  store: RunStore & { createRun(matrix: MatrixRecord, trigger: string): Promise<RunRecord>; unfinishedRunIds(): Promise<string[]> };
+  matrixByName(name: string): Promise<MatrixRecord | null>;
+  queue: RunQueue;
+}
+
+export async function startRun(deps: RunDeps, matrixName: string, trigger: string): Promise<RunRecord> {
+  const matrix = await deps.matrixByName(matrixName);
+  if (!matrix) throw new NotFoundError('matrix', matrixName);
+  const run = await deps.store.createRun(matrix, trigger);
+  await deps.queue.enqueue(run.id);
+  return run;
+}
+
+/** Cancelling a finished run changes nothing and returns it as it is. */
+export async function cancelRun(deps: RunDeps, id: string): Promise<RunRecord> {
+  const run = await deps.store.getRun(id);
+  if (!run) throw new NotFoundError('run', id);
+  if (run.status === 'queued' || run.status === 'running') {
+    await deps.queue.cancel(id);
+    if (run.status === 'queued') await deps.store.finishRun(id, 'cancelled', null);
+  }
+  return (await deps.store.getRun(id))!;
+}
+
+/** After a crash or restart: queue every run that was queued or running; done shards are kept. */
+export async function resumeUnfinishedRuns(deps: RunDeps): Promise<string[]> {
+  const ids = await deps.store.unfinishedRunIds();
+  for (const id of ids) await deps.queue.enqueue(id);
+  return ids;
+}
