@@ -4,6 +4,7 @@ import { evaluateInput } from './evaluate-command';
 import { explainOutcome } from './explain';
 import { CliError } from './input';
 import { profilesSummary } from './profiles';
+import { runMatrix, serve } from './service-commands';
 
 function fail(err: unknown): never {
   if (err instanceof CliError) {
@@ -48,6 +49,33 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('serve')
+    .description('Start the GraphQL service (embedded SQLite: migrations applied, seed matrix present).')
+    .option('-p, --port <port>', 'port (default $PORT or 4000)')
+    .option('--host <host>', 'address to bind (default $HOST or 127.0.0.1)')
+    .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .action(async (opts: { port?: string; host?: string; db?: string }) => {
+      try {
+        await serve(opts);
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  program
+    .command('run')
+    .description('Run a matrix without a server: progress on a terminal, a JSON summary last.')
+    .requiredOption('-m, --matrix <name>', 'matrix name, e.g. be-config-2021')
+    .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .action(async (opts: { matrix: string; db?: string }) => {
+      try {
+        await runMatrix(opts);
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  program
     .command('profiles')
     .description('List the axis values the engine knows (archs, transports, devices, hypervisors, kernel patches) as JSON.')
     .action(() => {
@@ -58,5 +86,5 @@ export function buildProgram(): Command {
 }
 
 export function main(argv: string[]): void {
-  buildProgram().parse(argv);
+  void buildProgram().parseAsync(argv);
 }

@@ -6,7 +6,7 @@
  */
 import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
 import { matrixSpecSchema, SKIPPED } from '../engine';
-import type { MatrixRecord, ResultBatch, RunRecord, RunStatus, RunStore, ShardRecord, VerdictCounts } from '../runs/types';
+import type { MatrixRecord, ResultBatch, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
 import type { Database } from './database';
 import { inTransaction } from './transaction';
 
@@ -164,14 +164,6 @@ export class SqliteRunStore implements RunStore {
     }
     return out;
   }
-}
-
-export interface StoredResult {
-  position: number;
-  verdict: number;
-  negotiated: { lo: number; hi: number };
-  cleared: { lo: number; hi: number };
-  effective: number | null;
 }
 
 async function insertResults(tx: SqlQueryable, run: number, batch: ResultBatch): Promise<void> {

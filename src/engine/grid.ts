@@ -161,18 +161,24 @@ export interface DiffResult {
 }
 
 /**
- * Pairs along one axis: every base position with `axis` = `baseValue` and its partner with
- * `axis` = `headValue` (same everywhere else), kept when the verdict changed and the transition
- * is wanted. One pass gives the page after `after` (a base position) and the totals.
+ * Pairs along one axis: every base position whose coordinate on `axis` is a key of `pairs`,
+ * and its partner with the mapped coordinate (same everywhere else), kept when the verdict
+ * changed and the transition is wanted. Usually one pair (base value → head value); the device
+ * variant axis maps several (each blk_size=512 variant to its blk_size=4096 sibling).
+ * One pass gives the page after `after` (a base position) and the totals.
  */
 export function diffAlongAxis(
-  shape: GridShape, verdicts: Uint8Array, axis: number, baseValue: number, headValue: number,
+  shape: GridShape, verdicts: Uint8Array, axis: number, pairs: ReadonlyMap<number, number>,
   wanted: ReadonlySet<Transition> | null, after: number, first: number,
 ): DiffResult {
   const allowed: (number[] | null)[] = shape.radix.map(() => null);
-  allowed[axis] = [baseValue];
-  const delta = (headValue - baseValue) * shape.strides[axis];
-  return pairWalk(shape, allowed, (p) => verdicts[p], (p) => verdicts[p + delta], (p) => p + delta, wanted, after, first);
+  allowed[axis] = [...pairs.keys()].sort((a, b) => a - b);
+  const stride = shape.strides[axis];
+  const partner = (p: number) => {
+    const c = shape.coord(p, axis);
+    return p + (pairs.get(c)! - c) * stride;
+  };
+  return pairWalk(shape, allowed, (p) => verdicts[p], (p) => verdicts[partner(p)], partner, wanted, after, first);
 }
 
 /**

@@ -47,6 +47,11 @@ export interface DeviceVariant {
   config: ConfigInput;
 }
 
+/** A config variant as users write it on the CONFIG axis: `blk_size=4096`, fields joined by `,`; '' for defaults. */
+export function configKey(config: ConfigInput): string {
+  return Object.entries(config).map(([field, value]) => `${field}=${value}`).join(',');
+}
+
 /** Axis positions of one cell; `AXES[i]` names coordinate i. */
 export const AXES = ['arch', 'transport', 'deviceVariant', 'mode', 'backend', 'hypervisor', 'kernel', 'strategy'] as const;
 

@@ -5,3 +5,11 @@ export class NotFoundError extends Error {
     super(`no ${kind} ${JSON.stringify(key)}`);
   }
 }
+
+/** Input that is well-formed but does not fit (a diff value not on the run's axis, ...). */
+export class BadInputError extends Error {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(readonly field: string, readonly reason: string) {
+    super(`${field}: ${reason}`);
+  }
+}

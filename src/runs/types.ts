@@ -43,6 +43,15 @@ export interface RunRecord extends VerdictCounts {
   error: string | null;
 }
 
+/** One stored result row, feature words unsigned again. */
+export interface StoredResult {
+  position: number;
+  verdict: number;
+  negotiated: { lo: number; hi: number };
+  cleared: { lo: number; hi: number };
+  effective: number | null;
+}
+
 export interface ShardRecord {
   runId: string;
   index: number;

@@ -61,7 +61,7 @@ describe('verdict grids', () => {
         const t = transitionOf(verdicts[p] as 0, verdicts[q] as 0);
         if (t) expected.push({ base: p, head: q, transition: t });
       }
-      const result = diffAlongAxis(shape, verdicts, axis, base, head, null, -1, 1000);
+      const result = diffAlongAxis(shape, verdicts, axis, new Map([[base, head]]), null, -1, 1000);
       expect(result.pairs).toEqual(expected);
       expect(result.totals.REGRESSION + result.totals.FIX + result.totals.CHANGE).toBe(expected.length);
     }));

@@ -1,0 +1,29 @@
+/** What resolvers get: use cases and readers, plus per-request loaders (no N+1). */
+import DataLoader from 'dataloader';
+import type { Database } from '../db/database';
+import { matricesByIds } from '../db/matrices';
+import type { SqliteRunStore } from '../db/runs';
+import type { RunDeps } from '../runs/commands';
+import type { MatrixRecord } from '../runs/types';
+import type { RunViews } from '../runs/views';
+
+export interface Services {
+  db: Database;
+  store: SqliteRunStore;
+  runDeps: RunDeps;
+  views: RunViews;
+}
+
+export interface Context extends Services {
+  matrixLoader: DataLoader<number, MatrixRecord | null>;
+}
+
+export function createContext(services: Services): Context {
+  return {
+    ...services,
+    matrixLoader: new DataLoader(async (ids) => {
+      const found = await matricesByIds(services.db, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+  };
+}

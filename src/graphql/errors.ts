@@ -1,0 +1,33 @@
+/** Domain errors → GraphQL errors with codes; anything else is internal and never shown. */
+import { GraphQLError } from 'graphql';
+import { InvalidCombinationError } from '../engine';
+import { MatrixExistsError } from '../db/matrices';
+import { BadInputError, NotFoundError } from '../runs/errors';
+
+export function badInput(field: string, reason: string): GraphQLError {
+  return new GraphQLError(`${field}: ${reason}`, { extensions: { code: 'BAD_USER_INPUT', field, reason } });
+}
+
+export function toGraphQLError(err: unknown): unknown {
+  if (err instanceof InvalidCombinationError || err instanceof BadInputError) return badInput(err.field, err.reason);
+  if (err instanceof NotFoundError) return new GraphQLError(err.message, { extensions: { code: 'NOT_FOUND', kind: err.kind, key: err.key } });
+  if (err instanceof MatrixExistsError) return new GraphQLError(err.message, { extensions: { code: 'CONFLICT', field: 'name' } });
+  return err;
+}
+
+/** Wrap a resolver map so domain errors come out coded. */
+export function withErrorCodes<T extends Record<string, Record<string, unknown>>>(resolvers: T): T {
+  for (const type of Object.values(resolvers)) {
+    for (const [name, resolve] of Object.entries(type)) {
+      if (typeof resolve !== 'function') continue;
+      type[name] = async (...args: unknown[]) => {
+        try {
+          return await (resolve as (...a: unknown[]) => unknown)(...args);
+        } catch (err) {
+          throw toGraphQLError(err);
+        }
+      };
+    }
+  }
+  return resolvers;
+}

@@ -1,0 +1,22 @@
+import { resolvers as scalars } from '../schema/scalars';
+import { withErrorCodes } from '../errors';
+import { resolvers as cells } from './cells';
+import { resolvers as engine } from './engine';
+import { resolvers as matrices } from './matrices';
+import { resolvers as runs } from './runs';
+
+/**
+ * All resolvers, merged per type. Root fields map domain errors to codes; field resolvers stay
+ * plain functions (wrapping each would cost on every field of a 1,000-cell page).
+ */
+export const resolvers = {
+  ...withErrorCodes({
+    Query: { ...engine.Query, ...matrices.Query, ...runs.Query, ...cells.Query },
+    Mutation: { ...matrices.Mutation, ...runs.Mutation },
+  }),
+  Matrix: matrices.Matrix,
+  Run: runs.Run,
+  Cell: cells.Cell,
+  ...scalars,
+};
+

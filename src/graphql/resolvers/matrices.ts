@@ -1,0 +1,42 @@
+/** Matrices: list, look up, create. */
+import { createMatrix, listMatrices, matrixByName } from '../../db/matrices';
+import type { MatrixRecord } from '../../runs/types';
+import type { Context } from '../context';
+import { decodeCursor, encodeCursor, pageSize } from '../cursors';
+import { withoutNulls } from './engine';
+import { runConnection } from './runs';
+
+export const resolvers = {
+  Query: {
+    matrices: async (_: unknown, args: { first?: number; after?: string }, ctx: Context) => {
+      const first = pageSize(args.first, 20);
+      const page = await listMatrices(ctx.db, first, args.after ? decodeCursor('matrix', args.after, 0) : null);
+      return {
+        edges: page.items.map((m) => ({ cursor: encodeCursor('matrix', m.id), node: m })),
+        pageInfo: { hasNextPage: page.hasNext, endCursor: page.items.length ? encodeCursor('matrix', page.items[page.items.length - 1].id) : null },
+        totalCount: page.total,
+      };
+    },
+    matrix: (_: unknown, args: { name: string }, ctx: Context) => matrixByName(ctx.db, args.name),
+  },
+  Mutation: {
+    createMatrix: (_: unknown, args: { input: Record<string, unknown> }, ctx: Context) => {
+      const { name, description, ...spec } = withoutNulls(args.input);
+      return createMatrix(ctx.db, { name: String(name), description: (description as string | undefined) ?? null, spec });
+    },
+  },
+  Matrix: {
+    id: (m: MatrixRecord) => String(m.id),
+    archs: (m: MatrixRecord) => m.spec.archs,
+    transports: (m: MatrixRecord) => m.spec.transports,
+    devices: (m: MatrixRecord) => m.spec.devices,
+    modes: (m: MatrixRecord) => m.spec.modes,
+    backends: (m: MatrixRecord) => m.spec.backends,
+    hypervisors: (m: MatrixRecord) => m.spec.hypervisors,
+    kernels: (m: MatrixRecord) => m.spec.kernels,
+    strategies: (m: MatrixRecord) => m.spec.strategies,
+    config: (m: MatrixRecord) => m.spec.config,
+    createdAt: (m: MatrixRecord) => m.createdAt.toISOString(),
+    runs: (m: MatrixRecord, args: { first?: number; after?: string }, ctx: Context) => runConnection(ctx, String(m.id), args),
+  },
+};

@@ -1,0 +1,44 @@
+/** Runs: list, look up, start, cancel; progress and summary come from the stored counters. */
+import { cancelRun, startRun } from '../../runs/commands';
+import type { RunRecord } from '../../runs/types';
+import type { Context } from '../context';
+import { decodeCursor, encodeCursor, pageSize } from '../cursors';
+
+export async function runConnection(ctx: Context, matrixId: string | null, args: { first?: number; after?: string }) {
+  const first = pageSize(args.first, 20);
+  const page = await ctx.store.listRuns(matrixId, first, args.after ? decodeCursor('run', args.after, 0) : null);
+  return {
+    edges: page.items.map((r) => ({ cursor: encodeCursor('run', Number(r.id)), node: r })),
+    pageInfo: { hasNextPage: page.hasNext, endCursor: page.items.length ? encodeCursor('run', Number(page.items[page.items.length - 1].id)) : null },
+    totalCount: page.total,
+  };
+}
+
+export const resolvers = {
+  Query: {
+    runs: async (_: unknown, args: { matrix?: string | null; first?: number; after?: string }, ctx: Context) => {
+      if (args.matrix === undefined || args.matrix === null) return runConnection(ctx, null, args);
+      const matrix = await ctx.runDeps.matrixByName(args.matrix);
+      if (!matrix) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+      return runConnection(ctx, String(matrix.id), args);
+    },
+    run: (_: unknown, args: { id: string }, ctx: Context) => ctx.store.getRun(args.id),
+  },
+  Mutation: {
+    startRun: (_: unknown, args: { matrix: string }, ctx: Context) => startRun(ctx.runDeps, args.matrix, 'graphql'),
+    cancelRun: (_: unknown, args: { id: string }, ctx: Context) => cancelRun(ctx.runDeps, args.id),
+  },
+  Run: {
+    matrix: (r: RunRecord, _: unknown, ctx: Context) => ctx.matrixLoader.load(Number(r.matrixId)),
+    status: (r: RunRecord) => r.status.toUpperCase(),
+    progress: (r: RunRecord) => (r.cellsTotal === 0 ? 1 : r.cellsDone / r.cellsTotal),
+    summary: (r: RunRecord) => ({
+      total: r.ok + r.degraded + r.broken + r.probeFailed + r.skipped,
+      ok: r.ok, degraded: r.degraded, broken: r.broken, probeFailed: r.probeFailed, skipped: r.skipped,
+    }),
+    profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === ctx.db.profileHash,
+    createdAt: (r: RunRecord) => r.createdAt.toISOString(),
+    startedAt: (r: RunRecord) => r.startedAt?.toISOString() ?? null,
+    finishedAt: (r: RunRecord) => r.finishedAt?.toISOString() ?? null,
+  },
+};

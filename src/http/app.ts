@@ -1,0 +1,86 @@
+/**
+ * The HTTP surface: /graphql (Apollo), /webhooks/runs (signed CI triggers), /healthz, and the
+ * dashboard. Bodies are size-limited; oversized, malformed or unsigned requests get a typed JSON
+ * error and change nothing.
+ */
+import { expressMiddleware } from '@as-integrations/express5';
+import type { ApolloServer } from '@apollo/server';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Context, Services } from '../graphql/context';
+import { createContext } from '../graphql/context';
+import { startRun } from '../runs/commands';
+import { NotFoundError } from '../runs/errors';
+import { dashboardHtml } from './dashboard';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from './webhook-signature';
+
+export const BODY_LIMIT = '256kb';
+
+export interface AppOptions {
+  /** Shared secret for webhooks; without one, webhooks answer 503 WEBHOOKS_DISABLED. */
+  webhookSecret?: string;
+  now?: () => number;
+}
+
+function sendError(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
+  res.status(status).json({ error: { code, message, ...extra } });
+}
+
+const webhookBody = z.object({
+  matrix: z.string().min(1),
+  /** Free text recorded on the run, e.g. the CI system and commit. */
+  trigger: z.string().max(200).optional(),
+}).strict();
+
+export function createApp(services: Services, apollo: ApolloServer<Context>, options: AppOptions = {}): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, profileHash: services.db.profileHash });
+  });
+
+  app.get('/', (_req, res) => {
+    res.type('html').send(dashboardHtml());
+  });
+
+  app.use('/graphql', express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context: async () => createContext(services) }));
+
+  app.post('/webhooks/runs', express.raw({ type: '*/*', limit: BODY_LIMIT }), async (req: Request, res: Response) => {
+    if (!options.webhookSecret) return sendError(res, 503, 'WEBHOOKS_DISABLED', 'set WEBHOOK_SECRET to accept signed webhooks');
+    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const problem = checkSignature(options.webhookSecret, body, req.header(SIGNATURE_HEADER), req.header(TIMESTAMP_HEADER), now());
+    if (problem) {
+      return sendError(res, 401, problem, `sign the raw body: ${SIGNATURE_HEADER}: sha256=HMAC(secret, "<timestamp>.<body>") with ${TIMESTAMP_HEADER}: <unix seconds, within 5 minutes>`);
+    }
+    let payload: z.infer<typeof webhookBody>;
+    try {
+      const parsed = webhookBody.safeParse(JSON.parse(body.toString('utf8')));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return sendError(res, 400, 'BAD_USER_INPUT', issue.message, { field: issue.path.join('.') || '(body)' });
+      }
+      payload = parsed.data;
+    } catch {
+      return sendError(res, 400, 'INVALID_JSON', 'body is not JSON');
+    }
+    try {
+      const run = await startRun(services.runDeps, payload.matrix, `webhook${payload.trigger ? `: ${payload.trigger}` : ''}`);
+      res.status(202).json({ runId: run.id, status: run.status, matrix: run.matrixName });
+    } catch (err) {
+      if (err instanceof NotFoundError) return sendError(res, 404, 'NOT_FOUND', err.message, { field: 'matrix' });
+      throw err;
+    }
+  });
+
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    const status = (err as { status?: number }).status;
+    const type = (err as { type?: string }).type;
+    if (status === 413 || type === 'entity.too.large') return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `bodies are limited to ${BODY_LIMIT}`);
+    if (type === 'entity.parse.failed') return sendError(res, 400, 'INVALID_JSON', 'body is not JSON');
+    return sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
+  };
+  app.use(onError);
+  return app;
+}

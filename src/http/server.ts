@@ -1,0 +1,73 @@
+/**
+ * The composition root: open the store (migrations applied), seed, build the run queue (resuming
+ * unfinished runs), Apollo and the HTTP app. `virtio-matrix serve` and the tests start it here.
+ */
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { openDatabase, type Database } from '../db/database';
+import { matrixByName } from '../db/matrices';
+import { SqliteRunStore } from '../db/runs';
+import type { Services } from '../graphql/context';
+import { createApolloServer } from '../graphql/server';
+import { resumeUnfinishedRuns, type RunDeps } from '../runs/commands';
+import { InProcessRunQueue } from '../runs/in-process-queue';
+import { ensureSeedMatrices } from '../runs/seed';
+import { RunViews } from '../runs/views';
+import { createApp } from './app';
+
+export interface StartOptions {
+  databaseUrl: string;
+  port: number;
+  host?: string;
+  webhookSecret?: string;
+  /** Seed be-config-2021 (default true). */
+  seed?: boolean;
+  logLevel?: string;
+}
+
+export interface Running {
+  url: string;
+  server: Server;
+  services: Services;
+  queue: InProcessRunQueue;
+  close(): Promise<void>;
+}
+
+export function createServices(db: Database, queue?: InProcessRunQueue, onError?: (err: unknown) => void): { services: Services; queue: InProcessRunQueue } {
+  const store = new SqliteRunStore(db);
+  const q = queue ?? new InProcessRunQueue(store, { onError });
+  const runDeps: RunDeps = { store, queue: q, matrixByName: (name) => matrixByName(db, name) };
+  return { services: { db, store, runDeps, views: new RunViews(store) }, queue: q };
+}
+
+export async function startServer(options: StartOptions): Promise<Running> {
+  const log = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
+  const db = await openDatabase(options.databaseUrl);
+  if (options.seed !== false) await ensureSeedMatrices(db);
+  const { services, queue } = createServices(db, undefined, (err) => log.error({ err }, 'run failed'));
+  queue.onProgress((p) => log.debug(p, 'run progress'));
+  const resumed = await resumeUnfinishedRuns(services.runDeps);
+  if (resumed.length) log.info({ runs: resumed }, 'resumed unfinished runs');
+  const apollo = createApolloServer((err) => log.error({ err }, 'graphql internal error'));
+  await apollo.start();
+  const app = createApp(services, apollo, { webhookSecret: options.webhookSecret });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(options.port, options.host ?? '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  log.info({ url, database: options.databaseUrl }, 'virtio-matrix listening');
+  return {
+    url,
+    server,
+    services,
+    queue,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.close();
+      await apollo.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** Matrices present on first start. */
+import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, HYPERVISORS, MODES, NOTABLE_KERNELS, STRATEGIES, TRANSPORT_NAMES, type MatrixSpecInput } from '../engine';
+import type { Database } from '../db/database';
+import { createMatrix, matrixByName } from '../db/matrices';
+
+/** `be-config-2021`: every arch, transport, device, mode and backend; QEMU 5.2 .. 9.2 and the RFC; the notable kernels. */
+export const BE_CONFIG_2021: MatrixSpecInput = {
+  archs: [...ARCH_NAMES],
+  transports: [...TRANSPORT_NAMES],
+  devices: [...DEVICE_NAMES],
+  modes: [...MODES],
+  backends: [...BACKENDS],
+  hypervisors: HYPERVISORS.map((h) => h.name).filter((name) => name !== 'qemu-5.0' && name !== 'qemu-5.1'),
+  kernels: [...NOTABLE_KERNELS],
+  strategies: [...STRATEGIES],
+  config: { blk_size: [512, 1024, 4096, 65536], mtu: [1280, 1500, 9000, 9216] },
+};
+
+export const SEED_MATRICES = [
+  {
+    name: 'be-config-2021',
+    description: 'The 2021 config-space endianness regression: every arch, transport, device, mode and backend; QEMU 5.2-9.2 and the early-detect RFC; kernels 4.10-6.12 with the stable releases the fact sheet names; all five strategies.',
+    spec: BE_CONFIG_2021,
+  },
+];
+
+export async function ensureSeedMatrices(db: Database): Promise<void> {
+  for (const seed of SEED_MATRICES) {
+    if (!(await matrixByName(db, seed.name))) await createMatrix(db, seed);
+  }
+}

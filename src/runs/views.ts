@@ -1,0 +1,198 @@
+/**
+ * Read use cases over a run's verdict grid: filtered cell pages, diffs along one axis, and
+ * comparisons between runs. Grids of finished runs are immutable and cached; a diff's full pair
+ * list is cached too, so later pages are a binary search away.
+ */
+import { LRUCache } from 'lru-cache';
+import {
+  GridShape, MatrixPlan, VERDICTS, cellPage, compareGrids, configKey, countCells, diffAlongAxis,
+  type DiffPair, type Transition,
+} from '../engine';
+import { BadInputError, NotFoundError } from './errors';
+import type { RunRecord, StoredResult } from './types';
+
+export const AXIS_NAMES = ['ARCH', 'TRANSPORT', 'DEVICE', 'MODE', 'BACKEND', 'HYPERVISOR', 'KERNEL', 'STRATEGY', 'CONFIG'] as const;
+export type AxisName = (typeof AXIS_NAMES)[number];
+
+export interface RunReader {
+  getRun(id: string): Promise<RunRecord | null>;
+  grid(run: RunRecord): Promise<Uint8Array>;
+  resultsAt(runId: string, positions: readonly number[]): Promise<Map<number, StoredResult>>;
+}
+
+export interface RunView {
+  run: RunRecord;
+  plan: MatrixPlan;
+  shape: GridShape;
+  grid: Uint8Array;
+}
+
+export type CellFilter = Partial<Record<Lowercase<Exclude<AxisName, 'CONFIG'>> | 'config', readonly string[]>> & { verdict?: readonly string[] };
+
+/** Values of each plan axis as users write them (device-variant axis: device name and config key). */
+function axisValues(plan: MatrixPlan): string[][] {
+  return [
+    plan.archs.map((a) => a.name), plan.transports.map((t) => t.name), plan.variants.map((v) => `${v.device.name}|${configKey(v.config)}`),
+    plan.modes, plan.backends, plan.hypervisors.map((h) => h.name), plan.kernels.map((k) => k.text), plan.strategies,
+  ];
+}
+
+const PLAN_AXIS: Record<Exclude<AxisName, 'DEVICE' | 'CONFIG'>, number> = { ARCH: 0, TRANSPORT: 1, MODE: 3, BACKEND: 4, HYPERVISOR: 5, KERNEL: 6, STRATEGY: 7 };
+const VARIANT_AXIS = 2;
+
+interface CachedDiff {
+  bases: Int32Array;
+  heads: Int32Array;
+  transitions: Uint8Array;
+  totals: Record<Transition, number>;
+}
+
+const TRANSITION_CODES: Transition[] = ['REGRESSION', 'FIX', 'CHANGE'];
+
+export interface DiffPage {
+  pairs: DiffPair[];
+  hasNext: boolean;
+  totals: Record<Transition, number>;
+}
+
+export class RunViews {
+  private readonly views = new LRUCache<string, RunView>({ max: 8 });
+  private readonly diffs = new LRUCache<string, CachedDiff>({ max: 64 });
+
+  constructor(private readonly reader: RunReader) {}
+
+  async view(runId: string): Promise<RunView> {
+    const cached = this.views.get(runId);
+    if (cached) return cached;
+    const run = await this.reader.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    const plan = new MatrixPlan(run.spec);
+    const view = { run, plan, shape: new GridShape(plan.radix), grid: await this.reader.grid(run) };
+    // Only a finished run's grid never changes.
+    if (run.status === 'succeeded') this.views.set(runId, view);
+    return view;
+  }
+
+  async cells(runId: string, filter: CellFilter, first: number, after: number) {
+    const view = await this.view(runId);
+    const allowed = allowedLists(view.plan, filter);
+    const verdicts = filter.verdict?.length ? new Set(filter.verdict.map((v) => VERDICTS.indexOf(v as (typeof VERDICTS)[number]))) : null;
+    const page = cellPage(view.shape, view.grid, allowed, verdicts, after, first);
+    const [results, total] = await Promise.all([
+      this.reader.resultsAt(runId, page.positions),
+      Promise.resolve(countCells(view.shape, view.grid, allowed, verdicts)),
+    ]);
+    return { view, positions: page.positions, hasNext: page.hasNext, total, results };
+  }
+
+  async diff(runId: string, axis: AxisName, base: string, head: string, transitions: readonly Transition[] | null, first: number, after: number): Promise<DiffPage & { view: RunView }> {
+    const view = await this.view(runId);
+    const key = `${runId}|${axis}|${base}|${head}|${transitions?.slice().sort().join(',') ?? '*'}`;
+    let cached = this.diffs.get(key);
+    if (!cached) {
+      const { planAxis, pairs } = axisPairs(view.plan, axis, base, head);
+      const all = diffAlongAxis(view.shape, view.grid, planAxis, pairs, transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER);
+      cached = toCached(all.pairs, all.totals);
+      if (view.run.status === 'succeeded') this.diffs.set(key, cached);
+    }
+    return { view, ...pageOf(cached, after, first) };
+  }
+
+  async compare(baseId: string, headId: string, transitions: readonly Transition[] | null, first: number, after: number) {
+    const [base, head] = await Promise.all([this.view(baseId), this.view(headId)]);
+    const key = `cmp|${baseId}|${headId}|${transitions?.slice().sort().join(',') ?? '*'}`;
+    let cached = this.diffs.get(key);
+    if (!cached) {
+      const headPosition = positionMapper(base, head);
+      const all = compareGrids(base.shape, base.grid, head.grid, headPosition, transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER);
+      cached = toCached(all.pairs, all.totals);
+      if (base.run.status === 'succeeded' && head.run.status === 'succeeded') this.diffs.set(key, cached);
+    }
+    return { base, head, ...pageOf(cached, after, first) };
+  }
+
+  resultsAt(runId: string, positions: readonly number[]) {
+    return this.reader.resultsAt(runId, positions);
+  }
+}
+
+function toCached(pairs: DiffPair[], totals: Record<Transition, number>): CachedDiff {
+  return {
+    bases: Int32Array.from(pairs, (p) => p.base),
+    heads: Int32Array.from(pairs, (p) => p.head),
+    transitions: Uint8Array.from(pairs, (p) => TRANSITION_CODES.indexOf(p.transition)),
+    totals,
+  };
+}
+
+function pageOf(d: CachedDiff, after: number, first: number): DiffPage {
+  let lo = 0;
+  let hi = d.bases.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (d.bases[mid] <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  const end = Math.min(lo + first, d.bases.length);
+  const pairs: DiffPair[] = [];
+  for (let i = lo; i < end; i++) pairs.push({ base: d.bases[i], head: d.heads[i], transition: TRANSITION_CODES[d.transitions[i]] });
+  return { pairs, hasNext: end < d.bases.length, totals: d.totals };
+}
+
+/** Allowed coordinate lists for a filter; values absent from the run simply match nothing. */
+function allowedLists(plan: MatrixPlan, filter: CellFilter): (number[] | null)[] {
+  const values = axisValues(plan);
+  const pick = (axis: number, wanted: readonly string[] | undefined) =>
+    wanted?.length ? values[axis].flatMap((v, i) => (wanted.includes(v) ? [i] : [])) : null;
+  const allowed = [
+    pick(0, filter.arch), pick(1, filter.transport), null, pick(3, filter.mode), pick(4, filter.backend),
+    pick(5, filter.hypervisor), pick(6, filter.kernel), pick(7, filter.strategy),
+  ];
+  if (filter.device?.length || filter.config?.length) {
+    allowed[VARIANT_AXIS] = plan.variants.flatMap((v, i) =>
+      (!filter.device?.length || filter.device.includes(v.device.name)) && (!filter.config?.length || filter.config.includes(configKey(v.config))) ? [i] : []);
+  }
+  return allowed;
+}
+
+/** Which plan axis a diff walks, and which coordinate pairs (base → head) it compares. */
+function axisPairs(plan: MatrixPlan, axis: AxisName, base: string, head: string): { planAxis: number; pairs: Map<number, number> } {
+  if (axis === 'DEVICE' || axis === 'CONFIG') {
+    const pairs = new Map<number, number>();
+    const key = (i: number) => (axis === 'DEVICE' ? plan.variants[i].device.name : configKey(plan.variants[i].config));
+    const sibling = (i: number) => (axis === 'DEVICE' ? configKey(plan.variants[i].config) : plan.variants[i].device.name);
+    plan.variants.forEach((_, i) => {
+      if (key(i) !== base) return;
+      const j = plan.variants.findIndex((_w, k) => key(k) === head && sibling(k) === sibling(i));
+      if (j >= 0) pairs.set(i, j);
+    });
+    const known = [...new Set(plan.variants.map((_, i) => key(i)))];
+    if (!known.includes(base)) throw new BadInputError('base', `"${base}" is not on the run's ${axis} axis (values: ${known.join(' | ')})`);
+    if (!known.includes(head)) throw new BadInputError('head', `"${head}" is not on the run's ${axis} axis (values: ${known.join(' | ')})`);
+    return { planAxis: VARIANT_AXIS, pairs };
+  }
+  const planAxis = PLAN_AXIS[axis];
+  const values = axisValues(plan)[planAxis];
+  const b = values.indexOf(base);
+  const h = values.indexOf(head);
+  if (b < 0) throw new BadInputError('base', `"${base}" is not on the run's ${axis} axis (values: ${values.join(', ')})`);
+  if (h < 0) throw new BadInputError('head', `"${head}" is not on the run's ${axis} axis (values: ${values.join(', ')})`);
+  return { planAxis, pairs: new Map([[b, h]]) };
+}
+
+/** Base position → head position of the same combination, or -1 when the head run lacks it. */
+function positionMapper(base: RunView, head: RunView): (p: number) => number {
+  const baseValues = axisValues(base.plan);
+  const headValues = axisValues(head.plan);
+  const maps = baseValues.map((values, axis) => Int32Array.from(values, (v) => headValues[axis].indexOf(v)));
+  const strides = head.shape.strides;
+  return (p) => {
+    let q = 0;
+    for (let axis = 0; axis < maps.length; axis++) {
+      const c = maps[axis][base.shape.coord(p, axis)];
+      if (c < 0) return -1;
+      q += c * strides[axis];
+    }
+    return q;
+  };
+}
