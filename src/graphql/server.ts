@@ -14,9 +14,18 @@ import { makeExecutableSchema } from './executable-schema';
 import type { Context } from './context';
 
 export const MAX_DEPTH = 10;
-export const MAX_COST = 250_000;
+/** A 1,000-cell page of stored fields costs about 20,000; recomputed outcomes cost far more. */
+export const MAX_COST = 50_000;
 
-/** A list field costs its children times `first` (default 100 for connections). */
+/** Fields that run the engine again cost more than reading stored values. */
+const FIELD_COSTS: Record<string, number> = { 'Cell.outcome': 50, 'Outcome.trace': 10, 'Query.firstRegression': 200, 'Query.evaluate': 20 };
+
+const fieldCostEstimator: ComplexityEstimator = ({ type, field, childComplexity }) => {
+  const cost = FIELD_COSTS[`${type.name}.${field.name}`];
+  return cost === undefined ? undefined : cost + childComplexity;
+};
+
+/** A list field costs its children times `first` (connections default to their page size). */
 const firstEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
   const first = typeof args.first === 'number' ? args.first : undefined;
   return first === undefined ? undefined : 1 + childComplexity * Math.max(1, first);
@@ -29,7 +38,7 @@ function costLimit(): ApolloServerPlugin<Context> {
         async didResolveOperation({ request, document, schema }) {
           const cost = getComplexity({
             schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined,
-            estimators: [firstEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            estimators: [fieldCostEstimator, firstEstimator, simpleEstimator({ defaultComplexity: 1 })],
           });
           if (cost > MAX_COST) {
             throw new GraphQLError(`query cost ${cost} exceeds the limit of ${MAX_COST}: ask for fewer items per page or fewer fields`, {
@@ -52,10 +61,10 @@ export function createApolloServer(log: (err: unknown) => void = () => undefined
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginUsageReportingDisabled(), costLimit()],
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
       const code = formatted.extensions?.code;
-      if (typeof code === 'string' && CODED.has(code)) return formatted;
-      if (!code && formatted.message.includes('exceeds maximum operation depth')) {
-        return { ...formatted, extensions: { code: 'QUERY_TOO_DEEP', limit: MAX_DEPTH } };
+      if (formatted.message.includes('exceeds maximum operation depth')) {
+        return { message: formatted.message, extensions: { code: 'QUERY_TOO_DEEP', limit: MAX_DEPTH } };
       }
+      if (typeof code === 'string' && CODED.has(code)) return formatted;
       log(error);
       return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },

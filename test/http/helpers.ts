@@ -1,0 +1,39 @@
+/** Start the real server on a temporary SQLite file, and talk to it over HTTP. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type Running } from '../../src/http/server';
+
+export interface TestServer extends Running {
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  dispose(): Promise<void>;
+}
+
+export async function startTestServer(options: { webhookSecret?: string; seed?: boolean } = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'virtio-matrix-http-'));
+  const running = await startServer({ databaseUrl: `file:${join(dir, 'test.db')}`, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret, logLevel: 'silent' });
+  return {
+    ...running,
+    async gql(query, variables) {
+      const res = await fetch(`${running.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return { status: res.status, ...(await res.json()) };
+    },
+    async dispose() {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const SMALL_MATRIX = {
+  name: 'small',
+  description: 'two archs, blk and net, around the 2021 fix',
+  archs: ['x86_64', 's390x'],
+  transports: ['pci', 'ccw'],
+  devices: ['blk', 'net'],
+  modes: ['legacy', 'transitional'],
+  hypervisors: ['qemu-6.1'],
+  kernels: ['5.14', '5.15'],
+  strategies: ['pre-fix', 'write-back', 'ack-all'],
+  config: { blk_size: [512, 4096], mtu: [1280, 9000] },
+};
