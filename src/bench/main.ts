@@ -1,6 +1,14 @@
 /** `npm run bench`: prints figures and ratios; goals are checked here, never in unit tests. */
 import { benchEngine } from './engine';
+import { benchStore } from './store';
 
-const only = process.argv[2];
-console.log(`virtio-matrix bench, node ${process.version}, ${new Date().toISOString()}`);
-if (!only || only === 'engine') benchEngine();
+async function main(only: string | undefined): Promise<void> {
+  console.log(`virtio-matrix bench, node ${process.version}, ${new Date().toISOString()}`);
+  if (!only || only === 'engine') benchEngine();
+  if (!only || only === 'store') await benchStore();
+}
+
+main(process.argv[2]).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -182,17 +182,26 @@ export function diffAlongAxis(
 }
 
 /**
- * The same between two runs: `headPosition(p)` maps a base position to the head run's position
- * of the same combination (or -1 when the head run does not have it).
+ * The same between two runs. `valueMaps[axis][c]` is the head run's coordinate for the base
+ * run's coordinate `c` on that axis (-1: the head run lacks that value). Only base positions
+ * whose every coordinate maps are walked, and only evaluated ones are looked up in the head run.
  */
 export function compareGrids(
-  shape: GridShape, baseVerdicts: Uint8Array, headVerdicts: Uint8Array, headPosition: (p: number) => number,
+  base: GridShape, baseVerdicts: Uint8Array, head: GridShape, headVerdicts: Uint8Array, valueMaps: readonly Int32Array[],
   wanted: ReadonlySet<Transition> | null, after: number, first: number,
 ): DiffResult {
-  return pairWalk(shape, shape.radix.map(() => null), (p) => baseVerdicts[p], (p) => {
-    const q = headPosition(p);
-    return q < 0 ? SKIPPED : headVerdicts[q];
-  }, headPosition, wanted, after, first);
+  const allowed = valueMaps.map((map) => Array.from(map.keys()).filter((c) => map[c] >= 0));
+  if (allowed.some((list) => list.length === 0)) return { pairs: [], hasNext: false, totals: { REGRESSION: 0, FIX: 0, CHANGE: 0 } };
+  // Runs of the same value sets: the same position on both sides.
+  if (valueMaps.every((map, axis) => map.length === head.radix[axis] && map.every((c, i) => c === i))) {
+    return pairWalk(base, allowed, (p) => baseVerdicts[p], (p) => headVerdicts[p], (p) => p, wanted, after, first);
+  }
+  const headOf = (p: number) => {
+    let q = 0;
+    for (let axis = 0; axis < valueMaps.length; axis++) q += valueMaps[axis][base.coord(p, axis)] * head.strides[axis];
+    return q;
+  };
+  return pairWalk(base, allowed, (p) => baseVerdicts[p], (p) => headVerdicts[headOf(p)], headOf, wanted, after, first);
 }
 
 function pairWalk(
@@ -204,8 +213,9 @@ function pairWalk(
   let hasNext = false;
   shape.walk(0, allowed, (p) => {
     const b = baseOf(p);
+    if (b === SKIPPED) return true;
     const h = headOf(p);
-    if (b === SKIPPED || h === SKIPPED) return true;
+    if (h === SKIPPED) return true;
     const t = transitionOf(b as VerdictCode, h as VerdictCode);
     if (t === null || (wanted !== null && !wanted.has(t))) return true;
     totals[t]++;

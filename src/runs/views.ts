@@ -58,6 +58,7 @@ export interface DiffPage {
 export class RunViews {
   private readonly views = new LRUCache<string, RunView>({ max: 8 });
   private readonly diffs = new LRUCache<string, CachedDiff>({ max: 64 });
+  private readonly counts = new LRUCache<string, number>({ max: 1024 });
 
   constructor(private readonly reader: RunReader) {}
 
@@ -78,11 +79,17 @@ export class RunViews {
     const allowed = allowedLists(view.plan, filter);
     const verdicts = filter.verdict?.length ? new Set(filter.verdict.map((v) => VERDICTS.indexOf(v as (typeof VERDICTS)[number]))) : null;
     const page = cellPage(view.shape, view.grid, allowed, verdicts, after, first);
-    const [results, total] = await Promise.all([
-      this.reader.resultsAt(runId, page.positions),
-      Promise.resolve(countCells(view.shape, view.grid, allowed, verdicts)),
-    ]);
-    return { view, positions: page.positions, hasNext: page.hasNext, total, results };
+    // Counting walks every matching position: done only when asked for, once per filter.
+    const countKey = `${runId}|${JSON.stringify(filter)}`;
+    const total = () => {
+      let n = this.counts.get(countKey);
+      if (n === undefined) {
+        n = countCells(view.shape, view.grid, allowed, verdicts);
+        if (view.run.status === 'succeeded') this.counts.set(countKey, n);
+      }
+      return n;
+    };
+    return { view, positions: page.positions, hasNext: page.hasNext, total };
   }
 
   async diff(runId: string, axis: AxisName, base: string, head: string, transitions: readonly Transition[] | null, first: number, after: number): Promise<DiffPage & { view: RunView }> {
@@ -103,8 +110,7 @@ export class RunViews {
     const key = `cmp|${baseId}|${headId}|${transitions?.slice().sort().join(',') ?? '*'}`;
     let cached = this.diffs.get(key);
     if (!cached) {
-      const headPosition = positionMapper(base, head);
-      const all = compareGrids(base.shape, base.grid, head.grid, headPosition, transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER);
+      const all = compareGrids(base.shape, base.grid, head.shape, head.grid, valueMaps(base, head), transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER);
       cached = toCached(all.pairs, all.totals);
       if (base.run.status === 'succeeded' && head.run.status === 'succeeded') this.diffs.set(key, cached);
     }
@@ -180,19 +186,8 @@ function axisPairs(plan: MatrixPlan, axis: AxisName, base: string, head: string)
   return { planAxis, pairs: new Map([[b, h]]) };
 }
 
-/** Base position → head position of the same combination, or -1 when the head run lacks it. */
-function positionMapper(base: RunView, head: RunView): (p: number) => number {
-  const baseValues = axisValues(base.plan);
+/** Per axis: the head run's coordinate of each base run value, -1 where the head run lacks it. */
+function valueMaps(base: RunView, head: RunView): Int32Array[] {
   const headValues = axisValues(head.plan);
-  const maps = baseValues.map((values, axis) => Int32Array.from(values, (v) => headValues[axis].indexOf(v)));
-  const strides = head.shape.strides;
-  return (p) => {
-    let q = 0;
-    for (let axis = 0; axis < maps.length; axis++) {
-      const c = maps[axis][base.shape.coord(p, axis)];
-      if (c < 0) return -1;
-      q += c * strides[axis];
-    }
-    return q;
-  };
+  return axisValues(base.plan).map((values, axis) => Int32Array.from(values, (v) => headValues[axis].indexOf(v)));
 }

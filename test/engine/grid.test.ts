@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { GridShape, SKIPPED, cellPage, countCells, diffAlongAxis, transitionOf, type Transition } from '../../src/engine/grid';
+import { GridShape, SKIPPED, cellPage, compareGrids, countCells, diffAlongAxis, transitionOf, type Transition } from '../../src/engine/grid';
 
 /** Random small grids: radix, an allowed list (or null) per axis, and verdicts with some skipped. */
 const grid = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((radix) => {
@@ -66,4 +66,28 @@ describe('verdict grids', () => {
       expect(result.totals.REGRESSION + result.totals.FIX + result.totals.CHANGE).toBe(expected.length);
     }));
   });
+});
+
+test('comparing runs pairs each base cell with the head cell of the same values, where the head run has them', () => {
+  fc.assert(fc.property(grid, grid, fc.nat(), ({ radix: baseRadix, verdicts: baseVerdicts }, { verdicts: headSeed }, seed) => {
+    // The head run drops or reorders some values on each axis.
+    const maps = baseRadix.map((r, axis) => Int32Array.from({ length: r }, (_, c) => ((c + seed + axis) % 3 === 0 ? -1 : r - 1 - c)));
+    const headRadix = baseRadix;
+    const base = new GridShape(baseRadix);
+    const head = new GridShape(headRadix);
+    const headVerdicts = Uint8Array.from({ length: head.size }, (_, i) => headSeed[i % headSeed.length]);
+    const expected: { base: number; head: number; transition: Transition }[] = [];
+    for (let p = 0; p < base.size; p++) {
+      const coords = baseRadix.map((_, axis) => maps[axis][base.coord(p, axis)]);
+      if (coords.some((c) => c < 0)) continue;
+      const q = coords.reduce((sum, c, axis) => sum + c * head.strides[axis], 0);
+      if (baseVerdicts[p] === SKIPPED || headVerdicts[q] === SKIPPED) continue;
+      const t = transitionOf(baseVerdicts[p] as 0, headVerdicts[q] as 0);
+      if (t) expected.push({ base: p, head: q, transition: t });
+    }
+    expect(compareGrids(base, baseVerdicts, head, headVerdicts, maps, null, -1, 10_000).pairs).toEqual(expected);
+    const identity = baseRadix.map((r) => Int32Array.from({ length: r }, (_, c) => c));
+    const same = compareGrids(base, baseVerdicts, base, baseVerdicts, identity, null, -1, 10_000);
+    expect(same.pairs).toEqual([]);
+  }));
 });

@@ -16,7 +16,7 @@ export async function startTestServer(options: { webhookSecret?: string; seed?: 
     ...running,
     async gql(query, variables) {
       const res = await fetch(`${running.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-      return { status: res.status, ...(await res.json()) };
+      return { status: res.status, ...((await res.json()) as object) };
     },
     async dispose() {
       await running.close();

@@ -60,6 +60,7 @@ export const resolvers = {
       return {
         edges,
         pageInfo: { hasNextPage: page.hasNext, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+        // A function: graphql-js calls it only when totalCount is selected.
         totalCount: page.total,
       };
     },
