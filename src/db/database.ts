@@ -35,12 +35,13 @@ export function profileHash(): string {
 
 export async function openDatabase(url: string): Promise<Database> {
   const options = { url: prepareFile(url), timeout: 10_000 };
+  // Migrations first, on connections of their own that are closed before anything else opens.
+  await applyMigrations(url);
   const raw = await new PrismaBetterSqlite3(options).connect();
-  // WAL (set before any other connection opens): readers (the API) never wait for the writer
-  // (a run); synchronous NORMAL is durable at each commit in WAL mode.
+  // WAL: readers (the API) never wait for the writer (a run); synchronous NORMAL is durable at
+  // each commit in WAL mode.
   await raw.queryRaw({ sql: 'PRAGMA journal_mode = WAL', args: [], argTypes: [] });
   await raw.executeRaw({ sql: 'PRAGMA synchronous = NORMAL', args: [], argTypes: [] });
-  await applyMigrations(url);
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3(options) });
   const hash = profileHash();
   await prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: JSON.stringify(ALL_PROFILES) } });

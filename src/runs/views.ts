@@ -5,7 +5,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import {
-  GridShape, MatrixPlan, VERDICTS, cellPage, compareGrids, configKey, countCells, diffAlongAxis,
+  GridShape, MatrixPlan, SKIPPED, VERDICTS, cellPage, compareGrids, configKey, countCells, diffAlongAxis,
   type DiffPair, type Transition,
 } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
@@ -117,6 +117,35 @@ export class RunViews {
     return { base, head, ...pageOf(cached, after, first) };
   }
 
+  /**
+   * Verdict counts per (row value, column value) of two axes, over the cells a filter keeps:
+   * the matrix as a picture. DEVICE and CONFIG both read the device-variant axis.
+   */
+  async heatmap(runId: string, rows: AxisName, columns: AxisName, filter: CellFilter) {
+    const view = await this.view(runId);
+    const labelsOf = (axis: AxisName) => axisLabels(view.plan, axis);
+    const r = labelsOf(rows);
+    const c = labelsOf(columns);
+    const counts = Array.from({ length: r.labels.length * c.labels.length * 4 }, () => 0);
+    const verdicts = filter.verdict?.length ? new Set(filter.verdict.map((v) => VERDICTS.indexOf(v as (typeof VERDICTS)[number]))) : null;
+    view.shape.walk(0, allowedLists(view.plan, filter), (p) => {
+      const v = view.grid[p];
+      if (v === SKIPPED || (verdicts !== null && !verdicts.has(v))) return true;
+      const ri = r.index[view.shape.coord(p, r.planAxis)];
+      const ci = c.index[view.shape.coord(p, c.planAxis)];
+      counts[(ri * c.labels.length + ci) * 4 + v]++;
+      return true;
+    });
+    return {
+      rows: r.labels,
+      columns: c.labels,
+      cells: r.labels.map((_, ri) => c.labels.map((__, ci) => {
+        const o = (ri * c.labels.length + ci) * 4;
+        return { ok: counts[o], degraded: counts[o + 1], broken: counts[o + 2], probeFailed: counts[o + 3] };
+      })),
+    };
+  }
+
   resultsAt(runId: string, positions: readonly number[]) {
     return this.reader.resultsAt(runId, positions);
   }
@@ -143,6 +172,18 @@ function pageOf(d: CachedDiff, after: number, first: number): DiffPage {
   const pairs: DiffPair[] = [];
   for (let i = lo; i < end; i++) pairs.push({ base: d.bases[i], head: d.heads[i], transition: TRANSITION_CODES[d.transitions[i]] });
   return { pairs, hasNext: end < d.bases.length, totals: d.totals };
+}
+
+/** Labels of an axis for pictures, and the label index of each plan coordinate on it. */
+function axisLabels(plan: MatrixPlan, axis: AxisName): { planAxis: number; labels: string[]; index: number[] } {
+  if (axis === 'DEVICE' || axis === 'CONFIG') {
+    const keys = plan.variants.map((v) => (axis === 'DEVICE' ? v.device.name : configKey(v.config) || '(defaults)'));
+    const labels = [...new Set(keys)];
+    return { planAxis: VARIANT_AXIS, labels, index: keys.map((k) => labels.indexOf(k)) };
+  }
+  const planAxis = PLAN_AXIS[axis];
+  const labels = axisValues(plan)[planAxis];
+  return { planAxis, labels, index: labels.map((_, i) => i) };
 }
 
 /** Allowed coordinate lists for a filter; values absent from the run simply match nothing. */

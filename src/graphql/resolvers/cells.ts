@@ -69,6 +69,8 @@ export const resolvers = {
       const page = await ctx.views.diff(args.run, args.axis, args.base, args.head, args.transitions ?? null, first, decodeCursor('pair', args.after, -1));
       return diffConnection(page, page.view, page.view);
     },
+    heatmap: (_: unknown, args: { run: string; rows: AxisName; columns: AxisName; filter?: CellFilter | null }, ctx: Context) =>
+      ctx.views.heatmap(args.run, args.rows, args.columns, args.filter ?? {}),
     compareRuns: async (_: unknown, args: { base: string; head: string; transitions?: Transition[] | null; first?: number; after?: string }, ctx: Context) => {
       const first = pageSize(args.first, 100);
       const page = await ctx.views.compare(args.base, args.head, args.transitions ?? null, first, decodeCursor('pair', args.after, -1));

@@ -13,6 +13,8 @@ type Query {
   diff(run: ID!, axis: Axis!, base: String!, head: String!, transitions: [Transition!], first: Int = 100, after: String): DiffConnection!
   """The same between two runs, on the cells they share."""
   compareRuns(base: ID!, head: ID!, transitions: [Transition!], first: Int = 100, after: String): DiffConnection!
+  """Verdict counts of a run over two axes, for the dashboard's picture."""
+  heatmap(run: ID!, rows: Axis!, columns: Axis!, filter: CellFilter): Heatmap!
   """Walk KERNEL or HYPERVISOR versions for a combination; the first value where the verdict got worse."""
   firstRegression(cell: CombinationInput!, axis: Axis!): FirstRegression!
 }

@@ -128,6 +128,21 @@ type DiffConnection {
   changes: Int!
 }
 
+type VerdictCounts {
+  ok: Int!
+  degraded: Int!
+  broken: Int!
+  probeFailed: Int!
+}
+
+"""Verdict counts per (row value, column value): the matrix as a picture."""
+type Heatmap {
+  rows: [String!]!
+  columns: [String!]!
+  """cells[row][column]"""
+  cells: [[VerdictCounts!]!]!
+}
+
 type ResponsibleChange {
   id: String!
   title: String!

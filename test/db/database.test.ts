@@ -1,0 +1,54 @@
+/** Opening the store again after a process died mid-run: migrations, WAL recovery and the data all survive. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../src/db/database';
+import { matrixByName } from '../../src/db/matrices';
+import { SqliteRunStore } from '../../src/db/runs';
+
+const DIST = join(__dirname, '..', '..', 'dist');
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'virtio-matrix-db-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('When a process dies without closing the database, then the next open succeeds and keeps what was committed', async () => {
+  const url = `file:${join(dir, 'crash.db')}`;
+  // A child opens the store, seeds it, commits one shard of a run, and exits without closing anything.
+  const script = `
+    const { openDatabase } = require(${JSON.stringify(join(DIST, 'db', 'database'))});
+    const { ensureSeedMatrices } = require(${JSON.stringify(join(DIST, 'runs', 'seed'))});
+    const { matrixByName } = require(${JSON.stringify(join(DIST, 'db', 'matrices'))});
+    const { SqliteRunStore } = require(${JSON.stringify(join(DIST, 'db', 'runs'))});
+    const { MatrixPlan, Simulator } = require(${JSON.stringify(join(DIST, 'engine'))});
+    const { evaluateShard } = require(${JSON.stringify(join(DIST, 'runs', 'execute-shard'))});
+    const { ResultBatch } = require(${JSON.stringify(join(DIST, 'runs', 'types'))});
+    (async () => {
+      const db = await openDatabase(${JSON.stringify(url)});
+      await ensureSeedMatrices(db);
+      const store = new SqliteRunStore(db);
+      const run = await store.createRun(await matrixByName(db, 'be-config-2021'), 'crash-test');
+      const [shard] = await store.shards(run.id);
+      const batch = new ResultBatch(shard.to - shard.from);
+      const counts = evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch, null);
+      await store.commitShard(run.id, shard, batch, counts);
+      process.exit(0);
+    })();`;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  expect(child.stderr).toBe('');
+  expect(child.status).toBe(0);
+
+  const db = await openDatabase(url);
+  try {
+    const store = new SqliteRunStore(db);
+    const run = (await store.getRun('1'))!;
+    expect(run.status).toBe('queued');
+    expect(run.cellsDone).toBe(50_000);
+    expect((await store.shards('1')).filter((s) => s.done).map((s) => s.index)).toEqual([0]);
+    expect(await matrixByName(db, 'be-config-2021')).not.toBeNull();
+  } finally {
+    await db.close();
+  }
+});
