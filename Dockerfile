@@ -1,0 +1,15 @@
+# virtio-matrix service image: Node 20, the embedded SQLite store on a volume at /data.
+FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts ./scripts
+COPY prisma ./prisma
+COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bin ./bin
+RUN npm install --no-audit --no-fund
+ENV DATABASE_URL=file:/data/virtio-matrix.db PORT=4000 HOST=0.0.0.0
+VOLUME /data
+EXPOSE 4000
+CMD ["node", "bin/virtio-matrix.js", "serve"]
