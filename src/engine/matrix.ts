@@ -172,7 +172,7 @@ export class MatrixPlan {
     return {
       arch: this.archs[a].name, transport: this.transports[t].name, device: this.variants[v].device.name, mode: this.modes[m],
       backend: this.backends[b], hypervisor: this.hypervisors[h].name, kernel: this.kernels[k].text, strategy: this.strategies[s],
-      config: { ...this.variants[v].config },
+      config: { ...this.variants[v].config }, pageSize: this.archs[a].defaultPageSize,
     };
   }
 
