@@ -11,7 +11,7 @@ const internals = dirname(require.resolve('@prisma/internals/package.json'));
 const wasm = join(internals, 'build', 'schema_engine_bg.wasm');
 if (!existsSync(wasm)) {
   mkdirSync(dirname(wasm), { recursive: true });
-  copyFileSync(join(dirname(require.resolve('@prisma/schema-engine-wasm/package.json')), 'schema_engine_bg.wasm'), wasm);
+  copyFileSync(join(dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm'), wasm);
 }
 
 const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build', 'index.js');

@@ -21,7 +21,7 @@ export function ensureSchemaEngineWasm(): void {
   const internals = dirname(require.resolve('@prisma/internals/package.json'));
   const target = join(internals, 'build', 'schema_engine_bg.wasm');
   if (existsSync(target)) return;
-  const source = join(dirname(require.resolve('@prisma/schema-engine-wasm/package.json')), 'schema_engine_bg.wasm');
+  const source = join(dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm');
   mkdirSync(dirname(target), { recursive: true });
   copyFileSync(source, target);
 }
