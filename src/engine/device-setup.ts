@@ -7,7 +7,9 @@ import { featureBit } from './catalog';
 import { setBit, type FeatureWords } from './features';
 import { VIRTIO_F_VERSION_1 } from './profiles/common-features';
 import { QEMU_COMMON_OFFERS } from './profiles/qemu/changes';
-import type { BackendName, ConfigField, DeviceProfile } from './profiles/types';
+import { compareQemuVersions } from './profiles/qemu/hypervisors';
+import type { TransportProfile } from './profiles/transports';
+import type { BackendName, ConfigField, DeviceProfile, HypervisorProfile } from './profiles/types';
 import { isPowerOf2 } from './sim/simulator';
 import type { Invalid } from './validity';
 
@@ -19,14 +21,16 @@ export interface DeviceSetup {
 export type ConfigInput = Readonly<Record<string, number | string>>;
 
 /**
- * `features` replaces the model's defaults; each given config field adds its feature (a given
- * field implies the device offers it); VERSION_1 comes with a modern interface.
+ * `features` replaces the model's defaults; the transport's proxy adds its own bits; each given
+ * config field adds its feature (a given field implies the device offers it); VERSION_1 comes
+ * with a modern interface.
  */
 export function deviceSetup(
-  device: DeviceProfile, modernInterface: boolean, config: ConfigInput, features: readonly string[] | undefined, backend: BackendName,
+  device: DeviceProfile, transport: TransportProfile, hypervisor: HypervisorProfile, modernInterface: boolean,
+  config: ConfigInput, features: readonly string[] | undefined, backend: BackendName,
 ): DeviceSetup | Invalid {
   const hostFeatures = { lo: 0, hi: 0 };
-  for (const name of features ?? [...device.qemuOffers, ...QEMU_COMMON_OFFERS]) {
+  for (const name of [...(features ?? modelOffers(device, hypervisor, modernInterface)), ...(transport.qemuOffers ?? [])]) {
     const bit = featureBit(device.name, name);
     if (bit === undefined) return { field: 'features', reason: `unknown feature "${name}" for ${device.name}` };
     if (bit === VIRTIO_F_VERSION_1) return { field: 'features', reason: 'VIRTIO_F_VERSION_1 follows from mode; do not list it' };
@@ -48,6 +52,15 @@ export function deviceSetup(
     configValues.push(value);
   }
   return { hostFeatures, configValues };
+}
+
+/** What QEMU's device model offers by default in this release, with or without a modern interface. */
+function modelOffers(device: DeviceProfile, hypervisor: HypervisorProfile, modernInterface: boolean): string[] {
+  const common = QEMU_COMMON_OFFERS.filter((o) => compareQemuVersions(hypervisor.version, o.since) >= 0).map((o) => o.feature);
+  const offers = [...device.qemuOffers, ...common];
+  const legacyOnly = device.qemuLegacyOnlyOffers;
+  if (modernInterface || !legacyOnly) return offers;
+  return [...offers.filter((f) => !legacyOnly.remove.includes(f)), ...legacyOnly.add];
 }
 
 export function isInvalid(x: unknown): x is Invalid {

@@ -6,7 +6,7 @@ export type { Cell, ResolvedCell } from './cell';
 export type { Outcome, ConfigRead, TraceStep } from './outcome';
 export { Simulator } from './sim/simulator';
 export { VERDICTS, type Verdict, type VerdictCode } from './sim/verdict';
-export { ARCH_NAMES, TRANSPORT_NAMES, DEVICE_NAMES, MODES, BACKENDS, STRATEGIES } from './catalog';
+export { ARCH_NAMES, TRANSPORT_NAMES, DEVICE_NAMES, MODES, BACKENDS, STRATEGIES, featureBit } from './catalog';
 export { HYPERVISORS } from './profiles/qemu/hypervisors';
 export { KERNEL_PATCHES } from './profiles/linux/patches';
 export { MatrixPlan, matrixSpecSchema, AXES, configKey, type MatrixSpec, type MatrixSpecInput, type PlannedCell } from './matrix';

@@ -10,7 +10,7 @@ import { LINUX_DRIVERS } from './profiles/linux/drivers';
 import { KERNEL_PATCHES } from './profiles/linux/patches';
 import { RING_FEATURES } from './profiles/linux/ring';
 import { compareKernelVersions, kernelContains, parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
-import type { ConfigField, DeviceName, DriverRule, KernelPatch, RangeCheck, StrategyName } from './profiles/types';
+import type { ConfigField, DeviceName, DriverRule, KernelPatch, RangeCheck, StrategyName, TransportName } from './profiles/types';
 
 /** A config check compiled against a device's layout. */
 export interface CompiledCheck {
@@ -38,8 +38,11 @@ export interface CompiledDriver {
   patches: readonly string[];
   featureTable: FeatureWords;
   featureTableLegacy: FeatureWords;
-  /** Bits that survive `vring_transport_features()`: all device bits, and the transport bits the ring code supports. */
-  ringMask: FeatureWords;
+  /**
+   * Per transport, the bits that survive its `finalize_features`: all device bits, the transport
+   * bits the ring code supports (`vring_transport_features()`), and the transport's own.
+   */
+  ringMasks: Record<TransportName, FeatureWords>;
   /** The driver has a `validate` callback and the core calls it (404123c2db79). */
   hasValidate: boolean;
   validate: readonly ValidateStep[];
@@ -136,7 +139,7 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
     patches: live.map((p) => p.id),
     featureTable: table,
     featureTableLegacy: legacy,
-    ringMask: ringMask(kernel, device),
+    ringMasks: { pci: ringMask(kernel, device, 'pci'), ccw: ringMask(kernel, device, 'ccw'), mmio: ringMask(kernel, device, 'mmio') },
     hasValidate,
     validate: hasValidate ? validate : [],
     probeChecks,
@@ -145,10 +148,11 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
   };
 }
 
-function ringMask(kernel: KernelVersion, device: DeviceName): FeatureWords {
+function ringMask(kernel: KernelVersion, device: DeviceName, transport: TransportName): FeatureWords {
   const mask = { lo: 0xffffffff, hi: 0xffffffff };
   for (let bit = TRANSPORT_F_START; bit < TRANSPORT_F_END; bit++) clearBit(mask, bit);
   for (const r of RING_FEATURES) {
+    if (r.transports && !r.transports.includes(transport)) continue;
     const bit = featureBit(device, r.feature);
     if (bit !== undefined && compareKernelVersions(kernel, mustParse(r.since)) >= 0) setBit(mask, bit);
   }

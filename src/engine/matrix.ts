@@ -141,10 +141,11 @@ export class MatrixPlan {
       return configSourceOf(this.variants[v].device, this.backends[b], this.hypervisors[h]);
     });
     this.driverOk = table(nK * nV, (i) => driverProblem(this.kernels[Math.floor(i / nV)], this.variants[i % nV].device));
-    this.setups = table(nV * 2 * nB, (i) => {
-      const b = i % nB, modern = Math.floor(i / nB) % 2 === 1, v = Math.floor(i / (2 * nB));
+    this.setups = table(nV * nT * 2 * nB * nH, (i) => {
+      const h = i % nH, b = Math.floor(i / nH) % nB, modern = Math.floor(i / (nH * nB)) % 2 === 1;
+      const t = Math.floor(i / (nH * nB * 2)) % nT, v = Math.floor(i / (nH * nB * 2 * nT));
       const variant = this.variants[v];
-      return deviceSetup(variant.device, modern, variant.config, undefined, this.backends[b]);
+      return deviceSetup(variant.device, this.transports[t], this.hypervisors[h], modern, variant.config, undefined, this.backends[b]);
     });
     this.drivers = table(nK * nS * nV, (i) => {
       const v = i % nV, s = Math.floor(i / nV) % nS, k = Math.floor(i / (nV * nS));
@@ -186,8 +187,13 @@ export class MatrixPlan {
     if (isInvalid(source)) return source;
     const driver = this.driverProblemAt(k, v);
     if (driver) return driver;
-    const setup = this.setups[(v * 2 + (this.transports[t].modes[this.modes[m]]!.modernInterface ? 1 : 0)) * nB + b];
+    const setup = this.setups[this.setupIndex(v, t, this.transports[t].modes[this.modes[m]]!.modernInterface, b, h)];
     return isInvalid(setup) ? setup : null;
+  }
+
+  private setupIndex(v: number, t: number, modern: boolean, b: number, h: number): number {
+    const [, nT, , , nB, nH] = this.radix;
+    return (((v * nT + t) * 2 + (modern ? 1 : 0)) * nB + b) * nH + h;
   }
 
   /**
@@ -208,7 +214,7 @@ export class MatrixPlan {
         const transport = this.transports[t];
         const transportMode = transport.modes[this.modes[m]]!;
         const variant = this.variants[v];
-        const setup = this.setups[(v * 2 + (transportMode.modernInterface ? 1 : 0)) * nB + b] as DeviceSetup;
+        const setup = this.setups[this.setupIndex(v, t, transportMode.modernInterface, b, h)] as DeviceSetup;
         cell.arch = this.archs[a];
         cell.hostByteOrder = cell.arch.endian;
         cell.transport = transport.name;

@@ -37,8 +37,10 @@ export interface Outcome {
   verdict: Verdict;
   /** Features the driver ends with (`dev->features`), Linux names. */
   negotiated: string[];
-  /** Features the device offered as the driver saw them. */
+  /** Features the device offered as the driver saw them (a legacy interface shows only bits 0-31). */
   offered: string[];
+  /** QEMU's host_features: everything the device model offers, on every feature word. */
+  hostFeatures: string[];
   clearedInValidate: string[];
   validateReads: ConfigRead[];
   probeReads: ConfigRead[];
@@ -86,6 +88,7 @@ export function buildOutcome(combination: Combination, cell: Cell, sim: Simulato
     verdict,
     negotiated: featureNames(device, sim.features),
     offered: featureNames(device, sim.deviceFeatures),
+    hostFeatures: featureNames(device, cell.hostFeatures),
     clearedInValidate: featureNames(device, sim.clearedInValidate),
     validateReads: rec.validateReads,
     probeReads: rec.probeReads,

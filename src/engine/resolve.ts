@@ -65,7 +65,7 @@ export function resolveCombination(input: unknown): ResolvedCell {
   raise(driverProblem(kernel, device));
   raise(pageSizeProblem(arch, pageSize));
   const transportMode = transport.modes[mode]!;
-  const setup = deviceSetup(device, transportMode.modernInterface, c.config, c.features, backend);
+  const setup = deviceSetup(device, transport, hypervisor!, transportMode.modernInterface, c.config, c.features, backend);
   if (isInvalid(setup)) throw new InvalidCombinationError(setup.field, setup.reason);
 
   return {

@@ -20,6 +20,8 @@ export interface TransportProfile extends Cited {
   modes: Record<DeviceMode, TransportMode | null>;
   /** The register or command the driver sees features through, for traces. */
   featureAccess: string;
+  /** Features QEMU's proxy for this transport adds to every device it plugs. */
+  qemuOffers?: readonly string[];
 }
 
 const PCI = 'pbo-linaro/qemu-ci hw/virtio/virtio-pci.c @ 17ba4189c48f (virtio_pci_device_plugged, legacy I/O BAR vs modern caps)';
@@ -31,6 +33,9 @@ export const TRANSPORTS: Record<TransportName, TransportProfile> = {
     name: 'pci',
     source: PCI,
     featureAccess: 'PCI feature select (modern common cfg) / HOST_FEATURES (legacy I/O BAR, 32 bits)',
+    // virtio_pci_device_plugged adds VIRTIO_F_BAD_FEATURE (bit 30); seen in every x86 probe (QMP
+    // decodes it as VHOST_USER_F_PROTOCOL_FEATURES), never on ccw.
+    qemuOffers: ['VIRTIO_F_BAD_FEATURE'],
     modes: {
       legacy: { legacyInterface: true, modernInterface: false, qemuOptions: 'disable-modern=on,disable-legacy=off', source: PCI },
       transitional: { legacyInterface: true, modernInterface: true, qemuOptions: 'disable-modern=off,disable-legacy=off', source: PCI },

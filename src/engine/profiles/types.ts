@@ -65,6 +65,8 @@ export interface DeviceProfile extends Cited {
   config: readonly ConfigField[];
   /** Device-specific features QEMU's model offers by default. */
   qemuOffers: readonly string[];
+  /** How the offer changes when the device has no modern interface (QEMU's get_features without VERSION_1). */
+  qemuLegacyOnlyOffers?: { add: readonly string[]; remove: readonly string[] } & Cited;
   /** In QEMU's `virtio_legacy_allowed()` list: may be legacy or transitional. */
   legacyAllowed: boolean;
   /** First QEMU version with a device model of its own (`qemu` backend); absent: none. */

@@ -73,7 +73,7 @@ export class Simulator {
       this.features.lo = 0;
       this.features.hi = 1; // VERSION_1 alone
       if (rec) rec.step('features', 'driver', 'write-back VERSION_1', '2f9a174f918e: big-endian guest, driver has validate, device offers VERSION_1');
-      this.link.finalizeFeatures(this.features, driver.ringMask, rec); // return value ignored, as in Linux
+      this.link.finalizeFeatures(this.features, driver.ringMasks[cell.transport], rec); // return value ignored, as in Linux
     }
 
     const table = offersVersion1 ? driver.featureTable : driver.featureTableLegacy;
@@ -84,7 +84,7 @@ export class Simulator {
 
     // 4fa59ede9519: acknowledge all features before any config access.
     if (driver.finalizeBeforeValidate) {
-      const err = this.link.finalizeFeatures(this.features, driver.ringMask, rec);
+      const err = this.link.finalizeFeatures(this.features, driver.ringMasks[cell.transport], rec);
       if (err) return err;
     }
     if (driver.hasValidate) {
@@ -93,12 +93,12 @@ export class Simulator {
       if (err) return err;
       // "Did validation change any features? Then write them again."
       if (driver.finalizeBeforeValidate && !sameFeatures(this.snapshot, this.features)) {
-        const again = this.link.finalizeFeatures(this.features, driver.ringMask, rec);
+        const again = this.link.finalizeFeatures(this.features, driver.ringMasks[cell.transport], rec);
         if (again) return again;
       }
     }
     if (!driver.finalizeBeforeValidate) {
-      const err = this.link.finalizeFeatures(this.features, driver.ringMask, rec);
+      const err = this.link.finalizeFeatures(this.features, driver.ringMasks[cell.transport], rec);
       if (err) return err;
     }
     const featuresOk = this.featuresOk();

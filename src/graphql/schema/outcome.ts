@@ -57,6 +57,8 @@ type Outcome {
   verdict: Verdict!
   negotiated: [String!]!
   offered: [String!]!
+  """QEMU's host_features: everything the device model offers, on every feature word."""
+  hostFeatures: [String!]!
   clearedInValidate: [String!]!
   validateReads: [ConfigRead!]!
   probeReads: [ConfigRead!]!

@@ -58,7 +58,12 @@ export const blk: DeviceProfile = {
     'VIRTIO_BLK_F_SEG_MAX', 'VIRTIO_BLK_F_GEOMETRY', 'VIRTIO_BLK_F_BLK_SIZE', 'VIRTIO_BLK_F_TOPOLOGY',
     'VIRTIO_BLK_F_FLUSH', 'VIRTIO_BLK_F_CONFIG_WCE', 'VIRTIO_BLK_F_DISCARD', 'VIRTIO_BLK_F_WRITE_ZEROES',
   ],
-  unverified: 'qemuOffers from virtio_blk_get_features() and property defaults by code reading; per-version calibration against probes is pending (issue 4)',
+  qemuLegacyOnlyOffers: {
+    add: ['VIRTIO_BLK_F_SCSI'],
+    remove: ['VIRTIO_F_ANY_LAYOUT'],
+    source: 'qemu/qemu hw/block/virtio-blk.c virtio_blk_get_features: without VERSION_1, clear ANY_LAYOUT and offer SCSI; QEMU 7.2 probes (max_revision=0, disable-modern=on)',
+  },
+  unverified: 'qemuOffers agree with the QEMU 7.2 probes (test/fixtures/probes); other releases by code reading',
   legacyAllowed: true,
   qemuModelSince: '0.10',
   vhostUser: {

@@ -35,9 +35,9 @@ export const LINUX_DRIVERS: Record<DeviceName, LinuxDriverProfile> = {
       'VIRTIO_NET_F_GUEST_TSO6', 'VIRTIO_NET_F_GUEST_ECN', 'VIRTIO_NET_F_GUEST_UFO', 'VIRTIO_NET_F_MRG_RXBUF',
       'VIRTIO_NET_F_STATUS', 'VIRTIO_NET_F_CTRL_VQ', 'VIRTIO_NET_F_CTRL_RX', 'VIRTIO_NET_F_CTRL_VLAN',
       'VIRTIO_NET_F_GUEST_ANNOUNCE', 'VIRTIO_NET_F_MQ', 'VIRTIO_NET_F_CTRL_MAC_ADDR', 'VIRTIO_NET_F_CTRL_GUEST_OFFLOADS',
-      'VIRTIO_NET_F_SPEED_DUPLEX', 'VIRTIO_NET_F_STANDBY',
+      'VIRTIO_NET_F_SPEED_DUPLEX', 'VIRTIO_NET_F_STANDBY', 'VIRTIO_F_ANY_LAYOUT',
     ],
-    source: 'torvalds/linux drivers/net/virtio_net.c features[], features_legacy[] (VIRTIO_NET_F_MTU enters with 14de9d114a82)',
+    source: 'torvalds/linux drivers/net/virtio_net.c features[], features_legacy[] (VIRTIO_NET_F_MTU enters with 14de9d114a82); legacy ANY_LAYOUT seen in the 6.1 probes',
     unverified: CALIBRATION,
   },
   balloon: {

@@ -1,4 +1,4 @@
-import type { Cited } from '../types';
+import type { Cited, TransportName } from '../types';
 
 /**
  * Transport features Linux's ring code keeps in `vring_transport_features()`
@@ -8,6 +8,8 @@ import type { Cited } from '../types';
 export interface RingFeature extends Cited {
   feature: string;
   since: string;
+  /** Kept only by these transports' own `finalize_features` (e.g. virtio-pci's vp_transport_features). */
+  transports?: readonly TransportName[];
 }
 
 const RING = 'torvalds/linux drivers/virtio/virtio_ring.c vring_transport_features()';
@@ -20,6 +22,12 @@ export const RING_FEATURES: readonly RingFeature[] = [
   { feature: 'VIRTIO_F_ACCESS_PLATFORM', since: '4.8', source: RING, unverified: CALIBRATION },
   { feature: 'VIRTIO_F_RING_PACKED', since: '5.0', source: RING, unverified: CALIBRATION },
   { feature: 'VIRTIO_F_ORDER_PLATFORM', since: '5.1', source: RING, unverified: CALIBRATION },
-  { feature: 'VIRTIO_F_SR_IOV', since: '5.1', source: RING, unverified: CALIBRATION },
-  { feature: 'VIRTIO_F_RING_RESET', since: '6.0', source: RING, unverified: CALIBRATION },
+  {
+    feature: 'VIRTIO_F_SR_IOV', since: '5.1', transports: ['pci'], unverified: CALIBRATION,
+    source: 'torvalds/linux drivers/virtio/virtio_pci_modern.c vp_transport_features()',
+  },
+  {
+    feature: 'VIRTIO_F_RING_RESET', since: '6.0', transports: ['pci'],
+    source: 'torvalds/linux drivers/virtio/virtio_pci_modern.c vp_transport_features(); the 6.1 probes: accepted over PCI, not over ccw',
+  },
 ];

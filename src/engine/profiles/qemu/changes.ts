@@ -20,9 +20,15 @@ export const EARLY_DETECT_RFC: QemuChange = {
 
 /**
  * Features QEMU's virtio core offers every device (DEFINE_VIRTIO_COMMON_FEATURES: indirect_desc,
- * event_idx, notify_on_empty, any_layout). VERSION_1 is added by the transport when the device has
- * a modern interface (virtio_pci_device_plugged, virtio_ccw_pre_plugged, virtio-mmio pre_plugged).
+ * event_idx, notify_on_empty, any_layout; queue_reset from 7.2). VERSION_1 is added by the
+ * transport when the device has a modern interface (virtio_pci_device_plugged,
+ * virtio_ccw_pre_plugged, virtio-mmio pre_plugged). Observed in the QEMU 7.2 probe fixtures
+ * (test/fixtures/probes): bit 40 is offered by every device there.
  */
-export const QEMU_COMMON_OFFERS: readonly string[] = [
-  'VIRTIO_F_NOTIFY_ON_EMPTY', 'VIRTIO_F_ANY_LAYOUT', 'VIRTIO_RING_F_INDIRECT_DESC', 'VIRTIO_RING_F_EVENT_IDX',
+export const QEMU_COMMON_OFFERS: readonly { feature: string; since: string; source: string }[] = [
+  { feature: 'VIRTIO_F_NOTIFY_ON_EMPTY', since: '0.10', source: 'qemu/qemu include/hw/virtio/virtio.h DEFINE_VIRTIO_COMMON_FEATURES' },
+  { feature: 'VIRTIO_F_ANY_LAYOUT', since: '2.0', source: 'qemu/qemu include/hw/virtio/virtio.h DEFINE_VIRTIO_COMMON_FEATURES' },
+  { feature: 'VIRTIO_RING_F_INDIRECT_DESC', since: '0.10', source: 'qemu/qemu include/hw/virtio/virtio.h DEFINE_VIRTIO_COMMON_FEATURES' },
+  { feature: 'VIRTIO_RING_F_EVENT_IDX', since: '1.0', source: 'qemu/qemu include/hw/virtio/virtio.h DEFINE_VIRTIO_COMMON_FEATURES' },
+  { feature: 'VIRTIO_F_RING_RESET', since: '7.2', source: 'qemu/qemu "virtio: support queue reset" (queue_reset property, default on); bit 40 offered in the QEMU 7.2 probes' },
 ];
