@@ -4,6 +4,7 @@ import { evaluateInput } from './evaluate-command';
 import { explainOutcome } from './explain';
 import { CliError } from './input';
 import { profilesSummary } from './profiles';
+import { probeCommand } from './probe-command';
 import { runMatrix, serve } from './service-commands';
 
 function fail(err: unknown): never {
@@ -70,6 +71,19 @@ export function buildProgram(): Command {
     .action(async (opts: { matrix: string; db?: string }) => {
       try {
         await runMatrix(opts);
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  program
+    .command('probe')
+    .description('Boot combinations under real QEMU with a real Linux guest and compare with the engine (scripts/install-probe-deps.sh first).')
+    .requiredOption('-i, --input <file>', 'JSON file with a combination or an array of them; "-" for stdin')
+    .option('--record <dir>', 'write each boot as a fixture (raw report, QMP, command, packages)')
+    .action(async (opts: { input: string; record?: string }) => {
+      try {
+        await probeCommand(opts);
       } catch (err) {
         fail(err);
       }

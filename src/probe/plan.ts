@@ -10,8 +10,8 @@ import { parseCombination, type Combination } from '../engine';
 
 /** What is installed here: the guest kernel and QEMU the probes boot (see scripts/install-probe-deps.sh). */
 export interface Installed {
-  /** Guest arch → kernel image, initramfs base, and the kernel's version as the engine spells it. */
-  guests: Partial<Record<string, { kernelImage: string; modulesDir: string; kernelVersion: string; busybox: string }>>;
+  /** Guest arch → kernel image, initramfs (probe/initramfs/init + virtio modules), and the kernel's version as the engine spells it. */
+  guests: Partial<Record<string, { kernelImage: string; initrd: string; kernelVersion: string; console: string }>>;
   /** QEMU binary per guest arch and its version as the engine spells it (qemu-7.2). */
   qemu: Partial<Record<string, { binary: string; hypervisor: string }>>;
 }
@@ -21,8 +21,8 @@ export type ProbePlan =
   | { probeable: false; combination: Combination; reason: string };
 
 const MACHINE: Record<string, string[]> = {
-  s390x: ['-M', 's390-ccw-virtio', '-cpu', 'max'],
-  x86_64: ['-M', 'q35'],
+  s390x: ['-M', 's390-ccw-virtio', '-accel', 'tcg'],
+  x86_64: ['-M', 'q35', '-accel', 'tcg', '-cpu', 'max'],
 };
 
 const TRANSPORT_FOR: Record<string, string> = { s390x: 'ccw', x86_64: 'pci' };
@@ -53,18 +53,18 @@ export function planProbe(input: unknown, installed: Installed, diskImage: strin
     if (unknown.length) return no(`config ${unknown.join(', ')} has no QEMU property the probes set`);
     const size = c.config.blk_size ?? 512;
     devices.push('-drive', `if=none,id=d0,format=raw,file=${diskImage}`,
-      '-device', [`virtio-blk-${suffix}`, 'drive=d0', `logical_block_size=${size}`, `physical_block_size=${size}`, props].filter(Boolean).join(','));
+      '-device', [`virtio-blk-${suffix}`, 'drive=d0', 'id=blk0', `logical_block_size=${size}`, `physical_block_size=${size}`, props].filter(Boolean).join(','));
   } else if (c.device === 'net') {
     const unknown = Object.keys(c.config).filter((k) => k !== 'mtu');
     if (unknown.length) return no(`config ${unknown.join(', ')} has no QEMU property the probes set`);
     devices.push('-netdev', 'user,id=n0,restrict=on',
-      '-device', [`virtio-net-${suffix}`, 'netdev=n0', c.config.mtu !== undefined ? `host_mtu=${c.config.mtu}` : '', props].filter(Boolean).join(','));
+      '-device', [`virtio-net-${suffix}`, 'netdev=n0', 'id=net0', c.config.mtu !== undefined ? `host_mtu=${c.config.mtu}` : '', props].filter(Boolean).join(','));
   } else {
     return no(`probes cover blk and net; ${c.device} is not wired up`);
   }
   const args = [
-    ...MACHINE[c.arch], '-m', '512', '-smp', '1', '-nographic', '-no-reboot', '-nodefaults', '-serial', 'mon:stdio',
-    '-kernel', guest.kernelImage, '-append', 'console=ttyS0 console=ttysclp0 panic=-1 quiet loglevel=4',
+    ...MACHINE[c.arch], '-m', '512', '-smp', '1', '-nographic', '-no-reboot',
+    '-kernel', guest.kernelImage, '-initrd', guest.initrd, '-append', `console=${guest.console} probe.wait=1 panic=-1`,
     ...devices,
   ];
   return { probeable: true, combination: c, binary: qemu.binary, args, kernelImage: guest.kernelImage };

@@ -39,7 +39,7 @@ test.each(cases.map((c) => [`${c.fixture.name} ${c.combination.device}`, c] as c
 });
 
 test('a legacy s390x device reports big-endian to QMP and the guest skips FEATURES_OK', () => {
-  const fx = fixtures.find((f) => f.name === 's390x-legacy')!;
+  const fx = fixtures.find((f) => f.name === 's390x-ccw-blk-legacy-blk_size-4096')!;
   expect(fx.qmp.blk0['device-endian']).toBe('big');
   const blk = parseReport(fx.report).devices.find((d) => d.deviceId === 2)!;
   expect(blk.status).toBe(0x7);
@@ -47,7 +47,7 @@ test('a legacy s390x device reports big-endian to QMP and the guest skips FEATUR
 });
 
 test('a disagreement is reported with the bits that differ', () => {
-  const fx = fixtures.find((f) => f.name === 's390x-modern')!;
+  const fx = fixtures.find((f) => f.name === 's390x-ccw-blk-transitional-blk_size-4096')!;
   const device = parseReport(fx.report).devices.find((d) => d.deviceId === 2)!;
   const tampered = { ...device, featureBits: device.featureBits.filter((b) => b !== 6), logicalBlockSize: 512 };
   const result = compare(fx.devices.blk0.combination, tampered, fx.qmp.blk0);
