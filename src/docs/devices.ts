@@ -12,7 +12,7 @@ export function devicesMarkdown(): string {
     out.push(`- Legacy-capable in QEMU (\`virtio_legacy_allowed\`): ${d.legacyAllowed ? 'yes' : 'no, modern-only'}`);
     out.push(`- QEMU device model: ${d.qemuModelSince ? `since ${d.qemuModelSince}` : 'none (vhost-user only)'}`);
     if (d.vhostUser) out.push(`- vhost-user: since QEMU ${d.vhostUser.since}, config filled by ${d.vhostUser.config}`);
-    out.push(`- QEMU offers by default: ${d.qemuOffers.length ? d.qemuOffers.map((f) => `\`${f}\``).join(', ') : 'no device features'}`);
+    out.push(`- QEMU offers by default: ${d.qemuOffers.length ? d.qemuOffers.map((f) => (typeof f === 'string' ? `\`${f}\`` : `\`${f.feature}\` (from ${f.since})`)).join(', ') : 'no device features'}`);
     out.push(`- Source: ${d.source}${d.unverified ? ` (UNVERIFIED: ${d.unverified})` : ''}`, '');
     if (d.config.length) {
       out.push('| field | offset | bytes | feature | QEMU default | meaning |', '|---|---|---|---|---|---|');

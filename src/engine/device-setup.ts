@@ -56,8 +56,9 @@ export function deviceSetup(
 
 /** What QEMU's device model offers by default in this release, with or without a modern interface. */
 function modelOffers(device: DeviceProfile, hypervisor: HypervisorProfile, modernInterface: boolean): string[] {
-  const common = QEMU_COMMON_OFFERS.filter((o) => compareQemuVersions(hypervisor.version, o.since) >= 0).map((o) => o.feature);
-  const offers = [...device.qemuOffers, ...common];
+  const inRelease = (o: string | { feature: string; since: string }) => typeof o === 'string' || compareQemuVersions(hypervisor.version, o.since) >= 0;
+  const name = (o: string | { feature: string }) => (typeof o === 'string' ? o : o.feature);
+  const offers = [...device.qemuOffers, ...QEMU_COMMON_OFFERS].filter(inRelease).map(name);
   const legacyOnly = device.qemuLegacyOnlyOffers;
   if (modernInterface || !legacyOnly) return offers;
   return [...offers.filter((f) => !legacyOnly.remove.includes(f)), ...legacyOnly.add];

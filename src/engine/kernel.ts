@@ -92,6 +92,11 @@ function effectiveRules(patches: readonly KernelPatch[]) {
   };
 }
 
+/** A revert or replacement touches a device when a patch it removes had rules for it. */
+function touches(patch: KernelPatch, device: DeviceName): boolean {
+  return (patch.removes ?? []).some((id) => KERNEL_PATCHES.find((p) => p.id === id)?.driver?.some((r) => r.device === device) ?? false);
+}
+
 function compileCheck(device: DeviceName, rule: Extract<DriverRule, { kind: 'configCheck' }>): CompiledCheck {
   const field = requireConfigField(DEVICES[device], rule.field);
   return {
@@ -136,7 +141,8 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
     kernel: kernel.text,
     strategy,
     device,
-    patches: live.map((p) => p.id),
+    // Only patches that change this driver or the core: another device's check is no cause here.
+    patches: live.filter((p) => (p.core?.length ?? 0) > 0 || (p.driver ?? []).some((r) => r.device === device) || (p.removes ?? []).length > 0 && touches(p, device)).map((p) => p.id),
     featureTable: table,
     featureTableLegacy: legacy,
     ringMasks: { pci: ringMask(kernel, device, 'pci'), ccw: ringMask(kernel, device, 'ccw'), mmio: ringMask(kernel, device, 'mmio') },

@@ -22,6 +22,8 @@ export interface TransportProfile extends Cited {
   featureAccess: string;
   /** Features QEMU's proxy for this transport adds to every device it plugs. */
   qemuOffers?: readonly string[];
+  /** QEMU refuses a legacy interface for modern-only devices on this transport (9b3a35ec82 touches ccw and pci only). */
+  enforcesLegacyAllowed: boolean;
 }
 
 const PCI = 'pbo-linaro/qemu-ci hw/virtio/virtio-pci.c @ 17ba4189c48f (virtio_pci_device_plugged, legacy I/O BAR vs modern caps)';
@@ -32,6 +34,7 @@ export const TRANSPORTS: Record<TransportName, TransportProfile> = {
   pci: {
     name: 'pci',
     source: PCI,
+    enforcesLegacyAllowed: true,
     featureAccess: 'PCI feature select (modern common cfg) / HOST_FEATURES (legacy I/O BAR, 32 bits)',
     // virtio_pci_device_plugged adds VIRTIO_F_BAD_FEATURE (bit 30); seen in every x86 probe (QMP
     // decodes it as VHOST_USER_F_PROTOCOL_FEATURES), never on ccw.
@@ -46,6 +49,7 @@ export const TRANSPORTS: Record<TransportName, TransportProfile> = {
     name: 'ccw',
     archs: ['s390x'],
     source: CCW,
+    enforcesLegacyAllowed: true,
     featureAccess: 'CCW READ_FEAT / WRITE_FEAT, index 0 and (revision >= 1) index 1',
     modes: {
       legacy: { legacyInterface: true, modernInterface: false, qemuOptions: 'max_revision=0', source: CCW },
@@ -57,7 +61,11 @@ export const TRANSPORTS: Record<TransportName, TransportProfile> = {
   },
   mmio: {
     name: 'mmio',
+    // Machines with virtio-mmio slots: x86 microvm and ARM virt; s390-ccw-virtio and pseries have none.
+    archs: ['x86_64', 'aarch64'],
     source: MMIO,
+    // force-legacy=on (the default) exposes even modern-only devices as Version 1.
+    enforcesLegacyAllowed: false,
     featureAccess: 'MMIO DeviceFeaturesSel/DeviceFeatures, DriverFeaturesSel/DriverFeatures',
     modes: {
       legacy: { legacyInterface: true, modernInterface: false, qemuOptions: 'force-legacy=on (default), Version 1', source: MMIO },

@@ -63,8 +63,8 @@ export interface DeviceProfile extends Cited {
   linuxDriver: string;
   features: readonly FeatureBit[];
   config: readonly ConfigField[];
-  /** Device-specific features QEMU's model offers by default. */
-  qemuOffers: readonly string[];
+  /** Device-specific features QEMU's model offers by default (from a release on, where given). */
+  qemuOffers: readonly (string | { feature: string; since: string })[];
   /** How the offer changes when the device has no modern interface (QEMU's get_features without VERSION_1). */
   qemuLegacyOnlyOffers?: { add: readonly string[]; remove: readonly string[] } & Cited;
   /** In QEMU's `virtio_legacy_allowed()` list: may be legacy or transitional. */

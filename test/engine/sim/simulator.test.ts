@@ -209,20 +209,53 @@ describe('transports', () => {
     expect(o.deviceStatus).toContain('FEATURES_OK');
   });
 
-  test('mmio defaults are legacy (Version 1): big-endian guests read their own byte order', () => {
-    const o = evaluate(s390xBlk({ arch: 'ppc64', transport: 'mmio', mode: 'legacy' }));
-    expect(o.validateReads[0].driverValue).toBe(4096);
+  test('mmio Version 1 (the force-legacy default) never offers VERSION_1; the driver reads its own byte order', () => {
+    const o = evaluate(s390xBlk({ arch: 'aarch64', transport: 'mmio', mode: 'legacy' }));
+    expect(o.offered).not.toContain('VIRTIO_F_VERSION_1');
+    expect(o.validateReads[0]).toMatchObject({ bytes: '00100000', driverValue: 4096 });
   });
 
-  test('mmio Version 2 on a big-endian guest is hit like a transitional device', () => {
-    const o = evaluate(s390xBlk({ arch: 'ppc64', transport: 'mmio', mode: 'modern' }));
-    expect(o.validateReads[0].driverValue).toBe(1048576);
+  test('mmio Version 2 refuses a driver without VERSION_1 and offers the high word', () => {
+    const o = evaluate(s390xBlk({ arch: 'aarch64', transport: 'mmio', mode: 'modern' }));
+    expect(o.offered).toContain('VIRTIO_F_VERSION_1');
+    expect(o.verdict).toBe('OK');
   });
 
   test('transport bits the ring code does not support are dropped before the write (vring_transport_features)', () => {
     const o = evaluate(s390xBlk({ arch: 'x86_64', transport: 'pci', kernel: '4.14', features: ['VIRTIO_BLK_F_BLK_SIZE', 'VIRTIO_F_RING_PACKED'] }));
     expect(o.offered).toContain('VIRTIO_F_RING_PACKED');
     expect(o.negotiated).not.toContain('VIRTIO_F_RING_PACKED');
+  });
+});
+
+describe('stable backports', () => {
+  test('5.10.80 carries the write-back (5.10.75), so s390x virtio-net with mtu 1280 is read right', () => {
+    expect(evaluate(s390xNet(1280, { kernel: '5.10.80' })).verdict).toBe('OK');
+    expect(evaluate(s390xNet(1280, { kernel: '5.10.74' })).verdict).toBe('BROKEN');
+  });
+
+  test('5.15.29 carries ack-all: features are written before validate() reads', () => {
+    const o = evaluate(s390xNet(1280, { kernel: '5.15.29' }));
+    const trace = o.trace!.map((s) => s.action);
+    expect(trace.indexOf('write-driver-features')).toBeLessThan(trace.findIndex((a) => a.startsWith('virtio_cread16')));
+    expect(trace).not.toContain('write-back VERSION_1');
+  });
+});
+
+describe('guest policy in validate()', () => {
+  test('the balloon drops PAGE_POISON by policy: not DEGRADED, and its validate() makes the write-back fire on s390x', () => {
+    const o = evaluate({ arch: 's390x', transport: 'ccw', device: 'balloon', mode: 'transitional', hypervisor: 'qemu-6.1', kernel: '5.16' });
+    expect(o.hostFeatures).toContain('VIRTIO_BALLOON_F_PAGE_POISON');
+    expect(o.negotiated).not.toContain('VIRTIO_BALLOON_F_PAGE_POISON');
+    expect(o.clearedInValidate).toEqual([]);
+    expect(o.trace!.some((s) => s.action === 'write-back VERSION_1')).toBe(true);
+    expect(o.verdict).toBe('OK');
+  });
+
+  test('virtio-snd over mmio Version 1 exists (mmio ignores virtio_legacy_allowed) and fails its VERSION_1 check', () => {
+    const o = evaluate({ arch: 'aarch64', transport: 'mmio', device: 'sound', mode: 'legacy', hypervisor: 'qemu-8.2', kernel: '6.1' });
+    expect(o.verdict).toBe('PROBE_FAILED');
+    expect(o.reasons.join(' ')).toMatch(/virtio version 1.0 is required/);
   });
 });
 

@@ -70,6 +70,7 @@ export const blk: DeviceProfile = {
     since: '2.12',
     config: 'backend-native',
     source: 'qemu/qemu contrib/vhost-user-blk/vhost-user-blk.c @ 0342cb34a4bb: config->blk_size = vub_get_blocksize(fd), no cpu_to_le32; vub_get_config is a memcpy',
+    unverified: 'host order is shown for the contrib backend only; other vhost-user-blk backends (SPDK, qemu-storage-daemon) may fill little-endian',
   },
   guestValues: [
     {

@@ -13,6 +13,6 @@ export const scmi: DeviceProfile = {
   config: [],
   qemuOffers: [],
   legacyAllowed: false,
-  vhostUser: { since: '8.0', config: 'none', source: 'qemu/qemu hw/virtio/vhost-user-scmi.c', unverified: 'first QEMU release with vhost-user-scmi' },
+  vhostUser: { since: '8.1', config: 'none', source: 'qemu/qemu hw/virtio/vhost-user-scmi.c: a5dab090e142, MST "[PULL 08/66] hw/virtio: Add boilerplate for vhost-user-scmi device", 10 Jul 2023 (8.1 development)' },
   guestValues: [],
 };

@@ -42,13 +42,14 @@ export const LINUX_DRIVERS: Record<DeviceName, LinuxDriverProfile> = {
   },
   balloon: {
     device: 'balloon', since: '2.6.25',
+    // PAGE_POISON enters the tables with its patch (balloon-page-poison).
     featureTable: [
       'VIRTIO_BALLOON_F_MUST_TELL_HOST', 'VIRTIO_BALLOON_F_STATS_VQ', 'VIRTIO_BALLOON_F_DEFLATE_ON_OOM',
-      'VIRTIO_BALLOON_F_FREE_PAGE_HINT', 'VIRTIO_BALLOON_F_PAGE_POISON', 'VIRTIO_BALLOON_F_REPORTING',
+      'VIRTIO_BALLOON_F_FREE_PAGE_HINT', 'VIRTIO_BALLOON_F_REPORTING',
     ],
     featureTableLegacy: [
       'VIRTIO_BALLOON_F_MUST_TELL_HOST', 'VIRTIO_BALLOON_F_STATS_VQ', 'VIRTIO_BALLOON_F_DEFLATE_ON_OOM',
-      'VIRTIO_BALLOON_F_FREE_PAGE_HINT', 'VIRTIO_BALLOON_F_PAGE_POISON', 'VIRTIO_BALLOON_F_REPORTING',
+      'VIRTIO_BALLOON_F_FREE_PAGE_HINT', 'VIRTIO_BALLOON_F_REPORTING',
     ],
     source: 'torvalds/linux drivers/virtio/virtio_balloon.c features[]',
     unverified: CALIBRATION,
