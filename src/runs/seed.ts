@@ -1,9 +1,21 @@
 /** Matrices present on first start. */
 import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, HYPERVISORS, MODES, NOTABLE_KERNELS, STRATEGIES, TRANSPORT_NAMES, type MatrixSpecInput } from '../engine';
 import type { Database } from '../db/database';
+import { compareKernelVersions, parseKernelVersion } from '../engine/profiles/linux/versions';
 import { createMatrix, matrixByName } from '../db/matrices';
 
-/** `be-config-2021`: every arch, transport, device, mode and backend; QEMU 5.2 .. 9.2 and the RFC; the notable kernels. */
+/** Every mainline release from 4.10 to 6.12, with the -rc and stable releases around the 2021 fixes, in order. */
+function kernels2021(): string[] {
+  const mainline = [
+    ...Array.from({ length: 11 }, (_, i) => `4.${10 + i}`),
+    ...Array.from({ length: 20 }, (_, i) => `5.${i}`),
+    ...Array.from({ length: 13 }, (_, i) => `6.${i}`),
+  ];
+  const all = [...new Set([...mainline, ...NOTABLE_KERNELS])].map((k) => parseKernelVersion(k)!);
+  return all.sort(compareKernelVersions).map((k) => k.text);
+}
+
+/** `be-config-2021`: every arch, transport, device, mode and backend; QEMU 5.2 .. 9.2 and the RFC; kernels 4.10 .. 6.12. */
 export const BE_CONFIG_2021: MatrixSpecInput = {
   archs: [...ARCH_NAMES],
   transports: [...TRANSPORT_NAMES],
@@ -11,7 +23,7 @@ export const BE_CONFIG_2021: MatrixSpecInput = {
   modes: [...MODES],
   backends: [...BACKENDS],
   hypervisors: HYPERVISORS.map((h) => h.name).filter((name) => name !== 'qemu-5.0' && name !== 'qemu-5.1'),
-  kernels: [...NOTABLE_KERNELS],
+  kernels: kernels2021(),
   strategies: [...STRATEGIES],
   config: { blk_size: [512, 1024, 4096, 65536], mtu: [1280, 1500, 9000, 9216] },
 };
