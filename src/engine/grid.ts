@@ -171,14 +171,32 @@ export function diffAlongAxis(
   shape: GridShape, verdicts: Uint8Array, axis: number, pairs: ReadonlyMap<number, number>,
   wanted: ReadonlySet<Transition> | null, after: number, first: number,
 ): DiffResult {
-  const allowed: (number[] | null)[] = shape.radix.map(() => null);
-  allowed[axis] = [...pairs.keys()].sort((a, b) => a - b);
+  // The base positions form blocks: for each outer index, `stride` consecutive positions at each
+  // base value. Plain loops over them, no per-position decoding or callbacks.
   const stride = shape.strides[axis];
-  const partner = (p: number) => {
-    const c = shape.coord(p, axis);
-    return p + (pairs.get(c)! - c) * stride;
-  };
-  return pairWalk(shape, allowed, (p) => verdicts[p], (p) => verdicts[partner(p)], partner, wanted, after, first);
+  const block = stride * shape.radix[axis];
+  const bases = [...pairs.keys()].sort((a, b) => a - b);
+  const totals: Record<Transition, number> = { REGRESSION: 0, FIX: 0, CHANGE: 0 };
+  const found: DiffPair[] = [];
+  let hasNext = false;
+  for (let outer = 0; outer < shape.size; outer += block) {
+    for (const b of bases) {
+      const start = outer + b * stride;
+      const delta = (pairs.get(b)! - b) * stride;
+      for (let p = start; p < start + stride; p++) {
+        const bv = verdicts[p];
+        const hv = verdicts[p + delta];
+        if (bv === hv || bv === SKIPPED || hv === SKIPPED) continue;
+        const t = transitionOf(bv as VerdictCode, hv as VerdictCode)!;
+        if (wanted !== null && !wanted.has(t)) continue;
+        totals[t]++;
+        if (p <= after) continue;
+        if (found.length < first) found.push({ base: p, head: p + delta, transition: t });
+        else hasNext = true;
+      }
+    }
+  }
+  return { pairs: found, hasNext, totals };
 }
 
 /**
@@ -192,9 +210,23 @@ export function compareGrids(
 ): DiffResult {
   const allowed = valueMaps.map((map) => Array.from(map.keys()).filter((c) => map[c] >= 0));
   if (allowed.some((list) => list.length === 0)) return { pairs: [], hasNext: false, totals: { REGRESSION: 0, FIX: 0, CHANGE: 0 } };
-  // Runs of the same value sets: the same position on both sides.
+  // Runs of the same value sets: the same position on both sides, one plain loop.
   if (valueMaps.every((map, axis) => map.length === head.radix[axis] && map.every((c, i) => c === i))) {
-    return pairWalk(base, allowed, (p) => baseVerdicts[p], (p) => headVerdicts[p], (p) => p, wanted, after, first);
+    const totals: Record<Transition, number> = { REGRESSION: 0, FIX: 0, CHANGE: 0 };
+    const found: DiffPair[] = [];
+    let hasNext = false;
+    for (let p = 0; p < base.size; p++) {
+      const bv = baseVerdicts[p];
+      const hv = headVerdicts[p];
+      if (bv === hv || bv === SKIPPED || hv === SKIPPED) continue;
+      const t = transitionOf(bv as VerdictCode, hv as VerdictCode)!;
+      if (wanted !== null && !wanted.has(t)) continue;
+      totals[t]++;
+      if (p <= after) continue;
+      if (found.length < first) found.push({ base: p, head: p, transition: t });
+      else hasNext = true;
+    }
+    return { pairs: found, hasNext, totals };
   }
   const headOf = (p: number) => {
     let q = 0;

@@ -145,7 +145,13 @@ export class MatrixPlan {
       const h = i % nH, b = Math.floor(i / nH) % nB, modern = Math.floor(i / (nH * nB)) % 2 === 1;
       const t = Math.floor(i / (nH * nB * 2)) % nT, v = Math.floor(i / (nH * nB * 2 * nT));
       const variant = this.variants[v];
-      return deviceSetup(variant.device, this.transports[t], this.hypervisors[h], modern, variant.config, undefined, this.backends[b]);
+      const key = `${variant.device.name}|${JSON.stringify(variant.config)}|${this.transports[t].name}|${modern}|${this.backends[b]}|${this.hypervisors[h].version}`;
+      let setup = setupCache.get(key);
+      if (!setup) {
+        setup = deviceSetup(variant.device, this.transports[t], this.hypervisors[h], modern, variant.config, undefined, this.backends[b]);
+        setupCache.set(key, setup);
+      }
+      return setup;
     });
     this.drivers = table(nK * nS * nV, (i) => {
       const v = i % nV, s = Math.floor(i / nV) % nS, k = Math.floor(i / (nV * nS));
@@ -244,6 +250,9 @@ export class MatrixPlan {
     return visited;
   }
 }
+
+/** Device setups depend only on these inputs and never change: shared by every plan. */
+const setupCache = new Map<string, DeviceSetup | Invalid>();
 
 function table<T>(n: number, f: (i: number) => T): T[] {
   const out = new Array<T>(n);

@@ -45,7 +45,15 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const db = await openDatabase(options.databaseUrl);
   if (options.seed !== false) await ensureSeedMatrices(db);
   const { services, queue } = createServices(db, undefined, (err) => log.error({ err }, 'run failed'));
-  queue.onProgress((p) => log.debug(p, 'run progress'));
+  queue.onProgress((p) => {
+    log.debug(p, 'run progress');
+    // At run end, load its grid and plan once, so the first diff or cells query does not pay for it.
+    if (p.status === 'succeeded') services.views.view(p.runId).catch((err) => log.warn({ err }, 'could not warm the run view'));
+  });
+  // Grids of the latest finished runs, loaded in the background so the first diff after a restart is fast.
+  void services.store.listRuns(null, 3, null).then(async ({ items }) => {
+    for (const run of items.filter((r) => r.status === 'succeeded')) await services.views.view(run.id);
+  }).catch((err) => log.warn({ err }, 'could not warm run views'));
   const resumed = await resumeUnfinishedRuns(services.runDeps);
   if (resumed.length) log.info({ runs: resumed }, 'resumed unfinished runs');
   const apollo = createApolloServer((err) => log.error({ err }, 'graphql internal error'));
