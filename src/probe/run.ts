@@ -12,7 +12,7 @@ import { planProbe } from './plan';
 import { parseReport, BEGIN, END } from './report';
 
 export type ProbeResult =
-  | ({ probeable: true; seconds: number } & Comparison)
+  | ({ probeable: true; seconds: number; guestLog: string[] } & Comparison)
   | { probeable: false; combination: unknown; reason: string }
   | { probeable: true; combination: unknown; error: string; agree: false };
 
@@ -38,7 +38,8 @@ export async function probe(inputs: unknown[], installed: ProbeInstall, recordDi
       continue;
     }
     const comparison = compare(c, device, qmp);
-    results.push({ probeable: true, seconds: run.seconds, ...comparison });
+    // The drivers' kernel messages (virtio, the vd*/eth* devices): errors a verdict alone would hide.
+    results.push({ probeable: true, seconds: run.seconds, guestLog: report.dmesg, ...comparison });
     if (recordDir) {
       mkdirSync(recordDir, { recursive: true });
       const config = Object.entries(c.config).map(([k, v]) => `${k}-${v}`).join('-');
