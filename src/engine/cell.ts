@@ -31,6 +31,8 @@ export interface Cell {
   pageSize: number;
   /** QEMU's `host_features`: what the device offers, VERSION_1 included when it has a modern interface. */
   hostFeatures: FeatureWords;
+  /** What the device shows through a modern interface: host_features minus the legacy-only bits. */
+  modernView: FeatureWords;
   /** True config values, by index into `device.config`; mac fields hold their 6 bytes. */
   configValues: readonly (number | Uint8Array)[];
 }

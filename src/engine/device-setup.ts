@@ -4,9 +4,9 @@
  * QEMU's property) are reported as Invalid.
  */
 import { featureBit } from './catalog';
-import { setBit, type FeatureWords } from './features';
+import { clearBit, setBit, type FeatureWords } from './features';
 import { VIRTIO_F_VERSION_1 } from './profiles/common-features';
-import { QEMU_COMMON_OFFERS } from './profiles/qemu/changes';
+import { QEMU_COMMON_OFFERS, QEMU_LEGACY_FEATURES } from './profiles/qemu/changes';
 import { compareQemuVersions } from './profiles/qemu/hypervisors';
 import type { TransportProfile } from './profiles/transports';
 import type { BackendName, ConfigField, DeviceProfile, HypervisorProfile } from './profiles/types';
@@ -15,6 +15,8 @@ import type { Invalid } from './validity';
 
 export interface DeviceSetup {
   hostFeatures: FeatureWords;
+  /** What a modern interface shows: host_features without the legacy-only bits. */
+  modernView: FeatureWords;
   configValues: (number | Uint8Array)[];
 }
 
@@ -45,13 +47,15 @@ export function deviceSetup(
     if (field.feature) setBit(hostFeatures, featureBit(device.name, field.feature)!);
   }
   if (modernInterface) setBit(hostFeatures, VIRTIO_F_VERSION_1);
+  const modernView = { ...hostFeatures };
+  for (const name of [...QEMU_LEGACY_FEATURES, ...(device.qemuLegacyFeatures ?? [])]) clearBit(modernView, featureBit(device.name, name)!);
   const configValues: (number | Uint8Array)[] = [];
   for (const field of device.config) {
     const value = checkValue(field, config[field.name] ?? field.qemuDefault, backend);
     if (isInvalid(value)) return value;
     configValues.push(value);
   }
-  return { hostFeatures, configValues };
+  return { hostFeatures, modernView, configValues };
 }
 
 /** What QEMU's device model offers by default in this release, with or without a modern interface. */

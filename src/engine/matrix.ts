@@ -237,6 +237,7 @@ export class MatrixPlan {
         cell.kernelText = this.kernels[k].text;
         cell.pageSize = cell.arch.defaultPageSize;
         cell.hostFeatures = setup.hostFeatures;
+        cell.modernView = setup.modernView;
         cell.configValues = setup.configValues;
         visit(cell, index);
         visited++;

@@ -83,6 +83,7 @@ export function resolveCombination(input: unknown): ResolvedCell {
     driver: driverFor(kernel, strategy, device.name),
     pageSize,
     hostFeatures: setup.hostFeatures,
+    modernView: setup.modernView,
     configValues: setup.configValues,
   };
 }

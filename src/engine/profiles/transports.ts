@@ -36,8 +36,9 @@ export const TRANSPORTS: Record<TransportName, TransportProfile> = {
     source: PCI,
     enforcesLegacyAllowed: true,
     featureAccess: 'PCI feature select (modern common cfg) / HOST_FEATURES (legacy I/O BAR, 32 bits)',
-    // virtio_pci_device_plugged adds VIRTIO_F_BAD_FEATURE (bit 30); seen in every x86 probe (QMP
-    // decodes it as VHOST_USER_F_PROTOCOL_FEATURES), never on ccw.
+    // virtio_pci_pre_plugged() adds VIRTIO_F_BAD_FEATURE (bit 30) unconditionally (QEMU 7.2
+    // hw/virtio/virtio-pci.c); virtio_ccw_pre_plugged() never does. QMP decodes it as
+    // VHOST_USER_F_PROTOCOL_FEATURES.
     qemuOffers: ['VIRTIO_F_BAD_FEATURE'],
     modes: {
       legacy: { legacyInterface: true, modernInterface: false, qemuOptions: 'disable-modern=on,disable-legacy=off', source: PCI },

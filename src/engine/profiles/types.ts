@@ -65,6 +65,8 @@ export interface DeviceProfile extends Cited {
   config: readonly ConfigField[];
   /** Device-specific features QEMU's model offers by default (from a release on, where given). */
   qemuOffers: readonly (string | { feature: string; since: string })[];
+  /** Device bits QEMU shows only through a legacy interface (`vdc->legacy_features`). */
+  qemuLegacyFeatures?: readonly string[];
   /** How the offer changes when the device has no modern interface (QEMU's get_features without VERSION_1). */
   qemuLegacyOnlyOffers?: { add: readonly string[]; remove: readonly string[] } & Cited;
   /** In QEMU's `virtio_legacy_allowed()` list: may be legacy or transitional. */

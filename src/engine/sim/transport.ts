@@ -70,11 +70,14 @@ export class TransportLink {
     if (rec) rec.step('reset', 'device', 'reset', `status 0, guest_features 0, device_endian ${this.device.deviceEndian}${this.device.guestFeatures.hi ? ', VERSION_1 forced (early detect RFC)' : ''}`);
   }
 
-  /** Device features as the driver can see them: a legacy interface shows only the low word. */
+  /**
+   * Device features as the driver can see them: a modern interface hides the legacy-only bits
+   * (QEMU's legacy_features); a legacy interface shows the raw low word only.
+   */
   readDeviceFeatures(out: FeatureWords, rec: Recorder | null): void {
-    const host = this.cell.hostFeatures;
-    out.lo = host.lo;
-    out.hi = this.modern ? host.hi : 0;
+    const view = this.modern ? this.cell.modernView : this.cell.hostFeatures;
+    out.lo = view.lo;
+    out.hi = this.modern ? view.hi : 0;
     if (rec) rec.step('features', 'transport', 'read-device-features', this.describeFeatureRead(out));
   }
 

@@ -63,7 +63,10 @@ export const blk: DeviceProfile = {
     remove: ['VIRTIO_F_ANY_LAYOUT'],
     source: 'qemu/qemu hw/block/virtio-blk.c virtio_blk_get_features: without VERSION_1, clear ANY_LAYOUT and offer SCSI; QEMU 7.2 probes (max_revision=0, disable-modern=on)',
   },
-  unverified: 'qemuOffers agree with the QEMU 7.2 probes (test/fixtures/probes); other releases by code reading',
+  // QEMU 7.2.0 hw/block/virtio-blk.c virtio_blk_get_features() (SEG_MAX, GEOMETRY, TOPOLOGY,
+  // BLK_SIZE always; FLUSH with the default writeback cache; config-wce, discard, write-zeroes
+  // properties default on; MQ only with num-queues > 1, which virtio-blk-pci sets to the vCPU count).
+  unverified: 'checked in the QEMU 7.2.0 source and the 7.2 probes with 1 vCPU; other releases by code reading',
   legacyAllowed: true,
   qemuModelSince: '0.10',
   vhostUser: {

@@ -65,7 +65,10 @@ export const net: DeviceProfile = {
     'VIRTIO_NET_F_CTRL_VQ', 'VIRTIO_NET_F_CTRL_RX', 'VIRTIO_NET_F_CTRL_VLAN', 'VIRTIO_NET_F_CTRL_RX_EXTRA',
     'VIRTIO_NET_F_GUEST_ANNOUNCE', 'VIRTIO_NET_F_CTRL_MAC_ADDR',
   ],
-  unverified: 'qemuOffers (user netdev) agree with the QEMU 7.2 probes (test/fixtures/probes); other releases by code reading of hw/net/virtio-net.c',
+  qemuLegacyFeatures: ['VIRTIO_NET_F_GSO'],
+  // QEMU 7.2.0 hw/net/virtio-net.c: property defaults, then virtio_net_get_features() adds MAC and
+  // clears the offloads when the peer has no vnet header (slirp/user has none).
+  unverified: 'checked in the QEMU 7.2.0 source and the 7.2 probes; other releases by code reading',
   legacyAllowed: true,
   qemuModelSince: '0.10',
   vhostUser: {

@@ -11,6 +11,6 @@ export const rng: DeviceProfile = {
   qemuOffers: [],
   legacyAllowed: true,
   qemuModelSince: '1.3',
-  vhostUser: { since: '6.0', config: 'none', source: 'qemu/qemu hw/virtio/vhost-user-rng.c', unverified: 'first QEMU release with vhost-user-rng' },
+  vhostUser: { since: '6.2', config: 'none', source: 'qemu/qemu hw/virtio/vhost-user-rng.c: 11aa9aa12887 in MST\'s pull of 19 Oct 2021 (6.2)' },
   guestValues: [],
 };

@@ -25,6 +25,13 @@ export const EARLY_DETECT_RFC: QemuChange = {
  * virtio_ccw_pre_plugged, virtio-mmio pre_plugged). Observed in the QEMU 7.2 probe fixtures
  * (test/fixtures/probes): bit 40 is offered by every device there.
  */
+/**
+ * `VIRTIO_LEGACY_FEATURES` (include/hw/virtio/virtio.h): bits a modern interface hides
+ * (virtio-pci common cfg `host_features & ~legacy_features`, ccw READ_FEAT at revision >= 1).
+ * Devices add their own (`DeviceProfile.qemuLegacyFeatures`, e.g. net's GSO).
+ */
+export const QEMU_LEGACY_FEATURES: readonly string[] = ['VIRTIO_F_NOTIFY_ON_EMPTY', 'VIRTIO_F_ANY_LAYOUT', 'VIRTIO_F_BAD_FEATURE'];
+
 export const QEMU_COMMON_OFFERS: readonly { feature: string; since: string; source: string }[] = [
   { feature: 'VIRTIO_F_NOTIFY_ON_EMPTY', since: '0.10', source: 'qemu/qemu include/hw/virtio/virtio.h DEFINE_VIRTIO_COMMON_FEATURES' },
   { feature: 'VIRTIO_F_ANY_LAYOUT', since: '2.0', source: 'qemu/qemu include/hw/virtio/virtio.h DEFINE_VIRTIO_COMMON_FEATURES' },
