@@ -3,7 +3,9 @@
  * engine's outcome for the same combination. Agreement is bit for bit on the negotiated and
  * offered features, the device status, the guest value (logical block size, MTU) and the verdict.
  */
-import { evaluate, featureBit, VERDICTS, type CombinationInput, type Outcome, type Verdict } from '../engine';
+import { evaluate, featureBit, type CombinationInput, type Outcome, type Verdict } from '../engine';
+import { DEVICES } from '../engine/profiles/devices';
+import type { DeviceName } from '../engine/profiles/types';
 import { STATUS } from '../engine/profiles/common-features';
 import { qmpFeatures, type GuestDevice, type QmpStatus } from './report';
 
@@ -23,32 +25,36 @@ export interface Comparison {
   differences: string[];
 }
 
-const GUEST_VALUE: Record<string, { field: string; value: (d: GuestDevice) => number | undefined; breaks: (used: number, meant: number) => boolean }> = {
-  blk: { field: 'blk_size', value: (d) => d.logicalBlockSize, breaks: (used, meant) => used !== meant },
-  net: { field: 'mtu', value: (d) => d.mtu, breaks: (used, meant) => used > meant },
+/** What sysfs shows for each guest value the device profiles declare (blk logical_block_size, net mtu). */
+const SYSFS_VALUE: Record<string, (d: GuestDevice) => number | undefined> = {
+  logical_block_size: (d) => d.logicalBlockSize,
+  mtu: (d) => d.mtu,
 };
+
+/** The device's declared guest value (field, feature, when it breaks) and what the guest reports for it. */
+function guestValue(c: CombinationInput, d: GuestDevice) {
+  const gv = DEVICES[c.device as DeviceName]?.guestValues[0];
+  if (!gv) return null;
+  return { gv, used: SYSFS_VALUE[gv.name]?.(d), meant: c.config?.[gv.field] };
+}
 
 function bitsOfNames(device: string, names: readonly string[]): number[] {
   return names.map((n) => {
-    const bit = featureBit(device as never, n);
+    const bit = featureBit(device as DeviceName, n);
     if (bit === undefined) throw new Error(`no bit known for ${n} on ${device}`);
     return bit;
   }).sort((a, b) => a - b);
 }
 
-/** The verdict a real boot shows: the same rules the engine uses, applied to what the guest reports. */
+/** The verdict a real boot shows: the engine's rules (device profile guest values) applied to what the guest reports. */
 function observedVerdict(c: CombinationInput, d: GuestDevice, offered: number[] | null): Verdict {
   if (d.driver === 'none' || (d.status & STATUS.FAILED) !== 0 || (d.status & STATUS.DRIVER_OK) === 0) return 'PROBE_FAILED';
-  const rule = GUEST_VALUE[c.device];
-  const meant = rule ? c.config?.[rule.field] : undefined;
-  const used = rule?.value(d);
-  if (rule && typeof meant === 'number' && used !== undefined && rule.breaks(used, meant)) return 'BROKEN';
-  // A config field's feature offered by QEMU but not negotiated: dropped because of the value.
-  if (rule && typeof meant === 'number' && offered) {
-    const featureName = c.device === 'blk' ? 'VIRTIO_BLK_F_BLK_SIZE' : 'VIRTIO_NET_F_MTU';
-    const bit = featureBit(c.device as never, featureName)!;
-    if (offered.includes(bit) && !d.featureBits.includes(bit)) return 'DEGRADED';
-  }
+  const v = guestValue(c, d);
+  if (!v || typeof v.meant !== 'number' || v.used === undefined) return 'OK';
+  if (v.gv.breaksWhen === 'differs' ? v.used !== v.meant : v.used > v.meant) return 'BROKEN';
+  // The config field's feature offered by QEMU but not negotiated: dropped because of the value.
+  const bit = featureBit(c.device as DeviceName, v.gv.feature)!;
+  if (offered && offered.includes(bit) && !d.featureBits.includes(bit)) return 'DEGRADED';
   return 'OK';
 }
 
@@ -58,8 +64,7 @@ export function observe(c: CombinationInput, d: GuestDevice, qmp: QmpStatus | nu
     const host = qmpFeatures(qmp['host-features']);
     offered = [...bitsOfNames(c.device, host.names), ...host.unknownBits].sort((a, b) => a - b);
   }
-  const rule = GUEST_VALUE[c.device];
-  return { negotiatedBits: d.featureBits, offeredBits: offered, status: d.status, guestValue: rule?.value(d) ?? null, verdict: observedVerdict(c, d, offered) };
+  return { negotiatedBits: d.featureBits, offeredBits: offered, status: d.status, guestValue: guestValue(c, d)?.used ?? null, verdict: observedVerdict(c, d, offered) };
 }
 
 export function predict(c: CombinationInput): { outcome: Outcome; observation: Observation } {
@@ -92,4 +97,3 @@ export function compare(c: CombinationInput, d: GuestDevice, qmp: QmpStatus | nu
   return { combination: c, observed, predicted, agree: differences.length === 0, differences };
 }
 
-export { VERDICTS };
