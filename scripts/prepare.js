@@ -15,7 +15,11 @@ if (!existsSync(wasm)) {
 }
 
 const prismaCli = join(dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
-execFileSync(process.execPath, [prismaCli, 'generate'], {
-  stdio: 'inherit',
-  env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || wasm, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-});
+// Two clients from twin schemas: SQLite (embedded default) and PostgreSQL (scale-out). A Prisma
+// schema names one provider, so the PostgreSQL twin lives in prisma/pg/ (test/db checks they agree).
+for (const schema of ['prisma/schema.prisma', 'prisma/pg/schema.prisma']) {
+  execFileSync(process.execPath, [prismaCli, 'generate', '--schema', schema], {
+    stdio: 'inherit',
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || wasm, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  });
+}

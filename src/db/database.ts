@@ -10,11 +10,40 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { ALL_PROFILES } from '../engine';
 import { PrismaClient } from './generated/client';
+import { PrismaClient as PgPrismaClient } from './generated-pg/client';
+import type { PrismaPg } from '@prisma/adapter-pg';
+import { targetFor, type Provider } from './adapters';
 import { applyMigrations } from './schema-engine';
 import { sqlitePath } from './url';
 
+/** The SQL the raw path writes differently per backend. */
+export interface Dialect {
+  provider: Provider;
+  /** Placeholder for the i-th parameter (1-based). */
+  param(i: number): string;
+  /** INSERT that skips rows whose key exists. */
+  insertIgnore(table: string, columns: readonly string[], valuesSql: string): string;
+  trueLiteral: string;
+}
+
+const SQLITE: Dialect = {
+  provider: 'sqlite',
+  param: () => '?',
+  insertIgnore: (table, columns, values) => `INSERT OR IGNORE INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${values}`,
+  trueLiteral: '1',
+};
+
+const POSTGRES: Dialect = {
+  provider: 'postgresql',
+  param: (i) => `$${i}`,
+  insertIgnore: (table, columns, values) => `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${values} ON CONFLICT DO NOTHING`,
+  trueLiteral: 'TRUE',
+};
+
 export interface Database {
   url: string;
+  dialect: Dialect;
+  /** The SQLite client's type; on PostgreSQL the generated twin client, which has the same model API. */
   prisma: PrismaClient;
   /** Raw connection for bulk writes and hot reads. */
   raw: SqlDriverAdapter;
@@ -34,19 +63,25 @@ export function profileHash(): string {
 }
 
 export async function openDatabase(url: string): Promise<Database> {
-  const options = { url: prepareFile(url), timeout: 10_000 };
   // Migrations first, on connections of their own that are closed before anything else opens.
-  await applyMigrations(url);
-  const raw = await new PrismaBetterSqlite3(options).connect();
-  // WAL: readers (the API) never wait for the writer (a run); synchronous NORMAL is durable at
-  // each commit in WAL mode.
-  await raw.queryRaw({ sql: 'PRAGMA journal_mode = WAL', args: [], argTypes: [] });
-  await raw.executeRaw({ sql: 'PRAGMA synchronous = NORMAL', args: [], argTypes: [] });
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3(options) });
+  await applyMigrations(url.startsWith('file:') ? prepareFile(url) : url);
+  const target = targetFor(url);
+  const raw = await target.factory.connect();
+  let prisma: PrismaClient;
+  if (target.provider === 'sqlite') {
+    // WAL: readers (the API) never wait for the writer (a run); synchronous NORMAL is durable at
+    // each commit in WAL mode.
+    await raw.queryRaw({ sql: 'PRAGMA journal_mode = WAL', args: [], argTypes: [] });
+    await raw.executeRaw({ sql: 'PRAGMA synchronous = NORMAL', args: [], argTypes: [] });
+    prisma = new PrismaClient({ adapter: targetFor(url).factory as PrismaBetterSqlite3 });
+  } else {
+    prisma = new PgPrismaClient({ adapter: targetFor(url).factory as PrismaPg }) as unknown as PrismaClient;
+  }
   const hash = profileHash();
   await prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: JSON.stringify(ALL_PROFILES) } });
   return {
     url,
+    dialect: target.provider === 'sqlite' ? SQLITE : POSTGRES,
     prisma,
     raw,
     profileHash: hash,

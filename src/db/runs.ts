@@ -7,7 +7,7 @@
 import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
 import { matrixSpecSchema, SKIPPED } from '../engine';
 import type { MatrixRecord, ResultBatch, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
-import type { Database } from './database';
+import type { Database, Dialect } from './database';
 import { inTransaction } from './transaction';
 
 /** Rows per INSERT statement: 8 parameters each, well under SQLite's 32766 variables. */
@@ -19,11 +19,25 @@ const FLOAT: ArgType = { scalarType: 'float', arity: 'scalar' } as ArgType;
 const BYTES: ArgType = { scalarType: 'bytes', arity: 'scalar' } as ArgType;
 const TEXT: ArgType = { scalarType: 'string', arity: 'scalar' } as ArgType;
 
-function insertSql(rows: number): string {
-  return `INSERT OR IGNORE INTO "Result" ("runId","position","verdict","negotiatedLo","negotiatedHi","clearedLo","clearedHi","effective") VALUES ${
-    Array.from({ length: rows }, () => '(?,?,?,?,?,?,?,?)').join(',')}`;
+const RESULT_COLUMN_NAMES = ['runId', 'position', 'verdict', 'negotiatedLo', 'negotiatedHi', 'clearedLo', 'clearedHi', 'effective'];
+
+/** SQL written once with `?` placeholders, numbered for the backend that runs it. */
+function forBackend(dialect: Dialect, sql: string): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => dialect.param(++i));
 }
-const FULL_INSERT = insertSql(ROWS_PER_STATEMENT);
+
+function insertSql(dialect: Dialect, rows: number): string {
+  const values = Array.from({ length: rows }, () => '(?,?,?,?,?,?,?,?)').join(',');
+  return forBackend(dialect, dialect.insertIgnore('Result', RESULT_COLUMN_NAMES, values));
+}
+
+const fullInserts = new Map<Dialect, string>();
+function fullInsert(dialect: Dialect): string {
+  let sql = fullInserts.get(dialect);
+  if (!sql) fullInserts.set(dialect, (sql = insertSql(dialect, ROWS_PER_STATEMENT)));
+  return sql;
+}
 const FULL_TYPES: ArgType[] = Array.from({ length: ROWS_PER_STATEMENT * RESULT_COLUMNS }, (_, i) => (i % RESULT_COLUMNS === 7 ? FLOAT : INT));
 
 type RunRow = {
@@ -50,7 +64,7 @@ export function runKey(id: string): number | null {
 
 export const DEFAULT_SHARD_SIZE = 50_000;
 
-export class SqliteRunStore implements RunStore {
+export class SqlRunStore implements RunStore {
   constructor(private readonly db: Database) {}
 
   async createRun(matrix: MatrixRecord, trigger: string, shardSize = DEFAULT_SHARD_SIZE): Promise<RunRecord> {
@@ -110,12 +124,16 @@ export class SqliteRunStore implements RunStore {
 
   async commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<void> {
     const run = Number(runId);
+    const { dialect } = this.db;
     await inTransaction(this.db.raw, async (tx) => {
-      const marked = await tx.executeRaw({ sql: 'UPDATE "RunShard" SET "done" = 1 WHERE "runId" = ? AND "index" = ? AND "done" = 0', args: [run, shard.index], argTypes: [INT, INT] });
+      const marked = await tx.executeRaw({
+        sql: forBackend(dialect, `UPDATE "RunShard" SET "done" = ${dialect.trueLiteral} WHERE "runId" = ? AND "index" = ? AND NOT "done"`),
+        args: [run, shard.index], argTypes: [INT, INT],
+      });
       if (marked === 1) {
-        await insertResults(tx, run, batch);
+        await insertResults(tx, dialect, run, batch);
         await tx.executeRaw({
-          sql: 'UPDATE "Run" SET "cellsDone" = "cellsDone" + ?, "ok" = "ok" + ?, "degraded" = "degraded" + ?, "broken" = "broken" + ?, "probeFailed" = "probeFailed" + ?, "skipped" = "skipped" + ? WHERE "id" = ?',
+          sql: forBackend(dialect, 'UPDATE "Run" SET "cellsDone" = "cellsDone" + ?, "ok" = "ok" + ?, "degraded" = "degraded" + ?, "broken" = "broken" + ?, "probeFailed" = "probeFailed" + ?, "skipped" = "skipped" + ? WHERE "id" = ?'),
           args: [shard.to - shard.from, counts.ok, counts.degraded, counts.broken, counts.probeFailed, counts.skipped, run],
           argTypes: [INT, INT, INT, INT, INT, INT, INT],
         });
@@ -125,14 +143,14 @@ export class SqliteRunStore implements RunStore {
 
   async readVerdicts(runId: string, size: number): Promise<Uint8Array> {
     const grid = new Uint8Array(size).fill(SKIPPED);
-    const result = await this.db.raw.queryRaw({ sql: 'SELECT "position", "verdict" FROM "Result" WHERE "runId" = ?', args: [Number(runId)], argTypes: [INT] });
+    const result = await this.db.raw.queryRaw({ sql: forBackend(this.db.dialect, 'SELECT "position", "verdict" FROM "Result" WHERE "runId" = ?'), args: [Number(runId)], argTypes: [INT] });
     for (const [position, verdict] of result.rows as [number, number][]) grid[position] = verdict;
     return grid;
   }
 
   async finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<void> {
     await this.db.raw.executeRaw({
-      sql: 'UPDATE "Run" SET "status" = ?, "finishedAt" = ?, "error" = ?, "grid" = COALESCE(?, "grid") WHERE "id" = ? AND "status" IN (\'queued\', \'running\')',
+      sql: forBackend(this.db.dialect, 'UPDATE "Run" SET "status" = ?, "finishedAt" = ?, "error" = ?, "grid" = COALESCE(?, "grid") WHERE "id" = ? AND "status" IN (\'queued\', \'running\')'),
       args: [status, new Date().toISOString().replace('T', ' ').replace('Z', ''), error ?? null, grid ? Buffer.from(grid.buffer, grid.byteOffset, grid.byteLength) : null, Number(runId)],
       argTypes: [TEXT, TEXT, TEXT, BYTES, INT],
     });
@@ -141,9 +159,9 @@ export class SqliteRunStore implements RunStore {
   /** The verdict grid of a finished run (stored at the end), or rebuilt from results while it runs. */
   async grid(run: RunRecord): Promise<Uint8Array> {
     if (run.status === 'succeeded') {
-      const result = await this.db.raw.queryRaw({ sql: 'SELECT "grid" FROM "Run" WHERE "id" = ?', args: [Number(run.id)], argTypes: [INT] });
-      const blob = result.rows[0]?.[0] as Buffer | null | undefined;
-      if (blob) return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
+      const result = await this.db.raw.queryRaw({ sql: forBackend(this.db.dialect, 'SELECT "grid" FROM "Run" WHERE "id" = ?'), args: [Number(run.id)], argTypes: [INT] });
+      const blob = result.rows[0]?.[0] as Uint8Array | number[] | null | undefined;
+      if (blob) return blob instanceof Uint8Array ? new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength) : Uint8Array.from(blob);
     }
     return this.readVerdicts(run.id, run.cellsTotal);
   }
@@ -153,7 +171,7 @@ export class SqliteRunStore implements RunStore {
     const out = new Map<number, StoredResult>();
     if (positions.length === 0) return out;
     const result = await this.db.raw.queryRaw({
-      sql: `SELECT "position","verdict","negotiatedLo","negotiatedHi","clearedLo","clearedHi","effective" FROM "Result" WHERE "runId" = ? AND "position" IN (${positions.map(() => '?').join(',')})`,
+      sql: forBackend(this.db.dialect, `SELECT "position","verdict","negotiatedLo","negotiatedHi","clearedLo","clearedHi","effective" FROM "Result" WHERE "runId" = ? AND "position" IN (${positions.map(() => '?').join(',')})`),
       args: [Number(runId), ...positions],
       argTypes: [INT, ...positions.map(() => INT)],
     });
@@ -166,7 +184,7 @@ export class SqliteRunStore implements RunStore {
   }
 }
 
-async function insertResults(tx: SqlQueryable, run: number, batch: ResultBatch): Promise<void> {
+async function insertResults(tx: SqlQueryable, dialect: Dialect, run: number, batch: ResultBatch): Promise<void> {
   const args: number[] = new Array(ROWS_PER_STATEMENT * RESULT_COLUMNS);
   for (let start = 0; start < batch.length; start += ROWS_PER_STATEMENT) {
     const rows = Math.min(ROWS_PER_STATEMENT, batch.length - start);
@@ -185,6 +203,6 @@ async function insertResults(tx: SqlQueryable, run: number, batch: ResultBatch):
       args[o + 7] = batch.effective[i];
     }
     const full = rows === ROWS_PER_STATEMENT;
-    await tx.executeRaw({ sql: full ? FULL_INSERT : insertSql(rows), args, argTypes: full ? FULL_TYPES : FULL_TYPES.slice(0, rows * RESULT_COLUMNS) });
+    await tx.executeRaw({ sql: full ? fullInsert(dialect) : insertSql(dialect, rows), args, argTypes: full ? FULL_TYPES : FULL_TYPES.slice(0, rows * RESULT_COLUMNS) });
   }
 }

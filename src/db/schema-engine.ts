@@ -6,14 +6,11 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { wasmSchemaEngineLoader } from '@prisma/internals';
 import { listMigrations } from '@prisma/migrate/dist/utils/listMigrations';
+import { targetFor, type Target } from './adapters';
 
-export const PRISMA_DIR = join(__dirname, '..', '..', 'prisma');
-export const SCHEMA_PATH = join(PRISMA_DIR, 'schema.prisma');
-export const MIGRATIONS_DIR = join(PRISMA_DIR, 'migrations');
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
 /** @prisma/internals loads `../build/schema_engine_bg.wasm`, which its package does not ship. */
@@ -26,6 +23,17 @@ export function ensureSchemaEngineWasm(): void {
   copyFileSync(source, target);
 }
 
+/** The wasm engine does not create the `?schema=` schema itself. */
+async function ensurePgSchema(target: Target): Promise<void> {
+  if (!target.pgSchema || target.pgSchema === 'public') return;
+  const conn = await target.factory.connect();
+  try {
+    await conn.executeScript(`CREATE SCHEMA IF NOT EXISTS "${target.pgSchema.replace(/"/g, '""')}"`);
+  } finally {
+    await conn.dispose();
+  }
+}
+
 function track(opened: SqlDriverAdapter[], connection: SqlDriverAdapter): SqlDriverAdapter {
   opened.push(connection);
   return connection;
@@ -33,12 +41,12 @@ function track(opened: SqlDriverAdapter[], connection: SqlDriverAdapter): SqlDri
 
 type WasmEngine = Awaited<ReturnType<typeof wasmSchemaEngineLoader.loadSchemaEngine>>;
 
-async function withEngine<T>(url: string, fn: (engine: WasmEngine, schema: string) => Promise<T>): Promise<T> {
+async function withEngine<T>(target: Target, fn: (engine: WasmEngine, schema: string) => Promise<T>): Promise<T> {
   ensureSchemaEngineWasm();
-  const schema = readFileSync(SCHEMA_PATH, 'utf8');
+  const schema = readFileSync(target.schemaPath, 'utf8');
   // The engine does not close the connections it opens; keep them to close them ourselves, or
   // their locks outlive the migration.
-  const inner = new PrismaBetterSqlite3({ url });
+  const inner = target.factory;
   const opened: SqlDriverAdapter[] = [];
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: inner.provider,
@@ -47,21 +55,33 @@ async function withEngine<T>(url: string, fn: (engine: WasmEngine, schema: strin
     connectToShadowDb: async () => track(opened, await inner.connectToShadowDb()),
   };
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
-  const engine = await wasmSchemaEngineLoader.loadSchemaEngine({ datamodels: [[SCHEMA_PATH, schema]] }, () => undefined, adapter);
+  // With PostgreSQL the engine leaves a 10 s timer referenced; unref what it creates so a CLI can exit.
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => realSetTimeout(...args).unref()) as typeof setTimeout;
   try {
-    return await fn(engine, schema);
+    const engine = await wasmSchemaEngineLoader.loadSchemaEngine({ datamodels: [[target.schemaPath, schema]] }, () => undefined, adapter);
+    try {
+      return await fn(engine, schema);
+    } finally {
+      engine.free?.();
+    }
   } finally {
-    engine.free?.();
+    globalThis.setTimeout = realSetTimeout;
     for (const connection of opened) await connection.dispose();
   }
 }
 
-/** Apply pending migrations to the SQLite database at `url` (`file:PATH`); returns the names applied. */
+/** Apply pending migrations to the database at `url` (`file:PATH` or `postgresql://…`); returns the names applied. */
 export async function applyMigrations(url: string): Promise<string[]> {
-  const dbPath = url.replace(/^file:/, '');
-  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
-  return withEngine(url, async (engine) => {
-    const migrationsList = await listMigrations(MIGRATIONS_DIR, '');
+  const target = targetFor(url);
+  if (target.provider === 'sqlite') {
+    const dbPath = url.replace(/^file:/, '');
+    if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+  } else {
+    await ensurePgSchema(target);
+  }
+  return withEngine(target, async (engine) => {
+    const migrationsList = await listMigrations(target.migrationsDir, '');
     const result = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
     return result.appliedMigrationNames;
   });
@@ -71,11 +91,12 @@ export async function applyMigrations(url: string): Promise<string[]> {
  * The SQL that creates schema.prisma's tables from nothing. Tests compare the database the
  * committed migrations build with the one this builds, so the two cannot drift apart.
  */
-export async function schemaCreateSql(): Promise<string> {
-  return withEngine('file::memory:', async (engine, schema) => {
+export async function schemaCreateSql(url = 'file::memory:'): Promise<string> {
+  const target = targetFor(url);
+  return withEngine(target, async (engine, schema) => {
     const result = await engine.diff({
       from: { tag: 'empty' },
-      to: { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: schema }] },
+      to: { tag: 'schemaDatamodel', files: [{ path: target.schemaPath, content: schema }] },
       script: true,
       exitCode: null,
       filters: NO_FILTER,

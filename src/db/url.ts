@@ -1,12 +1,15 @@
-/** Where the embedded database lives: DATABASE_URL=file:PATH, or ./data/virtio-matrix.db. */
+/**
+ * Where the store lives: DATABASE_URL=file:PATH (embedded SQLite, the default
+ * ./data/virtio-matrix.db) or DATABASE_URL=postgresql://user@host:port/db?schema=NAME (scale-out).
+ */
 export const DEFAULT_DATABASE_URL = 'file:./data/virtio-matrix.db';
 
 export function databaseUrl(dbFile?: string): string {
   if (dbFile) return `file:${dbFile}`;
   const url = process.env.DATABASE_URL;
   if (!url) return DEFAULT_DATABASE_URL;
-  if (!url.startsWith('file:')) {
-    throw new Error(`DATABASE_URL must be file:PATH for the embedded SQLite store (got ${url.split(':')[0]}:…)`);
+  if (!url.startsWith('file:') && !/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error(`DATABASE_URL must be file:PATH (embedded SQLite) or postgresql://… (got ${url.split(':')[0]}:…)`);
   }
   return url;
 }

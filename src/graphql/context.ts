@@ -2,14 +2,14 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../db/database';
 import { matricesByIds } from '../db/matrices';
-import type { SqliteRunStore } from '../db/runs';
+import type { SqlRunStore } from '../db/runs';
 import type { RunDeps } from '../runs/commands';
 import type { MatrixRecord } from '../runs/types';
 import type { RunViews } from '../runs/views';
 
 export interface Services {
   db: Database;
-  store: SqliteRunStore;
+  store: SqlRunStore;
   runDeps: RunDeps;
   views: RunViews;
 }

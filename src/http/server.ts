@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { openDatabase, type Database } from '../db/database';
 import { matrixByName } from '../db/matrices';
-import { SqliteRunStore } from '../db/runs';
+import { SqlRunStore } from '../db/runs';
 import type { Services } from '../graphql/context';
 import { createApolloServer } from '../graphql/server';
 import { resumeUnfinishedRuns, type RunDeps } from '../runs/commands';
@@ -34,7 +34,7 @@ export interface Running {
 }
 
 export function createServices(db: Database, queue?: InProcessRunQueue, onError?: (err: unknown) => void): { services: Services; queue: InProcessRunQueue } {
-  const store = new SqliteRunStore(db);
+  const store = new SqlRunStore(db);
   const q = queue ?? new InProcessRunQueue(store, { onError });
   const runDeps: RunDeps = { store, queue: q, matrixByName: (name) => matrixByName(db, name) };
   return { services: { db, store, runDeps, views: new RunViews(store) }, queue: q };

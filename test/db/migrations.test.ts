@@ -1,6 +1,6 @@
 /** The offline migration path: fresh file, idempotent, recorded like `prisma migrate deploy`, no drift from schema.prisma. */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyMigrations, schemaCreateSql } from '../../src/db/schema-engine';
@@ -39,4 +39,49 @@ test('When the committed migrations are applied, then the tables equal what sche
   db.exec(await schemaCreateSql());
   db.close();
   expect(tables(migrated)).toEqual(tables(fromSchema));
+});
+
+describe('PostgreSQL', () => {
+  const pgColumns = async (url: string) => {
+    const { Client } = await import('pg');
+    const schema = new URL(url).searchParams.get('schema')!;
+    const client = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
+       WHERE table_schema = $1 AND table_name <> '_prisma_migrations' ORDER BY table_name, ordinal_position`, [schema]);
+    await client.end();
+    // Sequence defaults name their schema; only the shape is compared.
+    return rows.map((row) => ({ ...row, column_default: row.column_default?.replace(`${schema}.`, '') }));
+  };
+
+  test('When the PostgreSQL migrations run twice on a fresh schema, then the second applies nothing and the tables match prisma/pg/schema.prisma', async () => {
+    const { testDatabase } = await import('../support/databases');
+    const migrated = await testDatabase('postgresql', 'migrate');
+    const direct = await testDatabase('postgresql', 'direct');
+    try {
+      expect((await applyMigrations(migrated.url)).length).toBeGreaterThan(0);
+      expect(await applyMigrations(migrated.url)).toEqual([]);
+      const createSql = (await schemaCreateSql(direct.url)).replace(/CREATE SCHEMA IF NOT EXISTS "[^"]+";/g, '');
+      const { Client } = await import('pg');
+      const client = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
+      await client.connect();
+      try {
+        const schema = new URL(direct.url).searchParams.get('schema')!;
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}"; ${createSql}`);
+      } finally {
+        await client.end();
+      }
+      expect(await pgColumns(migrated.url)).toEqual(await pgColumns(direct.url));
+    } finally {
+      await migrated.drop();
+      await direct.drop();
+    }
+  });
+
+  test('prisma/pg/schema.prisma declares the same models as prisma/schema.prisma', () => {
+    const models = (path: string) => readFileSync(path, 'utf8').slice(readFileSync(path, 'utf8').indexOf('///'));
+    const root = join(__dirname, '..', '..', 'prisma');
+    expect(models(join(root, 'pg', 'schema.prisma'))).toBe(models(join(root, 'schema.prisma')));
+  });
 });

@@ -1,7 +1,5 @@
 /** Start the real server on a temporary SQLite file, and talk to it over HTTP. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { testDatabase, type Backend } from '../support/databases';
 import { startServer, type Running } from '../../src/http/server';
 
 export interface TestServer extends Running {
@@ -9,9 +7,9 @@ export interface TestServer extends Running {
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(options: { webhookSecret?: string; seed?: boolean } = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'virtio-matrix-http-'));
-  const running = await startServer({ databaseUrl: `file:${join(dir, 'test.db')}`, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret, logLevel: 'silent' });
+export async function startTestServer(options: { webhookSecret?: string; seed?: boolean; backend?: Backend } = {}): Promise<TestServer> {
+  const db = await testDatabase(options.backend ?? 'sqlite', 'http');
+  const running = await startServer({ databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret, logLevel: 'silent' });
   return {
     ...running,
     async gql(query, variables) {
@@ -20,7 +18,7 @@ export async function startTestServer(options: { webhookSecret?: string; seed?: 
     },
     async dispose() {
       await running.close();
-      rmSync(dir, { recursive: true, force: true });
+      await db.drop();
     },
   };
 }

@@ -1,11 +1,9 @@
 /** Runs against a real SQLite file: shards commit with their counters, a restart resumes, cancel stops. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { BACKENDS, testDatabase, type TestDatabase } from '../support/databases';
 import { MatrixPlan, Simulator, VERDICTS } from '../../src/engine';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createMatrix } from '../../src/db/matrices';
-import { SqliteRunStore } from '../../src/db/runs';
+import { SqlRunStore } from '../../src/db/runs';
 import { startRun, cancelRun, resumeUnfinishedRuns, type RunDeps } from '../../src/runs/commands';
 import { InProcessRunQueue } from '../../src/runs/in-process-queue';
 import { matrixByName } from '../../src/db/matrices';
@@ -16,101 +14,103 @@ const spec = {
   config: { blk_size: [512, 4096], mtu: [1280, 9000] },
 };
 
-let dir: string;
-let db: Database;
-let store: SqliteRunStore;
+describe.each(BACKENDS)('runs on %s', (backend) => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let store: SqlRunStore;
 
-function deps(queue: InProcessRunQueue): RunDeps {
-  return { store, queue, matrixByName: (name) => matrixByName(db, name) };
-}
+  function deps(queue: InProcessRunQueue): RunDeps {
+    return { store, queue, matrixByName: (name) => matrixByName(db, name) };
+  }
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'virtio-matrix-runs-'));
-  db = await openDatabase(`file:${join(dir, 'test.db')}`);
-  store = new SqliteRunStore(db);
-  await createMatrix(db, { name: 'small', spec });
-});
-
-afterEach(async () => {
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** What the engine says, counted directly, to compare with what the store kept. */
-function expectedCounts() {
-  const plan = new MatrixPlan(spec);
-  const sim = new Simulator();
-  const counts = { OK: 0, DEGRADED: 0, BROKEN: 0, PROBE_FAILED: 0, skipped: 0 };
-  plan.forEachCell(0, plan.size, (cell) => { counts[VERDICTS[sim.run(cell)]]++; }, () => { counts.skipped++; });
-  return counts;
-}
-
-test('When a run finishes, then its counters, stored results and grid agree with the engine', async () => {
-  const queue = new InProcessRunQueue(store);
-  const run = await startRun(deps(queue), 'small', 'test');
-  await queue.idle();
-  const done = (await store.getRun(run.id))!;
-  const expected = expectedCounts();
-  expect(done.status).toBe('succeeded');
-  expect(done).toMatchObject({ ok: expected.OK, degraded: expected.DEGRADED, broken: expected.BROKEN, probeFailed: expected.PROBE_FAILED, skipped: expected.skipped });
-  expect(done.cellsDone).toBe(done.cellsTotal);
-  const grid = await store.grid(done);
-  expect(grid.length).toBe(done.cellsTotal);
-  const rebuilt = await store.readVerdicts(done.id, done.cellsTotal);
-  expect(Buffer.from(rebuilt).equals(Buffer.from(grid))).toBe(true);
-  expect(done.finishedAt).toBeInstanceOf(Date);
-});
-
-test('When a run is interrupted after some shards, then a restart finishes it without counting a shard twice', async () => {
-  const matrix = (await matrixByName(db, 'small'))!;
-  const run = await store.createRun(matrix, 'test', 100);
-  const first = new InProcessRunQueue(store);
-  let progressed = 0;
-  first.onProgress(() => {
-    if (++progressed === 4) void first.close(); // stop mid-run, as a crash would between shards
+  beforeEach(async () => {
+    testDb = await testDatabase(backend, 'runs');
+    db = await openDatabase(testDb.url);
+    store = new SqlRunStore(db);
+    await createMatrix(db, { name: 'small', spec });
   });
-  await first.enqueue(run.id);
-  await first.idle();
-  const partial = (await store.getRun(run.id))!;
-  expect(partial.status).toBe('running');
-  expect(partial.cellsDone).toBeGreaterThan(0);
-  expect(partial.cellsDone).toBeLessThan(partial.cellsTotal);
 
-  const second = new InProcessRunQueue(store);
-  expect(await resumeUnfinishedRuns(deps(second))).toEqual([run.id]);
-  await second.idle();
-  const done = (await store.getRun(run.id))!;
-  const expected = expectedCounts();
-  expect(done.status).toBe('succeeded');
-  expect(done).toMatchObject({ ok: expected.OK, broken: expected.BROKEN, skipped: expected.skipped, cellsDone: done.cellsTotal });
-});
+  afterEach(async () => {
+    await db.close();
+    await testDb.drop();
+  });
 
-test('When a shard is committed twice, then results and counters are stored once', async () => {
-  const matrix = (await matrixByName(db, 'small'))!;
-  const run = await store.createRun(matrix, 'test', 100_000);
-  const [shard] = await store.shards(run.id);
-  const { evaluateShard } = await import('../../src/runs/execute-shard');
-  const { ResultBatch } = await import('../../src/runs/types');
-  const batch = new ResultBatch(shard.to - shard.from);
-  const counts = evaluateShard(new MatrixPlan(spec), shard, new Simulator(), batch, null);
-  await store.commitShard(run.id, shard, batch, counts);
-  await store.commitShard(run.id, shard, batch, counts);
-  const after = (await store.getRun(run.id))!;
-  expect(after.ok + after.degraded + after.broken + after.probeFailed).toBe(batch.length);
-  expect(after.cellsDone).toBe(shard.to - shard.from);
-});
+  /** What the engine says, counted directly, to compare with what the store kept. */
+  function expectedCounts() {
+    const plan = new MatrixPlan(spec);
+    const sim = new Simulator();
+    const counts = { OK: 0, DEGRADED: 0, BROKEN: 0, PROBE_FAILED: 0, skipped: 0 };
+    plan.forEachCell(0, plan.size, (cell) => { counts[VERDICTS[sim.run(cell)]]++; }, () => { counts.skipped++; });
+    return counts;
+  }
 
-test('When a queued run is cancelled, then it never runs; cancelling a finished run changes nothing', async () => {
-  const queue = new InProcessRunQueue(store);
-  const matrix = (await matrixByName(db, 'small'))!;
-  const a = await store.createRun(matrix, 'test');
-  const b = await store.createRun(matrix, 'test');
-  await queue.enqueue(a.id);
-  await queue.enqueue(b.id);
-  const cancelled = await cancelRun(deps(queue), b.id);
-  expect(cancelled.status).toBe('cancelled');
-  await queue.idle();
-  expect((await store.getRun(a.id))!.status).toBe('succeeded');
-  expect((await store.getRun(b.id))!.cellsDone).toBe(0);
-  expect((await cancelRun(deps(queue), a.id)).status).toBe('succeeded');
+  test('When a run finishes, then its counters, stored results and grid agree with the engine', async () => {
+    const queue = new InProcessRunQueue(store);
+    const run = await startRun(deps(queue), 'small', 'test');
+    await queue.idle();
+    const done = (await store.getRun(run.id))!;
+    const expected = expectedCounts();
+    expect(done.status).toBe('succeeded');
+    expect(done).toMatchObject({ ok: expected.OK, degraded: expected.DEGRADED, broken: expected.BROKEN, probeFailed: expected.PROBE_FAILED, skipped: expected.skipped });
+    expect(done.cellsDone).toBe(done.cellsTotal);
+    const grid = await store.grid(done);
+    expect(grid.length).toBe(done.cellsTotal);
+    const rebuilt = await store.readVerdicts(done.id, done.cellsTotal);
+    expect(Buffer.from(rebuilt).equals(Buffer.from(grid))).toBe(true);
+    expect(done.finishedAt).toBeInstanceOf(Date);
+  });
+
+  test('When a run is interrupted after some shards, then a restart finishes it without counting a shard twice', async () => {
+    const matrix = (await matrixByName(db, 'small'))!;
+    const run = await store.createRun(matrix, 'test', 100);
+    const first = new InProcessRunQueue(store);
+    let progressed = 0;
+    first.onProgress(() => {
+      if (++progressed === 4) void first.close(); // stop mid-run, as a crash would between shards
+    });
+    await first.enqueue(run.id);
+    await first.idle();
+    const partial = (await store.getRun(run.id))!;
+    expect(partial.status).toBe('running');
+    expect(partial.cellsDone).toBeGreaterThan(0);
+    expect(partial.cellsDone).toBeLessThan(partial.cellsTotal);
+
+    const second = new InProcessRunQueue(store);
+    expect(await resumeUnfinishedRuns(deps(second))).toEqual([run.id]);
+    await second.idle();
+    const done = (await store.getRun(run.id))!;
+    const expected = expectedCounts();
+    expect(done.status).toBe('succeeded');
+    expect(done).toMatchObject({ ok: expected.OK, broken: expected.BROKEN, skipped: expected.skipped, cellsDone: done.cellsTotal });
+  });
+
+  test('When a shard is committed twice, then results and counters are stored once', async () => {
+    const matrix = (await matrixByName(db, 'small'))!;
+    const run = await store.createRun(matrix, 'test', 100_000);
+    const [shard] = await store.shards(run.id);
+    const { evaluateShard } = await import('../../src/runs/execute-shard');
+    const { ResultBatch } = await import('../../src/runs/types');
+    const batch = new ResultBatch(shard.to - shard.from);
+    const counts = evaluateShard(new MatrixPlan(spec), shard, new Simulator(), batch, null);
+    await store.commitShard(run.id, shard, batch, counts);
+    await store.commitShard(run.id, shard, batch, counts);
+    const after = (await store.getRun(run.id))!;
+    expect(after.ok + after.degraded + after.broken + after.probeFailed).toBe(batch.length);
+    expect(after.cellsDone).toBe(shard.to - shard.from);
+  });
+
+  test('When a queued run is cancelled, then it never runs; cancelling a finished run changes nothing', async () => {
+    const queue = new InProcessRunQueue(store);
+    const matrix = (await matrixByName(db, 'small'))!;
+    const a = await store.createRun(matrix, 'test');
+    const b = await store.createRun(matrix, 'test');
+    await queue.enqueue(a.id);
+    await queue.enqueue(b.id);
+    const cancelled = await cancelRun(deps(queue), b.id);
+    expect(cancelled.status).toBe('cancelled');
+    await queue.idle();
+    expect((await store.getRun(a.id))!.status).toBe('succeeded');
+    expect((await store.getRun(b.id))!.cellsDone).toBe(0);
+    expect((await cancelRun(deps(queue), a.id)).status).toBe('succeeded');
+  });
 });
