@@ -1,4 +1,5 @@
-# virtio-matrix service image: Node 20, the embedded SQLite store on a volume at /data.
+# virtio-matrix image: Node 20. `serve` (default; embedded SQLite on a volume at /data unless
+# DATABASE_URL is postgresql://…) or `worker` (scale-out, with REDIS_URL); see docker-compose.yml.
 FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

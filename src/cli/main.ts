@@ -5,7 +5,7 @@ import { explainOutcome } from './explain';
 import { CliError } from './input';
 import { profilesSummary } from './profiles';
 import { probeCommand } from './probe-command';
-import { runMatrix, serve } from './service-commands';
+import { runMatrix, serve, worker } from './service-commands';
 
 function fail(err: unknown): never {
   if (err instanceof CliError) {
@@ -55,7 +55,8 @@ export function buildProgram(): Command {
     .option('-p, --port <port>', 'port (default $PORT or 4000)')
     .option('--host <host>', 'address to bind (default $HOST or 127.0.0.1)')
     .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
-    .action(async (opts: { port?: string; host?: string; db?: string }) => {
+    .option('--redis <url>', 'hand runs to `virtio-matrix worker` processes through this Redis (default $REDIS_URL; unset: runs execute in this process)')
+    .action(async (opts: { port?: string; host?: string; db?: string; redis?: string }) => {
       try {
         await serve(opts);
       } catch (err) {
@@ -68,9 +69,24 @@ export function buildProgram(): Command {
     .description('Run a matrix without a server: progress on a terminal, a JSON summary last.')
     .requiredOption('-m, --matrix <name>', 'matrix name, e.g. be-config-2021')
     .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
-    .action(async (opts: { matrix: string; db?: string }) => {
+    .option('--redis <url>', 'let `virtio-matrix worker` processes execute it through this Redis (default $REDIS_URL)')
+    .action(async (opts: { matrix: string; db?: string; redis?: string }) => {
       try {
         await runMatrix(opts);
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  program
+    .command('worker')
+    .description('Execute runs queued in Redis by `serve` or `run` (scale-out: any number of workers, one shared PostgreSQL store).')
+    .option('--db <file>', 'SQLite file (default $DATABASE_URL, normally postgresql://… for workers)')
+    .option('--redis <url>', 'Redis holding the run queue (default $REDIS_URL)')
+    .option('-c, --concurrency <n>', 'jobs at once in this process (default 1: the engine is CPU-bound, run one worker per core)')
+    .action(async (opts: { db?: string; redis?: string; concurrency?: string }) => {
+      try {
+        await worker(opts);
       } catch (err) {
         fail(err);
       }

@@ -1,18 +1,31 @@
-/** `serve` and `run`: the service and a matrix run without a server, on the embedded database. */
+/** `serve`, `run` and `worker`: the service, a matrix run without a server, and a scale-out worker. */
 import { SingleBar, Presets } from 'cli-progress';
+import pino from 'pino';
 import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
-import { createServices, startServer } from '../http/server';
+import { SqlRunStore } from '../db/runs';
+import { createServices, redact, startServer } from '../http/server';
+import { RunWorker } from '../runs/redis/worker';
 import { startRun } from '../runs/commands';
 import { NotFoundError } from '../runs/errors';
 import { ensureSeedMatrices } from '../runs/seed';
 import { CliError } from './input';
 
-export async function serve(opts: { port?: string; host?: string; db?: string }): Promise<void> {
+function redisUrl(option?: string): string | undefined {
+  const url = option ?? process.env.REDIS_URL;
+  if (url !== undefined && !/^rediss?:\/\//.test(url)) throw new CliError('INVALID_COMBINATION', `REDIS_URL must be redis://host:port (got ${url.split(':')[0]}:…)`, { field: 'redis' });
+  return url || undefined;
+}
+
+/** Several deployments can share one Redis under different key prefixes (BullMQ's default: bull). */
+const redisPrefix = () => process.env.REDIS_PREFIX || undefined;
+
+export async function serve(opts: { port?: string; host?: string; db?: string; redis?: string }): Promise<void> {
   const port = Number(opts.port ?? process.env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('INVALID_COMBINATION', `bad port ${opts.port}`, { field: 'port' });
   const running = await startServer({
     databaseUrl: databaseUrl(opts.db), port, host: opts.host ?? process.env.HOST ?? '127.0.0.1', webhookSecret: process.env.WEBHOOK_SECRET,
+    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(),
   });
   const stop = async () => {
     await running.close();
@@ -22,11 +35,12 @@ export async function serve(opts: { port?: string; host?: string; db?: string })
   process.once('SIGTERM', stop);
 }
 
-export async function runMatrix(opts: { matrix: string; db?: string }): Promise<void> {
+export async function runMatrix(opts: { matrix: string; db?: string; redis?: string }): Promise<void> {
+  const redis = redisUrl(opts.redis);
   const db = await openDatabase(databaseUrl(opts.db));
+  const { services, queue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() });
   try {
     await ensureSeedMatrices(db);
-    const { services, queue } = createServices(db);
     const started = Date.now();
     let run;
     try {
@@ -57,6 +71,33 @@ export async function runMatrix(opts: { matrix: string; db?: string }): Promise<
     process.stdout.write(JSON.stringify(summary) + '\n');
     if (done.status !== 'succeeded') process.exitCode = 1;
   } finally {
+    await queue.close();
     await db.close();
   }
+}
+
+/** Until SIGINT or SIGTERM: take shard jobs from Redis, commit them to the store; finish the job in hand on stop. */
+export async function worker(opts: { db?: string; redis?: string; concurrency?: string }): Promise<void> {
+  const redis = redisUrl(opts.redis);
+  if (!redis) throw new CliError('INVALID_COMBINATION', 'a worker needs REDIS_URL (or --redis)', { field: 'redis' });
+  const concurrency = Number(opts.concurrency ?? 1);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError('INVALID_COMBINATION', `bad concurrency ${opts.concurrency}`, { field: 'concurrency' });
+  const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const url = databaseUrl(opts.db);
+  const db = await openDatabase(url);
+  const runWorker = new RunWorker(new SqlRunStore(db), {
+    redisUrl: redis, prefix: redisPrefix(), concurrency,
+    onJob: (event) => log.info(event, `${event.name} ${event.outcome}`),
+    onError: (err) => log.error({ err }, 'worker error'),
+  });
+  await runWorker.ready();
+  log.info({ database: redact(url), redis: redact(redis), concurrency }, 'virtio-matrix worker ready');
+  const stop = async () => {
+    log.info('worker stopping after the job in hand');
+    await runWorker.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }

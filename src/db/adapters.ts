@@ -18,6 +18,8 @@ export interface Target {
   factory: SqlMigrationAwareDriverAdapterFactory;
   /** PostgreSQL schema holding the tables (from `?schema=`, default public). */
   pgSchema?: string;
+  /** node-postgres settings, for work that needs one session of its own (the migration lock). */
+  pgConfig?: PoolConfig;
   migrationsDir: string;
   schemaPath: string;
 }
@@ -51,7 +53,7 @@ export function targetFor(url: string, timeoutMs = 10_000): Target {
       options: `-c search_path="${schema}"`,
     };
     return {
-      provider: 'postgresql', url, factory: new PrismaPgScripts(config, { schema }), pgSchema: schema,
+      provider: 'postgresql', url, factory: new PrismaPgScripts(config, { schema }), pgSchema: schema, pgConfig: config,
       migrationsDir: join(PRISMA_DIR, 'pg', 'migrations'), schemaPath: join(PRISMA_DIR, 'pg', 'schema.prisma'),
     };
   }

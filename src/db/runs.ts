@@ -119,7 +119,8 @@ export class SqlRunStore implements RunStore {
   }
 
   async markRunning(runId: string): Promise<void> {
-    await this.db.prisma.run.updateMany({ where: { id: Number(runId), status: { in: ['queued', 'running'] } }, data: { status: 'running', startedAt: new Date() } });
+    // Only the first shard of a run starts its clock: a resume or a second worker keeps startedAt.
+    await this.db.prisma.run.updateMany({ where: { id: Number(runId), status: 'queued' }, data: { status: 'running', startedAt: new Date() } });
   }
 
   async commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<void> {

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { wasmSchemaEngineLoader } from '@prisma/internals';
 import { listMigrations } from '@prisma/migrate/dist/utils/listMigrations';
+import { Client } from 'pg';
 import { targetFor, type Target } from './adapters';
 
 const NO_FILTER = { externalTables: [], externalEnums: [] };
@@ -71,19 +72,41 @@ async function withEngine<T>(target: Target, fn: (engine: WasmEngine, schema: st
   }
 }
 
+/** Any number for pg_advisory_lock, the same in every process of this project. */
+const MIGRATION_LOCK = 0x7669_6d61; // "vima"
+
+/**
+ * Services and workers start together in a scale-out deployment and each applies migrations:
+ * without a lock two of them race to create the same schema and tables. A session-level advisory
+ * lock on a connection of its own serialises them; the later one then finds nothing to apply.
+ */
+async function withPgMigrationLock<T>(target: Target, fn: () => Promise<T>): Promise<T> {
+  const client = new Client(target.pgConfig);
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return await fn();
+  } finally {
+    await client.end(); // ending the session releases the lock
+  }
+}
+
 /** Apply pending migrations to the database at `url` (`file:PATH` or `postgresql://…`); returns the names applied. */
 export async function applyMigrations(url: string): Promise<string[]> {
   const target = targetFor(url);
-  if (target.provider === 'sqlite') {
-    const dbPath = url.replace(/^file:/, '');
-    if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
-  } else {
-    await ensurePgSchema(target);
-  }
-  return withEngine(target, async (engine) => {
+  const apply = () => withEngine(target, async (engine) => {
     const migrationsList = await listMigrations(target.migrationsDir, '');
     const result = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
     return result.appliedMigrationNames;
+  });
+  if (target.provider === 'sqlite') {
+    const dbPath = url.replace(/^file:/, '');
+    if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+    return apply();
+  }
+  return withPgMigrationLock(target, async () => {
+    await ensurePgSchema(target);
+    return apply();
   });
 }
 

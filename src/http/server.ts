@@ -11,6 +11,8 @@ import type { Services } from '../graphql/context';
 import { createApolloServer } from '../graphql/server';
 import { resumeUnfinishedRuns, type RunDeps } from '../runs/commands';
 import { InProcessRunQueue } from '../runs/in-process-queue';
+import { RedisRunQueue } from '../runs/redis/queue';
+import type { RunQueue } from '../runs/types';
 import { ensureSeedMatrices } from '../runs/seed';
 import { RunViews } from '../runs/views';
 import { createApp } from './app';
@@ -20,6 +22,10 @@ export interface StartOptions {
   port: number;
   host?: string;
   webhookSecret?: string;
+  /** Runs go to `virtio-matrix worker` processes through this Redis; unset: they run in this process. */
+  redisUrl?: string;
+  /** Redis key prefix (tests). */
+  redisPrefix?: string;
   /** Seed be-config-2021 (default true). */
   seed?: boolean;
   logLevel?: string;
@@ -29,13 +35,21 @@ export interface Running {
   url: string;
   server: Server;
   services: Services;
-  queue: InProcessRunQueue;
+  queue: RunQueue;
   close(): Promise<void>;
 }
 
-export function createServices(db: Database, queue?: InProcessRunQueue, onError?: (err: unknown) => void): { services: Services; queue: InProcessRunQueue } {
+export interface QueueChoice {
+  redisUrl?: string;
+  redisPrefix?: string;
+  onError?: (err: unknown) => void;
+}
+
+export function createServices(db: Database, choice: QueueChoice = {}): { services: Services; queue: RunQueue } {
   const store = new SqlRunStore(db);
-  const q = queue ?? new InProcessRunQueue(store, { onError });
+  const q: RunQueue = choice.redisUrl
+    ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix })
+    : new InProcessRunQueue(store, { onError: choice.onError });
   const runDeps: RunDeps = { store, queue: q, matrixByName: (name) => matrixByName(db, name) };
   return { services: { db, store, runDeps, views: new RunViews(store) }, queue: q };
 }
@@ -44,7 +58,9 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const log = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
   const db = await openDatabase(options.databaseUrl);
   if (options.seed !== false) await ensureSeedMatrices(db);
-  const { services, queue } = createServices(db, undefined, (err) => log.error({ err }, 'run failed'));
+  const { services, queue } = createServices(db, {
+    redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run failed'),
+  });
   queue.onProgress((p) => {
     log.debug(p, 'run progress');
     // At run end, load its grid and plan once, so the first diff or cells query does not pay for it.
@@ -65,7 +81,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
-  log.info({ url, database: options.databaseUrl }, 'virtio-matrix listening');
+  log.info({ url, database: redact(options.databaseUrl), runs: options.redisUrl ? `workers via ${redact(options.redisUrl)}` : 'in process' }, 'virtio-matrix listening');
   return {
     url,
     server,
@@ -78,4 +94,9 @@ export async function startServer(options: StartOptions): Promise<Running> {
       await db.close();
     },
   };
+}
+
+/** URLs in logs without their passwords. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 }

@@ -6,8 +6,8 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { MatrixPlan, SKIPPED, Simulator } from '../engine';
-import { evaluateShard } from './execute-shard';
-import { ResultBatch, type RunProgress, type RunQueue, type RunStore } from './types';
+import { batchFor, commitShardStep, isFinished } from './shard-step';
+import type { RunProgress, RunQueue, RunStore } from './types';
 
 export interface InProcessQueueOptions {
   /** Called on failures the queue cannot report through a run (e.g. the store is gone). */
@@ -76,13 +76,13 @@ export class InProcessRunQueue implements RunQueue {
 
   private async execute(runId: string): Promise<void> {
     const run = await this.store.getRun(runId);
-    if (!run || run.status === 'cancelled' || run.status === 'succeeded' || run.status === 'failed') return;
+    if (!run || isFinished(run.status)) return;
     const plan = new MatrixPlan(run.spec);
     const shards = await this.store.shards(runId);
     const resumed = shards.some((s) => s.done);
     const grid = resumed ? await this.store.readVerdicts(runId, plan.size) : new Uint8Array(plan.size).fill(SKIPPED);
     await this.store.markRunning(runId);
-    const batch = new ResultBatch(Math.max(1, ...shards.map((s) => s.to - s.from)));
+    const batch = batchFor(shards);
     let cellsDone = shards.filter((s) => s.done).reduce((n, s) => n + s.to - s.from, 0);
     this.emit({ runId, status: 'running', cellsDone, cellsTotal: plan.size });
     for (const shard of shards) {
@@ -92,8 +92,7 @@ export class InProcessRunQueue implements RunQueue {
         this.emit({ runId, status: this.closed ? 'running' : 'cancelled', cellsDone, cellsTotal: plan.size });
         return;
       }
-      const counts = evaluateShard(plan, shard, this.sim, batch, grid);
-      await this.store.commitShard(runId, shard, batch, counts);
+      await commitShardStep(this.store, plan, shard, this.sim, batch, grid);
       cellsDone += shard.to - shard.from;
       this.emit({ runId, status: 'running', cellsDone, cellsTotal: plan.size });
       await yieldToEventLoop();

@@ -79,6 +79,18 @@ describe('PostgreSQL', () => {
     }
   });
 
+  test('When two processes migrate a fresh schema at once (service and workers starting together), then one applies and the other finds nothing to do', async () => {
+    const { testDatabase } = await import('../support/databases');
+    const fresh = await testDatabase('postgresql', 'race');
+    try {
+      const applied = await Promise.all([applyMigrations(fresh.url), applyMigrations(fresh.url)]);
+      expect(applied.map((names) => names.length).sort()).toEqual([0, applied.flat().length]);
+      expect(applied.flat().length).toBeGreaterThan(0);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   test('prisma/pg/schema.prisma declares the same models as prisma/schema.prisma', () => {
     const models = (path: string) => readFileSync(path, 'utf8').slice(readFileSync(path, 'utf8').indexOf('///'));
     const root = join(__dirname, '..', '..', 'prisma');

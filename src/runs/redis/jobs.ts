@@ -1,0 +1,47 @@
+/**
+ * The distributed RunQueue's contract between the service (producer) and workers, over Redis
+ * with BullMQ: a run is one flow, a `finish` job whose children are the run's shard jobs. BullMQ
+ * hands each shard to one worker, retries it on failure, re-queues it when its worker dies
+ * (stalled-job check), and releases `finish` only when every shard completed.
+ */
+import type { ConnectionOptions, JobsOptions } from 'bullmq';
+
+export const RUNS_QUEUE = 'virtio-matrix-runs';
+
+export interface ShardJobData {
+  runId: string;
+  index: number;
+}
+
+export interface FinishJobData {
+  runId: string;
+}
+
+export type RunJobName = 'shard' | 'finish';
+
+export interface RedisQueueOptions {
+  /** redis://[user:password@]host:port[/db] */
+  redisUrl: string;
+  /** Key prefix in Redis (BullMQ's default `bull`); tests use one each. */
+  prefix?: string;
+}
+
+// Stable job ids: enqueueing a run twice (a service restart resuming it) adds nothing while its jobs exist.
+export const shardJobId = (runId: string, index: number) => `run-${runId}-shard-${index}`;
+export const finishJobId = (runId: string) => `run-${runId}-finish`;
+
+export const SHARD_ATTEMPTS = 3;
+
+export const JOB_OPTIONS: JobsOptions = {
+  attempts: SHARD_ATTEMPTS,
+  backoff: { type: 'exponential', delay: 500 },
+  // Kept a while so that a duplicate enqueue is recognised; results live in the store, not here.
+  removeOnComplete: { age: 3600 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export function redisConnection(url: string): ConnectionOptions {
+  if (!/^rediss?:\/\//.test(url)) throw new Error(`REDIS_URL must be redis://host:port (got ${url.split(':')[0]}:…)`);
+  // BullMQ workers block on Redis; ioredis must not give up on those commands.
+  return { url, maxRetriesPerRequest: null };
+}

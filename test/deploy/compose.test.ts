@@ -1,0 +1,40 @@
+/**
+ * docker-compose.yml cannot be started here (no Docker daemon); these checks keep it true to the
+ * code: commands the CLI has, URLs the store and queue accept, pointing at the services declared.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { buildProgram } from '../../src/cli/main';
+import { targetFor } from '../../src/db/adapters';
+import { redisConnection } from '../../src/runs/redis/jobs';
+
+const ROOT = join(__dirname, '..', '..');
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+const services = compose.services as Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; healthcheck?: { test: string[] } }>;
+
+test('The compose service serves and its workers work, with commands the CLI has', () => {
+  const commands = buildProgram().commands.map((c) => c.name());
+  expect(services['virtio-matrix'].command!.slice(-1)).toEqual(['serve']);
+  expect(services.worker.command!.slice(-1)).toEqual(['worker']);
+  for (const name of ['virtio-matrix', 'worker']) expect(commands).toContain(services[name].command!.at(-1));
+});
+
+test('The service and workers share the compose PostgreSQL and Redis, through URLs the store and queue accept', () => {
+  const pg = services.postgres.environment!;
+  for (const name of ['virtio-matrix', 'worker']) {
+    const env = services[name].environment!;
+    const target = targetFor(env.DATABASE_URL);
+    expect(target.provider).toBe('postgresql');
+    const url = new URL(env.DATABASE_URL);
+    expect([url.hostname, url.username, url.password, url.pathname.slice(1)]).toEqual(['postgres', pg.POSTGRES_USER, pg.POSTGRES_PASSWORD, pg.POSTGRES_DB]);
+    expect(redisConnection(env.REDIS_URL)).toMatchObject({ url: env.REDIS_URL });
+    expect(new URL(env.REDIS_URL).hostname).toBe('redis');
+  }
+});
+
+test('Workers start after the service has migrated the store, and the health check asks the route the app serves', () => {
+  expect(services.worker.depends_on!['virtio-matrix']).toEqual({ condition: 'service_healthy' });
+  expect(services['virtio-matrix'].healthcheck!.test.join(' ')).toContain('/healthz');
+  expect(readFileSync(join(ROOT, 'src', 'http', 'app.ts'), 'utf8')).toContain("app.get('/healthz'");
+});

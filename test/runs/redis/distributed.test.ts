@@ -1,0 +1,195 @@
+/**
+ * The distributed RunQueue for real: the service side enqueues into Redis, RunWorkers (as
+ * `virtio-matrix worker` runs them) execute shards into one PostgreSQL store.
+ */
+import { MatrixPlan, SKIPPED, Simulator, VERDICTS } from '../../../src/engine';
+import { openDatabase, type Database } from '../../../src/db/database';
+import { createMatrix, matrixByName } from '../../../src/db/matrices';
+import { SqlRunStore } from '../../../src/db/runs';
+import { cancelRun, resumeUnfinishedRuns, startRun, type RunDeps } from '../../../src/runs/commands';
+import { RedisRunQueue } from '../../../src/runs/redis/queue';
+import { RunWorker, type JobOutcome } from '../../../src/runs/redis/worker';
+import type { ResultBatch, RunStore, ShardRecord, VerdictCounts } from '../../../src/runs/types';
+import { testDatabase, type TestDatabase } from '../../support/databases';
+import { testRedis, type TestRedis } from '../../support/redis';
+
+const spec = {
+  archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk', 'net'], modes: ['legacy', 'transitional', 'modern'],
+  hypervisors: ['qemu-6.1', 'qemu-7.2'], kernels: ['5.14', '5.15', '5.17'], strategies: ['pre-fix', 'write-back', 'ack-all'],
+  config: { blk_size: [512, 4096], mtu: [1280, 9000] },
+};
+const SHARD_SIZE = 100;
+
+/** The engine's verdict at every position, computed here without any queue or store. */
+function engineGrid(): Uint8Array {
+  const plan = new MatrixPlan(spec);
+  const sim = new Simulator();
+  const grid = new Uint8Array(plan.size).fill(SKIPPED);
+  plan.forEachCell(0, plan.size, (cell, index) => { grid[index] = sim.run(cell); }, () => undefined);
+  return grid;
+}
+
+function countsOf(grid: Uint8Array) {
+  const counts = { ok: 0, degraded: 0, broken: 0, probeFailed: 0, skipped: 0 };
+  const keys = { OK: 'ok', DEGRADED: 'degraded', BROKEN: 'broken', PROBE_FAILED: 'probeFailed' } as const;
+  for (const v of grid) v === SKIPPED ? counts.skipped++ : counts[keys[VERDICTS[v]]]++;
+  return counts;
+}
+
+/** A store that fails chosen shard commits, as a lost database connection would. */
+function failingStore(inner: RunStore, failures: Map<number, number>): RunStore {
+  return Object.assign(Object.create(inner) as RunStore, {
+    async commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts) {
+      const left = failures.get(shard.index) ?? 0;
+      if (left > 0) {
+        failures.set(shard.index, left - 1);
+        throw new Error(`connection lost committing shard ${shard.index}`);
+      }
+      return inner.commitShard(runId, shard, batch, counts);
+    },
+  });
+}
+
+let testDb: TestDatabase;
+let redis: TestRedis;
+let db: Database;
+let store: SqlRunStore;
+let queue: RedisRunQueue;
+const workers: RunWorker[] = [];
+const jobs: { worker: number; name: string; index?: number; outcome: JobOutcome }[] = [];
+
+function startWorker(workerStore: RunStore = store, afterJob?: (worker: RunWorker) => void): RunWorker {
+  const id = workers.length;
+  const worker: RunWorker = new RunWorker(workerStore, {
+    redisUrl: redis.url, prefix: redis.prefix,
+    onJob: (e) => {
+      jobs.push({ worker: id, ...e });
+      afterJob?.(worker);
+    },
+  });
+  workers.push(worker);
+  return worker;
+}
+
+const deps = (): RunDeps => ({ store, queue, matrixByName: (name) => matrixByName(db, name) });
+
+async function createSmallRun() {
+  const matrix = (await matrixByName(db, 'small'))!;
+  return store.createRun(matrix, 'test', SHARD_SIZE);
+}
+
+beforeEach(async () => {
+  testDb = await testDatabase('postgresql', 'redis');
+  redis = testRedis('runs');
+  db = await openDatabase(testDb.url);
+  store = new SqlRunStore(db);
+  queue = new RedisRunQueue(store, { redisUrl: redis.url, prefix: redis.prefix, pollMs: 50 });
+  await createMatrix(db, { name: 'small', spec });
+  jobs.length = 0;
+});
+
+afterEach(async () => {
+  for (const worker of workers.splice(0)) await worker.close();
+  await queue.close();
+  await redis.flush();
+  await db.close();
+  await testDb.drop();
+});
+
+test('When two workers serve a run, then every shard is committed once and the stored grid and counters equal the engine', async () => {
+  startWorker();
+  startWorker();
+  const run = await createSmallRun();
+  const progress: number[] = [];
+  queue.onProgress((p) => progress.push(p.cellsDone));
+  await queue.enqueue(run.id);
+  await queue.idle();
+
+  const done = (await store.getRun(run.id))!;
+  const expected = engineGrid();
+  expect(done.status).toBe('succeeded');
+  expect(done).toMatchObject({ ...countsOf(expected), cellsDone: expected.length, cellsTotal: expected.length });
+  expect(Buffer.from(await store.grid(done)).equals(Buffer.from(expected))).toBe(true);
+  const shardCount = Math.ceil(expected.length / SHARD_SIZE);
+  const committed = jobs.filter((j) => j.name === 'shard' && j.outcome === 'committed').map((j) => j.index).sort((a, b) => a! - b!);
+  expect(committed).toEqual([...Array(shardCount).keys()]);
+  expect(jobs.filter((j) => j.name === 'finish')).toEqual([expect.objectContaining({ outcome: 'succeeded' })]);
+  expect(progress[progress.length - 1]).toBe(expected.length);
+  expect(done.startedAt!.getTime()).toBeLessThanOrEqual(done.finishedAt!.getTime());
+});
+
+test('When a run is enqueued twice (a second service resuming it), then its shards still count once', async () => {
+  const run = await createSmallRun();
+  await queue.enqueue(run.id);
+  await queue.enqueue(run.id);
+  startWorker();
+  await queue.idle();
+  const done = (await store.getRun(run.id))!;
+  expect(done).toMatchObject({ status: 'succeeded', ...countsOf(engineGrid()) });
+  expect(jobs.filter((j) => j.outcome === 'committed')).toHaveLength(Math.ceil(done.cellsTotal / SHARD_SIZE));
+});
+
+test('When Redis loses the queue mid-run, then resuming unfinished runs commits only the shards not yet stored', async () => {
+  const run = await createSmallRun();
+  // The worker stops right after its third commit, as a worker killed between shards would.
+  let stopped: Promise<void> | undefined;
+  startWorker(store, (worker) => {
+    if (!stopped && jobs.filter((j) => j.outcome === 'committed').length === 3) stopped = worker.close();
+  });
+  await queue.enqueue(run.id);
+  while (!stopped) await new Promise((resolve) => setTimeout(resolve, 5));
+  await stopped;
+  await redis.flush();
+  const partial = (await store.getRun(run.id))!;
+  expect(partial.status).toBe('running');
+  expect(partial.cellsDone).toBeLessThan(partial.cellsTotal);
+
+  await queue.close();
+  queue = new RedisRunQueue(store, { redisUrl: redis.url, prefix: redis.prefix, pollMs: 50 });
+  expect(await resumeUnfinishedRuns(deps())).toEqual([run.id]);
+  startWorker();
+  await queue.idle();
+  const done = (await store.getRun(run.id))!;
+  expect(done).toMatchObject({ status: 'succeeded', ...countsOf(engineGrid()), cellsDone: done.cellsTotal });
+  const committed = jobs.filter((j) => j.outcome === 'committed').map((j) => j.index);
+  expect(new Set(committed).size).toBe(committed.length);
+  expect(committed).toHaveLength(Math.ceil(done.cellsTotal / SHARD_SIZE));
+});
+
+test('When a run is cancelled before a worker picks it up, then it stays cancelled and no result is stored', async () => {
+  const run = await startRun(deps(), 'small', 'test');
+  expect((await cancelRun(deps(), run.id)).status).toBe('cancelled');
+  startWorker();
+  await queue.idle();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (jobs.some((j) => j.name === 'finish')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 5);
+  });
+  const after = (await store.getRun(run.id))!;
+  expect(after).toMatchObject({ status: 'cancelled', cellsDone: 0, ok: 0 });
+  expect((await store.readVerdicts(run.id, after.cellsTotal)).every((v) => v === SKIPPED)).toBe(true);
+  expect(new Set(jobs.map((j) => j.outcome))).toEqual(new Set(['skipped']));
+});
+
+test('When a shard commit fails once, then BullMQ retries it and the run still succeeds with exact counts', async () => {
+  startWorker(failingStore(store, new Map([[2, 1]])));
+  const run = await createSmallRun();
+  await queue.enqueue(run.id);
+  await queue.idle();
+  expect(await store.getRun(run.id)).toMatchObject({ status: 'succeeded', error: null, ...countsOf(engineGrid()) });
+});
+
+test('When a shard fails every attempt, then the run is failed with the reason and the rest of it is not waited for', async () => {
+  startWorker(failingStore(store, new Map([[3, 99]])));
+  const run = await createSmallRun();
+  await queue.enqueue(run.id);
+  await queue.idle();
+  const failed = (await store.getRun(run.id))!;
+  expect(failed.status).toBe('failed');
+  expect(failed.error).toBe('shard 3: connection lost committing shard 3');
+  expect(failed.cellsDone).toBeLessThan(failed.cellsTotal);
+});
