@@ -1,11 +1,13 @@
 /** `npm run bench`: prints figures and ratios; goals are checked here, never in unit tests. */
 import { benchEngine } from './engine';
+import { benchScaleOut } from './scale-out';
 import { benchStore } from './store';
 
 async function main(only: string | undefined): Promise<void> {
   console.log(`virtio-matrix bench, node ${process.version}, ${new Date().toISOString()}`);
   if (!only || only === 'engine') benchEngine();
   if (!only || only === 'store') await benchStore();
+  if (!only || only === 'scale-out') await benchScaleOut();
 }
 
 main(process.argv[2]).catch((err) => {

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { openDatabase, type Database } from '../db/database';
 import { matrixByName } from '../db/matrices';
+import { redact } from '../db/redact';
 import { SqlRunStore } from '../db/runs';
 import type { Services } from '../graphql/context';
 import { createApolloServer } from '../graphql/server';
@@ -94,9 +95,4 @@ export async function startServer(options: StartOptions): Promise<Running> {
       await db.close();
     },
   };
-}
-
-/** URLs in logs without their passwords. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 }

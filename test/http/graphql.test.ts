@@ -1,9 +1,8 @@
 /** Component tests through HTTP against a real SQLite file: "When …, then …". */
 import { evaluate } from '../../src/engine';
-import { BACKENDS } from '../support/databases';
-import { SMALL_MATRIX, startTestServer, type TestServer } from './helpers';
+import { DEPLOYMENTS, SMALL_MATRIX, startTestServer, type TestServer } from './helpers';
 
-describe.each(BACKENDS)('GraphQL over HTTP on %s', (backend) => {
+describe.each(DEPLOYMENTS)('GraphQL over HTTP: %s', (_name, deployment) => {
   let server: TestServer;
   let runId: string;
 
@@ -19,7 +18,7 @@ describe.each(BACKENDS)('GraphQL over HTTP on %s', (backend) => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer({ backend });
+    server = await startTestServer(deployment);
     const created = await server.gql('mutation($input: MatrixInput!) { createMatrix(input: $input) { name positions } }', { input: SMALL_MATRIX });
     expect(created.errors).toBeUndefined();
     const started = await server.gql<{ startRun: { id: string } }>('mutation { startRun(matrix: "small") { id status } }');

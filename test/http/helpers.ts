@@ -1,15 +1,35 @@
-/** Start the real server on a temporary SQLite file, and talk to it over HTTP. */
+/** Start the real server on a temporary database (SQLite or PostgreSQL), runs in process or by a worker through Redis, and talk to it over HTTP. */
 import { testDatabase, type Backend } from '../support/databases';
+import { testRedis } from '../support/redis';
 import { startServer, type Running } from '../../src/http/server';
+import { RunWorker } from '../../src/runs/redis/worker';
+
+/** How a test server is deployed: its store, and whether runs go to a worker through Redis. */
+export interface Deployment {
+  backend: Backend;
+  workers: boolean;
+}
+
+export const DEPLOYMENTS: [string, Deployment][] = [
+  ['SQLite, runs in process', { backend: 'sqlite', workers: false }],
+  ['PostgreSQL, runs in process', { backend: 'postgresql', workers: false }],
+  ['PostgreSQL, runs by a worker through Redis', { backend: 'postgresql', workers: true }],
+];
 
 export interface TestServer extends Running {
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(options: { webhookSecret?: string; seed?: boolean; backend?: Backend } = {}): Promise<TestServer> {
+export async function startTestServer(options: { webhookSecret?: string; seed?: boolean; backend?: Backend; workers?: boolean } = {}): Promise<TestServer> {
   const db = await testDatabase(options.backend ?? 'sqlite', 'http');
-  const running = await startServer({ databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret, logLevel: 'silent' });
+  const redis = options.workers ? testRedis('http') : undefined;
+  const running = await startServer({
+    databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret, logLevel: 'silent',
+    redisUrl: redis?.url, redisPrefix: redis?.prefix,
+  });
+  // The worker shares the server's store connection; in production it is a process of its own.
+  const worker = redis ? new RunWorker(running.services.store, { redisUrl: redis.url, prefix: redis.prefix }) : undefined;
   return {
     ...running,
     async gql(query, variables) {
@@ -17,7 +37,9 @@ export async function startTestServer(options: { webhookSecret?: string; seed?: 
       return { status: res.status, ...((await res.json()) as object) };
     },
     async dispose() {
+      await worker?.close();
       await running.close();
+      await redis?.flush();
       await db.drop();
     },
   };
