@@ -124,6 +124,10 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
         setBit(table, requireFeatureBit(device, rule.feature));
         if (!rule.modernOnly) setBit(legacy, requireFeatureBit(device, rule.feature));
         break;
+      case 'dropFeature':
+        clearBit(table, requireFeatureBit(device, rule.feature));
+        clearBit(legacy, requireFeatureBit(device, rule.feature));
+        break;
       case 'configCheck':
         if (rule.phase === 'validate') validate.push({ kind: 'check', check: compileCheck(device, rule) });
         else probeChecks.push(compileCheck(device, rule));

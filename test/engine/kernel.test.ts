@@ -1,5 +1,7 @@
 import { compileDriver, patchesForStrategy, patchesIn } from '../../src/engine/kernel';
 import { parseKernelVersion } from '../../src/engine/profiles/linux/versions';
+import { evaluate, featureBit } from '../../src/engine';
+import { hasBit } from '../../src/engine/features';
 
 const ids = (kernel: string, strategy?: Parameters<typeof patchesForStrategy>[1]) =>
   (strategy ? patchesForStrategy(parseKernelVersion(kernel)!, strategy) : patchesIn(parseKernelVersion(kernel)!)).map((p) => p.id);
@@ -65,5 +67,55 @@ describe('kernel patch sets (fact sheet §0-§3)', () => {
     const k411 = compileDriver(parseKernelVersion('4.11')!, 'as-shipped', 'net');
     expect(k411.hasValidate).toBe(true);
     expect(k411.probeChecks.map((c) => c.action)).toEqual(['failProbe']);
+  });
+});
+
+describe('driver feature tables per kernel version (feature-tables.ts)', () => {
+  type Device = Parameters<typeof compileDriver>[2];
+  const accepts = (kernel: string, device: Device, feature: string, table: 'featureTable' | 'featureTableLegacy' = 'featureTable') =>
+    hasBit(compileDriver(parseKernelVersion(kernel)!, 'as-shipped', device)[table], featureBit(device, feature)!);
+
+  test('virtio-blk accepts DISCARD and WRITE_ZEROES from 5.0 (1f23816b8eb8), in both tables', () => {
+    for (const f of ['VIRTIO_BLK_F_DISCARD', 'VIRTIO_BLK_F_WRITE_ZEROES']) {
+      expect([accepts('4.19', 'blk', f), accepts('4.19', 'blk', f, 'featureTableLegacy')]).toEqual([false, false]);
+      expect([accepts('5.0', 'blk', f), accepts('5.0', 'blk', f, 'featureTableLegacy')]).toEqual([true, true]);
+    }
+  });
+
+  test('virtio-blk SCSI passthrough is legacy-only and gone from 5.6 (d1281e3a562e)', () => {
+    expect(accepts('5.5', 'blk', 'VIRTIO_BLK_F_SCSI', 'featureTableLegacy')).toBe(true);
+    expect(accepts('5.5', 'blk', 'VIRTIO_BLK_F_SCSI')).toBe(false);
+    expect(accepts('5.6', 'blk', 'VIRTIO_BLK_F_SCSI', 'featureTableLegacy')).toBe(false);
+  });
+
+  test('virtio-blk ZONED (6.3) is offered to modern devices only; SECURE_ERASE (6.1) to both', () => {
+    expect([accepts('6.2', 'blk', 'VIRTIO_BLK_F_ZONED'), accepts('6.3', 'blk', 'VIRTIO_BLK_F_ZONED'), accepts('6.3', 'blk', 'VIRTIO_BLK_F_ZONED', 'featureTableLegacy')]).toEqual([false, true, false]);
+    expect([accepts('6.0', 'blk', 'VIRTIO_BLK_F_SECURE_ERASE'), accepts('6.1', 'blk', 'VIRTIO_BLK_F_SECURE_ERASE', 'featureTableLegacy')]).toEqual([false, true]);
+  });
+
+  test('virtio-net gains SPEED_DUPLEX in 4.16, STANDBY in 4.18, RSS in 5.18 and USO in 6.2', () => {
+    const steps: [string, string, string][] = [
+      ['VIRTIO_NET_F_SPEED_DUPLEX', '4.15', '4.16'], ['VIRTIO_NET_F_STANDBY', '4.17', '4.18'],
+      ['VIRTIO_NET_F_RSS', '5.17', '5.18'], ['VIRTIO_NET_F_HOST_USO', '6.1', '6.2'], ['VIRTIO_NET_F_DEVICE_STATS', '6.9', '6.10'],
+    ];
+    for (const [feature, before, at] of steps) {
+      expect([feature, accepts(before, 'net', feature), accepts(at, 'net', feature), accepts(at, 'net', feature, 'featureTableLegacy')]).toEqual([feature, false, true, true]);
+    }
+  });
+
+  test('virtio-balloon gains FREE_PAGE_HINT and PAGE_POISON in 4.20 and REPORTING in 5.7', () => {
+    expect(['VIRTIO_BALLOON_F_FREE_PAGE_HINT', 'VIRTIO_BALLOON_F_PAGE_POISON'].map((f) => [accepts('4.19', 'balloon', f), accepts('4.20', 'balloon', f)])).toEqual([[false, true], [false, true]]);
+    expect([accepts('5.6', 'balloon', 'VIRTIO_BALLOON_F_REPORTING'), accepts('5.7', 'balloon', 'VIRTIO_BALLOON_F_REPORTING')]).toEqual([false, true]);
+  });
+
+  test('virtio-console never accepts EMERG_WRITE, though QEMU may offer it', () => {
+    for (const kernel of ['4.10', '5.15', '6.12']) expect(accepts(kernel, 'console', 'VIRTIO_CONSOLE_F_EMERG_WRITE')).toBe(false);
+  });
+
+  test('a legacy ccw disk negotiates QEMU\'s legacy-only SCSI bit with 5.4 but not with 6.1', () => {
+    const disk = { arch: 's390x', transport: 'ccw', device: 'blk', mode: 'legacy', hypervisor: 'qemu-7.2', strategy: 'as-shipped' } as const;
+    expect(evaluate({ ...disk, kernel: '5.4' }).negotiated).toContain('VIRTIO_BLK_F_SCSI');
+    expect(evaluate({ ...disk, kernel: '6.1' }).negotiated).not.toContain('VIRTIO_BLK_F_SCSI');
+    expect(evaluate({ ...disk, kernel: '4.19' }).negotiated).not.toContain('VIRTIO_BLK_F_DISCARD');
   });
 });

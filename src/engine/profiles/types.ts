@@ -141,7 +141,9 @@ export type DriverRule =
   /** `validate()` fails unless VERSION_1 was negotiated (scmi, sound). */
   | { kind: 'requireVersion1'; device: DeviceName; message: string }
   /** The driver's feature table gains a feature (both tables unless `modernOnly`). */
-  | { kind: 'acceptFeature'; device: DeviceName; feature: string; modernOnly?: boolean };
+  | { kind: 'acceptFeature'; device: DeviceName; feature: string; modernOnly?: boolean }
+  /** The driver's feature tables lose a feature (both). */
+  | { kind: 'dropFeature'; device: DeviceName; feature: string };
 
 /** Behaviour of the driver core, `virtio_dev_probe()`, that a patch adds. */
 export type CoreRule =

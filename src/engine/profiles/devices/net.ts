@@ -32,6 +32,8 @@ export const net: DeviceProfile = {
     { name: 'VIRTIO_NET_F_GUEST_ANNOUNCE', bit: 21 },
     { name: 'VIRTIO_NET_F_MQ', bit: 22 },
     { name: 'VIRTIO_NET_F_CTRL_MAC_ADDR', bit: 23 },
+    { name: 'VIRTIO_NET_F_DEVICE_STATS', bit: 50 },
+    { name: 'VIRTIO_NET_F_VQ_NOTF_COAL', bit: 52 },
     { name: 'VIRTIO_NET_F_NOTF_COAL', bit: 53 },
     { name: 'VIRTIO_NET_F_GUEST_USO4', bit: 54 },
     { name: 'VIRTIO_NET_F_GUEST_USO6', bit: 55 },

@@ -1,4 +1,5 @@
 import type { KernelPatch } from '../types';
+import { FEATURE_TABLE_PATCHES } from './feature-tables';
 
 const FACTS = '../shared/domain/virtio-config-endianness.md';
 
@@ -7,7 +8,7 @@ const FACTS = '../shared/domain/virtio-config-endianness.md';
  * or how the core orders feature writes. A kernel version contains a patch when it is at or past
  * `mainline`, or on a stable branch at or past the listed release.
  */
-export const KERNEL_PATCHES: readonly KernelPatch[] = [
+const CONFIG_PATCHES: readonly KernelPatch[] = [
   {
     id: '14de9d114a82',
     title: 'virtio-net: Add initial MTU advice feature',
@@ -65,7 +66,7 @@ export const KERNEL_PATCHES: readonly KernelPatch[] = [
     unverified: 'commit id and 4.13 placement from code history, not confirmed against a tag',
   },
   {
-    id: 'balloon-page-poison',
+    id: '2e991629bcf5',
     title: 'virtio-balloon: VIRTIO_BALLOON_F_PAGE_POISON',
     mainline: '4.20-rc1',
     stable: [],
@@ -78,7 +79,7 @@ export const KERNEL_PATCHES: readonly KernelPatch[] = [
       },
     ],
     source: 'Wei Wang, "[PATCH v37 3/3] virtio-balloon: VIRTIO_BALLOON_F_PAGE_POISON" <1535333539-32420-4-git-send-email-wei.w.wang@intel.com>, 27 Aug 2018: virtballoon_validate clears the bit when !page_poisoning_enabled()',
-    unverified: 'commit id not looked up (keyed by subject); 4.20-rc1 placement inferred from the v37 posting date; assumes a guest with page poisoning off',
+    unverified: 'commit id from stored mailing-list commit lists, not a git tree; 4.20-rc1 from the series (absent in 4.19, present in 5.2); assumes a guest with page poisoning off',
   },
   {
     id: '82e89ea077b9',
@@ -146,3 +147,6 @@ export const KERNEL_PATCHES: readonly KernelPatch[] = [
     unverified: 'whether 4.14.y received it is not confirmed',
   },
 ];
+
+/** Every patch the engine knows: the config-space and ordering changes above, and the feature-table changes. */
+export const KERNEL_PATCHES: readonly KernelPatch[] = [...CONFIG_PATCHES, ...FEATURE_TABLE_PATCHES];
