@@ -14,7 +14,7 @@ import { CliError } from './input';
 
 function redisUrl(option?: string): string | undefined {
   const url = option ?? process.env.REDIS_URL;
-  if (url !== undefined && !/^rediss?:\/\//.test(url)) throw new CliError('INVALID_COMBINATION', `REDIS_URL must be redis://host:port (got ${url.split(':')[0]}:…)`, { field: 'redis' });
+  if (url && !/^rediss?:\/\//.test(url)) throw new CliError('INVALID_COMBINATION', `REDIS_URL must be redis://host:port (got ${url.split(':')[0]}:…)`, { field: 'redis' });
   return url || undefined;
 }
 

@@ -46,6 +46,10 @@ export function targetFor(url: string, timeoutMs = 10_000): Target {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const u = new URL(url);
     const schema = u.searchParams.get('schema') ?? 'public';
+    // It goes into libpq options and DDL: a plain identifier only.
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+      throw new Error(`DATABASE_URL ?schema= must be a plain PostgreSQL identifier (letters, digits, _), got ${JSON.stringify(schema)}`);
+    }
     const config: PoolConfig = {
       host: u.hostname, port: u.port ? Number(u.port) : 5432, user: decodeURIComponent(u.username) || undefined,
       password: u.password ? decodeURIComponent(u.password) : undefined, database: u.pathname.replace(/^\//, '') || undefined,

@@ -128,8 +128,11 @@ export class SqlRunStore implements RunStore {
     const { dialect } = this.db;
     await inTransaction(this.db.raw, async (tx) => {
       const marked = await tx.executeRaw({
-        sql: forBackend(dialect, `UPDATE "RunShard" SET "done" = ${dialect.trueLiteral} WHERE "runId" = ? AND "index" = ? AND NOT "done"`),
-        args: [run, shard.index], argTypes: [INT, INT],
+        // Nothing lands once the run has finished: a shard in flight when the run was cancelled or
+        // failed adds neither results nor counts.
+        sql: forBackend(dialect, `UPDATE "RunShard" SET "done" = ${dialect.trueLiteral} WHERE "runId" = ? AND "index" = ? AND NOT "done"
+          AND EXISTS (SELECT 1 FROM "Run" WHERE "id" = ? AND "status" IN ('queued', 'running'))`),
+        args: [run, shard.index, run], argTypes: [INT, INT, INT],
       });
       if (marked === 1) {
         await (dialect.provider === 'postgresql' ? insertResultsUnnest(tx, run, batch) : insertResults(tx, dialect, run, batch));

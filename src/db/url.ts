@@ -5,7 +5,8 @@
 export const DEFAULT_DATABASE_URL = 'file:./data/virtio-matrix.db';
 
 export function databaseUrl(dbFile?: string): string {
-  if (dbFile) return `file:${dbFile}`;
+  // --db takes a path, or a URL as DATABASE_URL does.
+  if (dbFile) return /^(file:|postgres(ql)?:\/\/)/.test(dbFile) ? dbFile : `file:${dbFile}`;
   const url = process.env.DATABASE_URL;
   if (!url) return DEFAULT_DATABASE_URL;
   if (!url.startsWith('file:') && !/^postgres(ql)?:\/\//.test(url)) {

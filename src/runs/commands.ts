@@ -12,7 +12,13 @@ export async function startRun(deps: RunDeps, matrixName: string, trigger: strin
   const matrix = await deps.matrixByName(matrixName);
   if (!matrix) throw new NotFoundError('matrix', matrixName);
   const run = await deps.store.createRun(matrix, trigger);
-  await deps.queue.enqueue(run.id);
+  try {
+    await deps.queue.enqueue(run.id);
+  } catch (err) {
+    // Not left queued with nothing behind it: the run says why it never started.
+    await deps.store.finishRun(run.id, 'failed', null, `could not enqueue: ${(err as Error).message}`);
+    throw err;
+  }
   return run;
 }
 

@@ -52,3 +52,15 @@ test('When a process dies without closing the database, then the next open succe
     await db.close();
   }
 });
+
+test('When ?schema= is not a plain identifier, then the store refuses the URL before connecting', async () => {
+  await expect(openDatabase('postgresql://postgres@127.0.0.1:5432/test?schema=x" -c statement_timeout=1 -c search_path="x'))
+    .rejects.toThrow('?schema= must be a plain PostgreSQL identifier');
+});
+
+test('When --db is a URL, then it is used as DATABASE_URL would be; a path is a SQLite file', async () => {
+  const { databaseUrl } = await import('../../src/db/url');
+  expect(databaseUrl('postgresql://vm@db:5432/vm?schema=public')).toBe('postgresql://vm@db:5432/vm?schema=public');
+  expect(databaseUrl('file:/tmp/a.db')).toBe('file:/tmp/a.db');
+  expect(databaseUrl('data/a.db')).toBe('file:data/a.db');
+});

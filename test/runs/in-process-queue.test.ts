@@ -113,4 +113,26 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
     expect((await store.getRun(b.id))!.cellsDone).toBe(0);
     expect((await cancelRun(deps(queue), a.id)).status).toBe('succeeded');
   });
+
+  test('When a shard in flight commits after its run was cancelled, then neither its results nor its counts land', async () => {
+    const matrix = (await matrixByName(db, 'small'))!;
+    const run = await store.createRun(matrix, 'test', 100_000);
+    const [shard] = await store.shards(run.id);
+    const { evaluateShard } = await import('../../src/runs/execute-shard');
+    const { ResultBatch } = await import('../../src/runs/types');
+    const batch = new ResultBatch(shard.to - shard.from);
+    const counts = evaluateShard(new MatrixPlan(spec), shard, new Simulator(), batch, null);
+    await store.finishRun(run.id, 'cancelled', null);
+    await store.commitShard(run.id, shard, batch, counts);
+    expect(await store.getRun(run.id)).toMatchObject({ status: 'cancelled', cellsDone: 0, ok: 0, broken: 0 });
+    expect((await store.shards(run.id))[0].done).toBe(false);
+    expect((await store.resultsAt(run.id, [0, 1, 2])).size).toBe(0);
+  });
+
+  test('When a run cannot be enqueued, then startRun fails and the run says why instead of staying queued', async () => {
+    const broken = { ...new InProcessRunQueue(store), enqueue: async () => { throw new Error('Redis is down'); } } as unknown as InProcessRunQueue;
+    await expect(startRun(deps(broken), 'small', 'test')).rejects.toThrow('Redis is down');
+    const { items } = await store.listRuns(null, 1, null);
+    expect(items[0]).toMatchObject({ status: 'failed', error: 'could not enqueue: Redis is down' });
+  });
 });

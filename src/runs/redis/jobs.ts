@@ -40,8 +40,11 @@ export const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-export function redisConnection(url: string): ConnectionOptions {
+/**
+ * Workers block on Redis, so ioredis must not give up on their commands (`null`); the service's
+ * side fails a call after a few retries instead, so that a mutation answers while Redis is down.
+ */
+export function redisConnection(url: string, role: 'worker' | 'producer' = 'worker'): ConnectionOptions {
   if (!/^rediss?:\/\//.test(url)) throw new Error(`REDIS_URL must be redis://host:port (got ${url.split(':')[0]}:…)`);
-  // BullMQ workers block on Redis; ioredis must not give up on those commands.
-  return { url, maxRetriesPerRequest: null };
+  return { url, maxRetriesPerRequest: role === 'worker' ? null : 3 };
 }

@@ -3,10 +3,10 @@
  * `virtio-matrix worker` processes to execute. Progress is read from the store, where workers
  * commit it, so it reports what is durable, whichever worker wrote it.
  */
-import { FlowProducer } from 'bullmq';
+import { FlowProducer, Job, Queue } from 'bullmq';
 import { isFinished } from '../shard-step';
 import type { RunProgress, RunQueue, RunStore } from '../types';
-import { JOB_OPTIONS, RUNS_QUEUE, finishJobId, redisConnection, shardJobId, type RedisQueueOptions } from './jobs';
+import { JOB_OPTIONS, RUNS_QUEUE, finishJobId, redisConnection, shardJobId, type RedisQueueOptions, type ShardJobData } from './jobs';
 
 export interface RedisRunQueueOptions extends RedisQueueOptions {
   /** How often runs enqueued here are read back for progress (ms). */
@@ -15,6 +15,8 @@ export interface RedisRunQueueOptions extends RedisQueueOptions {
 
 export class RedisRunQueue implements RunQueue {
   private readonly flows: FlowProducer;
+  /** To look up a run's jobs: a flow that failed or finished without finishing its run. */
+  private readonly jobs: Queue;
   private readonly listeners = new Set<(p: RunProgress) => void>();
   /** Runs enqueued here and not finished yet, with the progress last reported. */
   private readonly watched = new Map<string, string>();
@@ -27,7 +29,9 @@ export class RedisRunQueue implements RunQueue {
     private readonly store: RunStore,
     options: RedisRunQueueOptions,
   ) {
-    this.flows = new FlowProducer({ connection: redisConnection(options.redisUrl), prefix: options.prefix });
+    const connection = redisConnection(options.redisUrl, 'producer');
+    this.flows = new FlowProducer({ connection, prefix: options.prefix });
+    this.jobs = new Queue(RUNS_QUEUE, { connection, prefix: options.prefix });
     this.timer = setInterval(() => void this.poll(), options.pollMs ?? 250).unref();
   }
 
@@ -35,6 +39,10 @@ export class RedisRunQueue implements RunQueue {
     if (this.closed) throw new Error('queue is closed');
     const run = await this.store.getRun(runId);
     if (!run || isFinished(run.status)) return;
+    if (await this.flowInProgress(runId)) {
+      this.watched.set(runId, '');
+      return;
+    }
     const pending = (await this.store.shards(runId)).filter((s) => !s.done);
     await this.flows.add({
       name: 'finish', queueName: RUNS_QUEUE, data: { runId }, opts: { ...JOB_OPTIONS, jobId: finishJobId(runId) },
@@ -45,6 +53,32 @@ export class RedisRunQueue implements RunQueue {
       })),
     });
     this.watched.set(runId, '');
+  }
+
+  /**
+   * Whether the run's flow is still queued or running in Redis. A flow that failed or completed
+   * while its run is unfinished (its store was unreachable at the end, a worker died twice on a
+   * shard, a worker used another database) is removed, so that enqueueing again retries the run
+   * instead of being taken for a duplicate of the old flow.
+   */
+  private async flowInProgress(runId: string): Promise<boolean> {
+    const finish = await Job.fromId(this.jobs, finishJobId(runId));
+    if (!finish) return false;
+    const state = await finish.getState();
+    if (state !== 'failed' && state !== 'completed') return true;
+    await finish.remove({ removeChildren: true });
+    return false;
+  }
+
+  /** The reason a run's flow failed, when it did: the failed shard's, else the finish job's. */
+  private async flowFailure(runId: string): Promise<string | null> {
+    const finish = await Job.fromId(this.jobs, finishJobId(runId));
+    if (!finish || (await finish.getState()) !== 'failed') return null;
+    // A parent failed by its child reads "child <prefix>:<queue>:<job id> failed": report the child's own reason.
+    const childId = /^child (\S+) failed$/.exec(finish.failedReason ?? '')?.[1].split(':').pop();
+    const child = childId ? await Job.fromId<ShardJobData>(this.jobs, childId) : undefined;
+    if (child?.failedReason) return `shard ${child.data.index}: ${child.failedReason}`;
+    return finish.failedReason || 'the run\'s jobs failed';
   }
 
   /** Marks the run cancelled in the store; workers skip the shards of a finished run. */
@@ -68,6 +102,7 @@ export class RedisRunQueue implements RunQueue {
     this.watched.clear();
     this.settleIdle();
     await this.flows.close();
+    await this.jobs.close();
   }
 
   private async poll(): Promise<void> {
@@ -75,10 +110,19 @@ export class RedisRunQueue implements RunQueue {
     this.polling = true;
     try {
       for (const [runId, last] of this.watched) {
-        const run = await this.store.getRun(runId);
+        let run = await this.store.getRun(runId);
         if (!run) {
           this.watched.delete(runId);
           continue;
+        }
+        if (!isFinished(run.status)) {
+          // Workers mark a run failed when a shard uses up its attempts; when they could not (the
+          // store was down, the job stalled twice, the worker has another database), the flow says so.
+          const failure = await this.flowFailure(runId);
+          if (failure) {
+            await this.store.finishRun(runId, 'failed', null, failure);
+            run = (await this.store.getRun(runId))!;
+          }
         }
         const progress: RunProgress = { runId, status: run.status, cellsDone: run.cellsDone, cellsTotal: run.cellsTotal };
         const key = `${progress.status}:${progress.cellsDone}`;

@@ -26,7 +26,8 @@ export class RunWorker {
   private readonly sim = new Simulator();
   /** A run's plan is rebuilt from its stored spec once per worker, not per shard. */
   private readonly plans = new LRUCache<string, MatrixPlan>({ max: 4 });
-  private batch: ResultBatch | undefined;
+  /** Batches not in use: with concurrency > 1 each job in flight needs its own until it commits. */
+  private readonly freeBatches: ResultBatch[] = [];
 
   constructor(
     private readonly store: RunStore,
@@ -58,16 +59,26 @@ export class RunWorker {
     } catch (err) {
       // attemptsMade counts the attempts before this one.
       if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        await this.store.finishRun(runId, 'failed', null, `${job.name} ${index ?? ''}: ${(err as Error).message}`.replace('  ', ' '));
+        // The job fails with its own error either way; if the store cannot take the run's failure
+        // now, the service reads it from the failed flow (RedisRunQueue).
+        await this.store.finishRun(runId, 'failed', null, `${job.name} ${index ?? ''}: ${(err as Error).message}`.replace('  ', ' '))
+          .catch((storeErr: unknown) => this.options.onError?.(storeErr));
         this.options.onJob?.({ name: job.name, runId, index, outcome: 'failed' });
       }
       throw err;
     }
   }
 
-  private async shard(runId: string, index: number): Promise<JobOutcome> {
+  /** A worker pointed at another store than the service's must fail loudly, not skip the run's jobs. */
+  private async requireRun(runId: string) {
     const run = await this.store.getRun(runId);
-    if (!run || isFinished(run.status)) return 'skipped';
+    if (!run) throw new Error(`run ${runId} is not in this worker's store (does DATABASE_URL name the service's database?)`);
+    return run;
+  }
+
+  private async shard(runId: string, index: number): Promise<JobOutcome> {
+    const run = await this.requireRun(runId);
+    if (isFinished(run.status)) return 'skipped';
     const shards = await this.store.shards(runId);
     const shard = shards.find((s) => s.index === index);
     if (!shard) throw new Error(`run ${runId} has no shard ${index}`);
@@ -75,14 +86,18 @@ export class RunWorker {
     await this.store.markRunning(runId);
     let plan = this.plans.get(runId);
     if (!plan) this.plans.set(runId, (plan = new MatrixPlan(run.spec)));
-    this.batch = batchFor(shards, this.batch);
-    await commitShardStep(this.store, plan, shard, this.sim, this.batch, null);
+    const batch = batchFor(shards, this.freeBatches.pop());
+    try {
+      await commitShardStep(this.store, plan, shard, this.sim, batch, null);
+    } finally {
+      this.freeBatches.push(batch);
+    }
     return 'committed';
   }
 
   private async finish(runId: string): Promise<JobOutcome> {
-    const run = await this.store.getRun(runId);
-    if (!run || isFinished(run.status)) return 'skipped';
+    const run = await this.requireRun(runId);
+    if (isFinished(run.status)) return 'skipped';
     const missing = (await this.store.shards(runId)).filter((s) => !s.done).map((s) => s.index);
     if (missing.length) throw new Error(`shards ${missing.join(', ')} not committed`);
     // The grid is rebuilt from the stored results: they are the only thing workers share.

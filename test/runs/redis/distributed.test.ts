@@ -7,6 +7,8 @@ import { openDatabase, type Database } from '../../../src/db/database';
 import { createMatrix, matrixByName } from '../../../src/db/matrices';
 import { SqlRunStore } from '../../../src/db/runs';
 import { cancelRun, resumeUnfinishedRuns, startRun, type RunDeps } from '../../../src/runs/commands';
+import { Job, Queue } from 'bullmq';
+import { RUNS_QUEUE, finishJobId } from '../../../src/runs/redis/jobs';
 import { RedisRunQueue } from '../../../src/runs/redis/queue';
 import { RunWorker, type JobOutcome } from '../../../src/runs/redis/worker';
 import type { ResultBatch, RunStore, ShardRecord, VerdictCounts } from '../../../src/runs/types';
@@ -19,6 +21,8 @@ const spec = {
   config: { blk_size: [512, 4096], mtu: [1280, 9000] },
 };
 const SHARD_SIZE = 100;
+// Retries back off for about 1.5 s per failing shard; a slow machine must not turn that into a timeout.
+jest.setTimeout(30_000);
 
 /** The engine's verdict at every position, computed here without any queue or store. */
 function engineGrid(): Uint8Array {
@@ -36,9 +40,13 @@ function countsOf(grid: Uint8Array) {
   return counts;
 }
 
-/** A store that fails chosen shard commits, as a lost database connection would. */
-function failingStore(inner: RunStore, failures: Map<number, number>): RunStore {
+/** A store that fails chosen shard commits, as a lost database connection would (and, with `down`, every write to the run). */
+function failingStore(inner: RunStore, failures: Map<number, number>, down = false): RunStore {
   return Object.assign(Object.create(inner) as RunStore, {
+    async finishRun(...args: Parameters<RunStore['finishRun']>) {
+      if (down) throw new Error('connection lost finishing the run');
+      return inner.finishRun(...args);
+    },
     async commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts) {
       const left = failures.get(shard.index) ?? 0;
       if (left > 0) {
@@ -58,10 +66,10 @@ let queue: RedisRunQueue;
 const workers: RunWorker[] = [];
 const jobs: { worker: number; name: string; index?: number; outcome: JobOutcome }[] = [];
 
-function startWorker(workerStore: RunStore = store, afterJob?: (worker: RunWorker) => void): RunWorker {
+function startWorker(workerStore: RunStore = store, afterJob?: (worker: RunWorker) => void, concurrency = 1): RunWorker {
   const id = workers.length;
   const worker: RunWorker = new RunWorker(workerStore, {
-    redisUrl: redis.url, prefix: redis.prefix,
+    redisUrl: redis.url, prefix: redis.prefix, concurrency,
     onJob: (e) => {
       jobs.push({ worker: id, ...e });
       afterJob?.(worker);
@@ -193,3 +201,66 @@ test('When a shard fails every attempt, then the run is failed with the reason a
   expect(failed.error).toBe('shard 3: connection lost committing shard 3');
   expect(failed.cellsDone).toBeLessThan(failed.cellsTotal);
 });
+
+test('When one worker runs four shards at once, then each shard stores its own results', async () => {
+  startWorker(store, undefined, 4);
+  const run = await createSmallRun();
+  await queue.enqueue(run.id);
+  await queue.idle();
+  const done = (await store.getRun(run.id))!;
+  const expected = engineGrid();
+  expect(done).toMatchObject({ status: 'succeeded', ...countsOf(expected) });
+  // The grid is rebuilt from the stored rows: a batch shared between jobs in flight would leave holes.
+  expect(Buffer.from(await store.readVerdicts(run.id, done.cellsTotal)).equals(Buffer.from(expected))).toBe(true);
+});
+
+test('When the store is down as a shard uses up its attempts, then the service fails the run from the failed flow', async () => {
+  startWorker(failingStore(store, new Map([[3, 99]]), true));
+  const run = await createSmallRun();
+  await queue.enqueue(run.id);
+  await queue.idle();
+  const failed = (await store.getRun(run.id))!;
+  expect(failed.status).toBe('failed');
+  expect(failed.error).toContain('connection lost committing shard 3');
+}, 20_000);
+
+test('When a worker has another database than the service, then the run fails naming the cause instead of being skipped', async () => {
+  const other = await testDatabase('postgresql', 'other');
+  const otherDb = await openDatabase(other.url);
+  try {
+    startWorker(new SqlRunStore(otherDb));
+    const run = await createSmallRun();
+    await queue.enqueue(run.id);
+    await queue.idle();
+    const failed = (await store.getRun(run.id))!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain(`run ${run.id} is not in this worker's store`);
+  } finally {
+    for (const worker of workers.splice(0)) await worker.close();
+    await otherDb.close();
+    await other.drop();
+  }
+}, 20_000);
+
+test('When a run\'s flow failed while no service watched it, then resuming the run retries it', async () => {
+  const run = await createSmallRun();
+  await queue.enqueue(run.id);
+  await queue.close(); // the service is gone before the flow fails
+  const broken = startWorker(failingStore(store, new Map([[3, 99]]), true));
+  const jobs = new Queue(RUNS_QUEUE, { connection: { url: redis.url }, prefix: redis.prefix });
+  try {
+    while ((await (await Job.fromId(jobs, finishJobId(run.id)))!.getState()) !== 'failed') {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await jobs.close();
+  }
+  await broken.close();
+  expect((await store.getRun(run.id))!.status).toBe('running');
+
+  queue = new RedisRunQueue(store, { redisUrl: redis.url, prefix: redis.prefix, pollMs: 50 });
+  expect(await resumeUnfinishedRuns(deps())).toEqual([run.id]);
+  startWorker();
+  await queue.idle();
+  expect(await store.getRun(run.id)).toMatchObject({ status: 'succeeded', error: null, ...countsOf(engineGrid()) });
+}, 30_000);
