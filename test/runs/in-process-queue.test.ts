@@ -6,6 +6,8 @@ import { createMatrix } from '../../src/db/matrices';
 import { SqlRunStore } from '../../src/db/runs';
 import { startRun, cancelRun, resumeUnfinishedRuns, type RunDeps } from '../../src/runs/commands';
 import { InProcessRunQueue } from '../../src/runs/in-process-queue';
+import { evaluateShard } from '../../src/runs/execute-shard';
+import { ResultBatch } from '../../src/runs/types';
 import { matrixByName } from '../../src/db/matrices';
 
 const spec = {
@@ -84,14 +86,18 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
     expect(done).toMatchObject({ ok: expected.OK, broken: expected.BROKEN, skipped: expected.skipped, cellsDone: done.cellsTotal });
   });
 
-  test('When a shard is committed twice, then results and counters are stored once', async () => {
+  /** A run of the small matrix in one shard, evaluated but not committed. */
+  async function evaluatedWholeRun() {
     const matrix = (await matrixByName(db, 'small'))!;
     const run = await store.createRun(matrix, 'test', 100_000);
     const [shard] = await store.shards(run.id);
-    const { evaluateShard } = await import('../../src/runs/execute-shard');
-    const { ResultBatch } = await import('../../src/runs/types');
     const batch = new ResultBatch(shard.to - shard.from);
     const counts = evaluateShard(new MatrixPlan(spec), shard, new Simulator(), batch, null);
+    return { run, shard, batch, counts };
+  }
+
+  test('When a shard is committed twice, then results and counters are stored once', async () => {
+    const { run, shard, batch, counts } = await evaluatedWholeRun();
     await store.commitShard(run.id, shard, batch, counts);
     await store.commitShard(run.id, shard, batch, counts);
     const after = (await store.getRun(run.id))!;
@@ -115,13 +121,7 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
   });
 
   test('When a shard in flight commits after its run was cancelled, then neither its results nor its counts land', async () => {
-    const matrix = (await matrixByName(db, 'small'))!;
-    const run = await store.createRun(matrix, 'test', 100_000);
-    const [shard] = await store.shards(run.id);
-    const { evaluateShard } = await import('../../src/runs/execute-shard');
-    const { ResultBatch } = await import('../../src/runs/types');
-    const batch = new ResultBatch(shard.to - shard.from);
-    const counts = evaluateShard(new MatrixPlan(spec), shard, new Simulator(), batch, null);
+    const { run, shard, batch, counts } = await evaluatedWholeRun();
     await store.finishRun(run.id, 'cancelled', null);
     await store.commitShard(run.id, shard, batch, counts);
     expect(await store.getRun(run.id)).toMatchObject({ status: 'cancelled', cellsDone: 0, ok: 0, broken: 0 });
