@@ -43,9 +43,9 @@ test('When the committed migrations are applied, then the tables equal what sche
 
 describe('PostgreSQL', () => {
   const pgColumns = async (url: string) => {
-    const { Client } = await import('pg');
+    const { pgClient } = await import('../support/databases');
     const schema = new URL(url).searchParams.get('schema')!;
-    const client = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
+    const client = pgClient();
     await client.connect();
     const { rows } = await client.query(
       `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
@@ -63,8 +63,8 @@ describe('PostgreSQL', () => {
       expect((await applyMigrations(migrated.url)).length).toBeGreaterThan(0);
       expect(await applyMigrations(migrated.url)).toEqual([]);
       const createSql = (await schemaCreateSql(direct.url)).replace(/CREATE SCHEMA IF NOT EXISTS "[^"]+";/g, '');
-      const { Client } = await import('pg');
-      const client = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
+      const { pgClient } = await import('../support/databases');
+      const client = pgClient();
       await client.connect();
       try {
         const schema = new URL(direct.url).searchParams.get('schema')!;

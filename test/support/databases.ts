@@ -1,6 +1,7 @@
 /**
  * Test databases on both backends: a temporary SQLite file, and a schema of its own in the
- * PostgreSQL server this machine kind runs (127.0.0.1:5432, db test), dropped afterwards.
+ * PostgreSQL server this machine kind runs (TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/test),
+ * dropped afterwards.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,9 @@ import { Client } from 'pg';
 
 export type Backend = 'sqlite' | 'postgresql';
 export const BACKENDS: Backend[] = ['sqlite', 'postgresql'];
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+export const TEST_PG_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+/** A node-postgres client on the test server, outside any test schema. */
+export const pgClient = () => new Client({ connectionString: TEST_PG_URL });
 
 export interface TestDatabase {
   url: string;
@@ -23,9 +26,9 @@ export async function testDatabase(backend: Backend, label: string): Promise<Tes
   }
   const schema = `vm_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
   return {
-    url: `postgresql://${PG.user}@${PG.host}:${PG.port}/${PG.database}?schema=${schema}`,
+    url: `${TEST_PG_URL}${TEST_PG_URL.includes('?') ? '&' : '?'}schema=${schema}`,
     async drop() {
-      const client = new Client(PG);
+      const client = pgClient();
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await client.end();
