@@ -63,12 +63,15 @@ async function draw() {
 const LEFT = 170, TOP = 110;
 function geometry(h) {
   const cw = Math.max(8, Math.min(60, Math.floor((900 - LEFT) / Math.max(1, h.columns.length))));
-  const ch = Math.max(8, Math.min(30, Math.floor((600 - TOP) / Math.max(1, h.rows.length))));
+  // Rows never shorter than their 11px labels: a long axis (69 kernels) grows the canvas instead.
+  const ch = Math.max(13, Math.min(30, Math.floor((600 - TOP) / Math.max(1, h.rows.length))));
   return { cw, ch };
 }
 function paint(h) {
-  const c = $('map'), g = c.getContext('2d'), { cw, ch } = geometry(h);
-  g.clearRect(0, 0, c.width, c.height);
+  const c = $('map'), { cw, ch } = geometry(h);
+  c.width = Math.max(900, LEFT + h.columns.length * cw + 10);
+  c.height = Math.max(600, TOP + h.rows.length * ch + 10);
+  const g = c.getContext('2d');
   g.font = '11px sans-serif'; g.fillStyle = '#222';
   h.rows.forEach((r, i) => g.fillText(r, 4, TOP + i * ch + ch * 0.7));
   h.columns.forEach((col, j) => { g.save(); g.translate(LEFT + j * cw + cw * 0.6, TOP - 6); g.rotate(-Math.PI / 3); g.fillText(col, 0, 0); g.restore(); });
