@@ -6,6 +6,7 @@ import { databaseUrl } from '../db/url';
 import { SqlRunStore } from '../db/runs';
 import { redact } from '../db/redact';
 import { createServices, startServer } from '../http/server';
+import { redisConnection } from '../runs/redis/jobs';
 import { RunWorker } from '../runs/redis/worker';
 import { startRun } from '../runs/commands';
 import { NotFoundError } from '../runs/errors';
@@ -14,7 +15,13 @@ import { CliError } from './input';
 
 function redisUrl(option?: string): string | undefined {
   const url = option ?? process.env.REDIS_URL;
-  if (url && !/^rediss?:\/\//.test(url)) throw new CliError('INVALID_COMBINATION', `REDIS_URL must be redis://host:port (got ${url.split(':')[0]}:…)`, { field: 'redis' });
+  if (url) {
+    try {
+      redisConnection(url); // the queue's own check, reported as bad input
+    } catch (err) {
+      throw new CliError('INVALID_COMBINATION', (err as Error).message, { field: 'redis' });
+    }
+  }
   return url || undefined;
 }
 

@@ -7,7 +7,7 @@ import type { MatrixPlan, Simulator } from '../engine';
 import { evaluateShard } from './execute-shard';
 import { ResultBatch, type RunStatus, type RunStore, type ShardRecord } from './types';
 
-export const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 export function isFinished(status: RunStatus): boolean {
   return FINISHED.includes(status);
