@@ -72,8 +72,11 @@ export class RedisRunQueue implements RunQueue {
 
   /** The reason a run's flow failed, when it did: the failed shard's, else the finish job's. */
   private async flowFailure(runId: string): Promise<string | null> {
+    // State first, then the job: BullMQ writes the state and the reason in one script, so a job read
+    // after its state says failed carries its reason (read before, it may be a stale copy).
+    if ((await this.jobs.getJobState(finishJobId(runId))) !== 'failed') return null;
     const finish = await Job.fromId(this.jobs, finishJobId(runId));
-    if (!finish || (await finish.getState()) !== 'failed') return null;
+    if (!finish) return null;
     // A parent failed by its child reads "child <prefix>:<queue>:<job id> failed": report the child's own reason.
     const childId = /^child (\S+) failed$/.exec(finish.failedReason ?? '')?.[1].split(':').pop();
     const child = childId ? await Job.fromId<ShardJobData>(this.jobs, childId) : undefined;
