@@ -21,22 +21,18 @@ export interface Dialect {
   provider: Provider;
   /** Placeholder for the i-th parameter (1-based). */
   param(i: number): string;
-  /** INSERT that skips rows whose key exists. */
-  insertIgnore(table: string, columns: readonly string[], valuesSql: string): string;
   trueLiteral: string;
 }
 
 const SQLITE: Dialect = {
   provider: 'sqlite',
   param: () => '?',
-  insertIgnore: (table, columns, values) => `INSERT OR IGNORE INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${values}`,
   trueLiteral: '1',
 };
 
 const POSTGRES: Dialect = {
   provider: 'postgresql',
   param: (i) => `$${i}`,
-  insertIgnore: (table, columns, values) => `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(',')}) VALUES ${values} ON CONFLICT DO NOTHING`,
   trueLiteral: 'TRUE',
 };
 
@@ -73,9 +69,9 @@ export async function openDatabase(url: string): Promise<Database> {
     // each commit in WAL mode.
     await raw.queryRaw({ sql: 'PRAGMA journal_mode = WAL', args: [], argTypes: [] });
     await raw.executeRaw({ sql: 'PRAGMA synchronous = NORMAL', args: [], argTypes: [] });
-    prisma = new PrismaClient({ adapter: targetFor(url).factory as PrismaBetterSqlite3 });
+    prisma = new PrismaClient({ adapter: target.factory as PrismaBetterSqlite3 });
   } else {
-    prisma = new PgPrismaClient({ adapter: targetFor(url).factory as PrismaPg }) as unknown as PrismaClient;
+    prisma = new PgPrismaClient({ adapter: target.factory as PrismaPg }) as unknown as PrismaClient;
   }
   const hash = profileHash();
   await prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: JSON.stringify(ALL_PROFILES) } });

@@ -27,17 +27,12 @@ function forBackend(dialect: Dialect, sql: string): string {
   return sql.replace(/\?/g, () => dialect.param(++i));
 }
 
-function insertSql(dialect: Dialect, rows: number): string {
+/** SQLite: multi-row INSERT OR IGNORE, ROWS_PER_STATEMENT rows a statement. */
+function insertSql(rows: number): string {
   const values = Array.from({ length: rows }, () => '(?,?,?,?,?,?,?,?)').join(',');
-  return forBackend(dialect, dialect.insertIgnore('Result', RESULT_COLUMN_NAMES, values));
+  return `INSERT OR IGNORE INTO "Result" (${RESULT_COLUMN_NAMES.map((c) => `"${c}"`).join(',')}) VALUES ${values}`;
 }
-
-const fullInserts = new Map<Dialect, string>();
-function fullInsert(dialect: Dialect): string {
-  let sql = fullInserts.get(dialect);
-  if (!sql) fullInserts.set(dialect, (sql = insertSql(dialect, ROWS_PER_STATEMENT)));
-  return sql;
-}
+const FULL_INSERT = insertSql(ROWS_PER_STATEMENT);
 const FULL_TYPES: ArgType[] = Array.from({ length: ROWS_PER_STATEMENT * RESULT_COLUMNS }, (_, i) => (i % RESULT_COLUMNS === 7 ? FLOAT : INT));
 
 type RunRow = {
@@ -135,7 +130,7 @@ export class SqlRunStore implements RunStore {
         args: [run, shard.index, run], argTypes: [INT, INT, INT],
       });
       if (marked === 1) {
-        await (dialect.provider === 'postgresql' ? insertResultsUnnest(tx, run, batch) : insertResults(tx, dialect, run, batch));
+        await BULK_INSERT[dialect.provider](tx, run, batch);
         await tx.executeRaw({
           sql: forBackend(dialect, 'UPDATE "Run" SET "cellsDone" = "cellsDone" + ?, "ok" = "ok" + ?, "degraded" = "degraded" + ?, "broken" = "broken" + ?, "probeFailed" = "probeFailed" + ?, "skipped" = "skipped" + ? WHERE "id" = ?'),
           args: [shard.to - shard.from, counts.ok, counts.degraded, counts.broken, counts.probeFailed, counts.skipped, run],
@@ -217,7 +212,7 @@ async function insertResultsUnnest(tx: SqlQueryable, run: number, batch: ResultB
   });
 }
 
-async function insertResults(tx: SqlQueryable, dialect: Dialect, run: number, batch: ResultBatch): Promise<void> {
+async function insertResultsValues(tx: SqlQueryable, run: number, batch: ResultBatch): Promise<void> {
   const args: number[] = new Array(ROWS_PER_STATEMENT * RESULT_COLUMNS);
   for (let start = 0; start < batch.length; start += ROWS_PER_STATEMENT) {
     const rows = Math.min(ROWS_PER_STATEMENT, batch.length - start);
@@ -236,6 +231,12 @@ async function insertResults(tx: SqlQueryable, dialect: Dialect, run: number, ba
       args[o + 7] = batch.effective[i];
     }
     const full = rows === ROWS_PER_STATEMENT;
-    await tx.executeRaw({ sql: full ? fullInsert(dialect) : insertSql(dialect, rows), args, argTypes: full ? FULL_TYPES : FULL_TYPES.slice(0, rows * RESULT_COLUMNS) });
+    await tx.executeRaw({ sql: full ? FULL_INSERT : insertSql(rows), args, argTypes: full ? FULL_TYPES : FULL_TYPES.slice(0, rows * RESULT_COLUMNS) });
   }
 }
+
+/** How each backend writes a shard's results in bulk. */
+const BULK_INSERT: Record<Dialect['provider'], (tx: SqlQueryable, run: number, batch: ResultBatch) => Promise<void>> = {
+  sqlite: insertResultsValues,
+  postgresql: insertResultsUnnest,
+};
