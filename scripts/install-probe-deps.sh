@@ -61,5 +61,17 @@ build_initramfs() { # arch: s390x|amd64
 }
 build_initramfs s390x
 build_initramfs amd64
+
+# For kernels built from source (`virtio-matrix kernels build`): every driver is built in, so
+# the initramfs is busybox and /init only.
+build_builtin_initramfs() { # arch: s390x|amd64
+  local arch="$1" stage="$OUT/stage-$1-builtin"
+  rm -rf "$stage"; mkdir -p "$stage"/{bin,dev,proc,sys,tmp}
+  cp "$ROOTS/busybox-$arch/bin/busybox" "$stage/bin/busybox"; ln -sf busybox "$stage/bin/sh"
+  install -m 755 "$ROOT/probe/initramfs/init" "$stage/init"
+  (cd "$stage" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) | gzip -9 > "$OUT/initramfs-$arch-builtin.cpio.gz"
+}
+build_builtin_initramfs s390x
+build_builtin_initramfs amd64
 truncate -s 64M "$OUT/disk.raw"
 echo "probe dependencies ready in $PROBE_DIR"; cat "$PROBE_DIR/versions.txt"

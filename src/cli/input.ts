@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 
 export class CliError extends Error {
   constructor(
-    readonly code: 'INPUT_NOT_FOUND' | 'INVALID_JSON' | 'INVALID_COMBINATION' | 'EMPTY_INPUT',
+    readonly code: 'INPUT_NOT_FOUND' | 'INVALID_JSON' | 'INVALID_COMBINATION' | 'EMPTY_INPUT' | 'INVALID_KERNEL_BUILD',
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {

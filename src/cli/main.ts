@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { evaluateInput } from './evaluate-command';
 import { explainOutcome } from './explain';
+import { kernelsBuild, kernelsList } from './kernels-command';
 import { CliError } from './input';
 import { profilesSummary } from './profiles';
 import { probeCommand } from './probe-command';
@@ -104,6 +105,26 @@ export function buildProgram(): Command {
         fail(err);
       }
     });
+
+  const kernels = program.command('kernels').description('Linux guest kernels built from Debian\'s source, one per fix strategy (cached by their inputs).');
+  kernels
+    .command('build')
+    .description('Build (or find in the cache) a guest kernel: tinyconfig + kernels/config, the strategy\'s patches from kernels/patches/SERIES.')
+    .requiredOption('-s, --series <series>', 'Linux series from Debian\'s linux-source-X.Y: 6.1 or 6.12')
+    .requiredOption('-a, --arch <arch>', 's390x (big-endian) or x86_64 (little-endian control); a comma list builds several')
+    .option('--strategy <name>', 'as-shipped, pre-fix, revert, write-back, ack-all; a comma list, or all', 'as-shipped')
+    .option('-j, --jobs <n>', 'make -j (default: the number of cores)')
+    .action(async (opts: { series: string; arch: string; strategy: string; jobs?: string }) => {
+      try {
+        await kernelsBuild(opts);
+      } catch (err) {
+        fail(err);
+      }
+    });
+  kernels
+    .command('list')
+    .description('The kernels in the cache ($VIRTIO_MATRIX_KERNEL_CACHE or ~/.cache/virtio-matrix/kernels), newest first, as JSON.')
+    .action(() => kernelsList());
 
   program
     .command('profiles')

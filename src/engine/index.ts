@@ -15,3 +15,5 @@ export { firstRegression, type FirstRegression, type OrderedAxis, type Responsib
 export { GridShape, SKIPPED, TRANSITIONS, cellPage, countCells, compareGrids, diffAlongAxis, transitionOf, type Transition, type DiffResult, type DiffPair } from './grid';
 export { NOTABLE_KERNELS } from './profiles/linux/notable';
 export { ALL_PROFILES } from './profiles';
+export { sourceChanges } from './kernel';
+export { parseKernelVersion, compareKernelVersions, type KernelVersion } from './profiles/linux/versions';

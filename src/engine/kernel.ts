@@ -81,6 +81,28 @@ export function patchesForStrategy(kernel: KernelVersion, strategy: StrategyName
   return [...preFix, remedy];
 }
 
+/** A patch that only removes others (a revert commit) has no source change of its own. */
+function hasOwnRules(patch: KernelPatch): boolean {
+  return (patch.driver?.length ?? 0) > 0 || (patch.core?.length ?? 0) > 0;
+}
+
+/**
+ * What building `strategy` from a released kernel's source must change, as patch ids: `revert`
+ * lists the released patches the strategy lacks (newest first), `apply` the patches it has and
+ * the release lacks (oldest first). A dropped revert commit shows as the patch it removed coming
+ * back. Applied in that order (reverts, then applies) the source behaves as the strategy's rules.
+ */
+export function sourceChanges(kernel: KernelVersion, strategy: StrategyName): { revert: string[]; apply: string[] } {
+  const liveIds = (patches: readonly KernelPatch[]) => new Set(effectiveRules(patches).live.filter(hasOwnRules).map((p) => p.id));
+  const released = liveIds(patchesIn(kernel));
+  const chosen = liveIds(patchesForStrategy(kernel, strategy));
+  const order = [...parsedPatches].sort((a, b) => compareKernelVersions(a.mainline, b.mainline)).map((p) => p.patch.id);
+  return {
+    revert: order.filter((id) => released.has(id) && !chosen.has(id)).reverse(),
+    apply: order.filter((id) => chosen.has(id) && !released.has(id)),
+  };
+}
+
 /** Rules left after removals: a patch may remove whole patches or single rules by id. */
 function effectiveRules(patches: readonly KernelPatch[]) {
   const removed = new Set(patches.flatMap((p) => p.removes ?? []));
