@@ -95,10 +95,12 @@ export function buildProgram(): Command {
 
   program
     .command('probe')
-    .description('Boot combinations under real QEMU with a real Linux guest and compare with the engine (scripts/install-probe-deps.sh first).')
+    .description('Boot combinations under real QEMU with a real Linux guest (Debian\'s packaged kernel, or one built from source for any strategy) and compare with the engine (scripts/install-probe-deps.sh first).')
     .requiredOption('-i, --input <file>', 'JSON file with a combination or an array of them; "-" for stdin')
     .option('--record <dir>', 'write each boot as a fixture (raw report, QMP, command, packages)')
-    .action(async (opts: { input: string; record?: string }) => {
+    .option('--no-build', 'do not build missing source-built kernels (Linux 6.1/6.12, any strategy); report them as not probeable')
+    .option('-j, --jobs <n>', 'boots at once (default: the number of cores)')
+    .action(async (opts: { input: string; record?: string; build: boolean; jobs?: string }) => {
       try {
         await probeCommand(opts);
       } catch (err) {

@@ -3,6 +3,7 @@
  * guest and ask QMP what QEMU offered and what the driver wrote, let the guest power off.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,10 +51,19 @@ async function qmpSession(path: string, commands: { execute: string; arguments?:
 }
 
 export async function boot(binary: string, args: string[], timeoutSeconds = 240): Promise<BootResult> {
-  const socketPath = join(tmpdir(), `virtio-matrix-qmp-${process.pid}-${Date.now()}.sock`);
+  const socketPath = join(tmpdir(), `virtio-matrix-qmp-${randomUUID().slice(0, 8)}.sock`);
   const command = [binary, ...args, '-qmp', `unix:${socketPath},server=on,wait=off`];
   const started = Date.now();
-  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, killed with this process: no guest outlives the probe that started it.
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  process.once('exit', killGroup);
   let console = '';
   const qmp: Record<string, QmpStatus> = {};
   let queried: Promise<void> | null = null;
@@ -79,6 +89,7 @@ export async function boot(binary: string, args: string[], timeoutSeconds = 240)
   child.stderr.on('data', onOutput);
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   clearTimeout(timer);
+  process.removeListener('exit', killGroup);
   if (queried) await queried;
   return { command, console: console.replace(/\r/g, ''), qmp, seconds: (Date.now() - started) / 1000, exitCode };
 }

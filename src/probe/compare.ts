@@ -70,7 +70,8 @@ export function observe(c: CombinationInput, d: GuestDevice, qmp: QmpStatus | nu
 export function predict(c: CombinationInput): { outcome: Outcome; observation: Observation } {
   const outcome = evaluate(c, { trace: false });
   const status = outcome.deviceStatus.reduce((s, name) => s | STATUS[name as keyof typeof STATUS], 0);
-  const guestValue = Object.values(outcome.effective)[0] ?? null;
+  // A driver whose probe failed registers no disk or interface: there is no value to see.
+  const guestValue = outcome.verdict === 'PROBE_FAILED' ? null : Object.values(outcome.effective)[0] ?? null;
   return {
     outcome,
     observation: {

@@ -1,7 +1,9 @@
 /** What scripts/install-probe-deps.sh left in the probe directory, as the engine spells versions. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Installed } from './plan';
+import { readBuilt } from '../kernels/cache';
+import { planBuild } from '../kernels/build';
+import type { Installed, SourceBuiltKernel } from './plan';
 
 export const DEFAULT_PROBE_DIR = join(__dirname, '..', '..', '.probe');
 
@@ -38,6 +40,7 @@ export function findInstalled(dir = process.env.PROBE_DIR ?? DEFAULT_PROBE_DIR):
       installed.guests[a.arch] = {
         kernelImage: join(dir, 'out', `vmlinuz-${a.file}`), initrd: join(dir, 'out', `initramfs-${a.file}.cpio.gz`),
         kernelVersion: version.replace(/-.*$/, ''), console: a.console,
+        builtinInitrd: join(dir, 'out', `initramfs-${a.file}-builtin.cpio.gz`),
       };
     }
     const qemu = QEMU_OF[pkg];
@@ -45,5 +48,28 @@ export function findInstalled(dir = process.env.PROBE_DIR ?? DEFAULT_PROBE_DIR):
     const release = /^(?:\d+:)?(\d+\.\d+)/.exec(version);
     if (qemu && release) installed.qemu[qemu.arch] = { binary: qemu.binary, hypervisor: `qemu-${release[1]}` };
   }
+  installed.sourceBuilt = sourceBuiltFromCache();
   return installed;
+}
+
+/**
+ * Source-built kernels from the kernel cache, only when built from today's inputs (source
+ * package, config fragment, patches, compiler): a kernel built before a patch changed is not it.
+ */
+export function sourceBuiltFromCache(): NonNullable<Installed['sourceBuilt']> {
+  const memo = new Map<string, SourceBuiltKernel | null>();
+  return (arch, series, strategy) => {
+    const key = `${arch}|${series}|${strategy}`;
+    if (!memo.has(key)) {
+      let found: SourceBuiltKernel | null = null;
+      try {
+        const built = readBuilt(planBuild({ series, arch, strategy, installDeps: false }).id);
+        if (built) found = { id: built.id, linuxVersion: built.linuxVersion, kernelImage: built.image, imageSha256: built.imageSha256, patches: built.inputs.patches.map((p) => p.file) };
+      } catch {
+        // Not buildable here (no source package, unknown arch or strategy): nothing cached either.
+      }
+      memo.set(key, found);
+    }
+    return memo.get(key)!;
+  };
 }

@@ -7,18 +7,43 @@
  * with the reason.
  */
 import { parseCombination, type Combination } from '../engine';
+import { SERIES, seriesOfVersion } from '../kernels/targets';
 
-/** What is installed here: the guest kernel and QEMU the probes boot (see scripts/install-probe-deps.sh). */
+/** A kernel built from Debian's source by `virtio-matrix kernels build`, found in the cache. */
+export interface SourceBuiltKernel {
+  id: string;
+  /** As the engine spells it (make kernelrelease): 6.1.192. */
+  linuxVersion: string;
+  kernelImage: string;
+  imageSha256: string;
+  /** The strategy's patch files, in application order. */
+  patches: string[];
+}
+
+/** What is installed here: the guest kernels and QEMU the probes boot (see scripts/install-probe-deps.sh). */
 export interface Installed {
-  /** Guest arch → kernel image, initramfs (probe/initramfs/init + virtio modules), and the kernel's version as the engine spells it. */
-  guests: Partial<Record<string, { kernelImage: string; initrd: string; kernelVersion: string; console: string }>>;
+  /**
+   * Guest arch → Debian's packaged kernel image, its initramfs (probe/initramfs/init + virtio
+   * modules), the kernel's version as the engine spells it; `builtinInitrd` is busybox and /init
+   * only, for source-built kernels (every driver built in).
+   */
+  guests: Partial<Record<string, { kernelImage: string; initrd: string; kernelVersion: string; console: string; builtinInitrd?: string }>>;
   /** QEMU binary per guest arch and its version as the engine spells it (qemu-7.2). */
   qemu: Partial<Record<string, { binary: string; hypervisor: string }>>;
+  /** The source-built kernel for a series and strategy, when the cache holds one built from today's inputs. */
+  sourceBuilt?: (arch: string, series: string, strategy: string) => SourceBuiltKernel | null;
+}
+
+/** A source-built kernel a plan needs and the cache lacks: `kernels build` makes it. */
+export interface MissingBuild {
+  series: string;
+  arch: string;
+  strategy: string;
 }
 
 export type ProbePlan =
-  | { probeable: true; combination: Combination; binary: string; args: string[]; kernelImage: string }
-  | { probeable: false; combination: Combination; reason: string };
+  | { probeable: true; combination: Combination; binary: string; args: string[]; kernelImage: string; sourceBuilt?: SourceBuiltKernel }
+  | { probeable: false; combination: Combination; reason: string; missingBuild?: MissingBuild };
 
 const MACHINE: Record<string, string[]> = {
   s390x: ['-M', 's390-ccw-virtio', '-accel', 'tcg'],
@@ -33,16 +58,16 @@ function modeProperties(transport: string, mode: string): string | null {
 }
 
 export function planProbe(input: unknown, installed: Installed, diskImage: string): ProbePlan {
-  const c = parseCombination(input);
+  let c = parseCombination(input);
   const no = (reason: string): ProbePlan => ({ probeable: false, combination: c, reason });
   const guest = installed.guests[c.arch];
   const qemu = installed.qemu[c.arch];
   if (!guest || !qemu) return no(`no ${c.arch} guest kernel or QEMU is installed here (run scripts/install-probe-deps.sh; s390x and x86_64 are supported)`);
   if (c.transport !== TRANSPORT_FOR[c.arch]) return no(`probes drive ${c.arch} guests over ${TRANSPORT_FOR[c.arch]}, not ${c.transport}`);
   if (c.backend !== 'qemu') return no('vhost-user needs a backend daemon the probes do not run');
-  if (c.kernel !== guest.kernelVersion) return no(`only Linux ${guest.kernelVersion} is installed for ${c.arch}; ${c.kernel} is not packaged here`);
   if (c.hypervisor !== qemu.hypervisor) return no(`the QEMU here is ${qemu.hypervisor}, not ${c.hypervisor}`);
-  if (c.strategy !== 'as-shipped') return no(`a real kernel runs as shipped; strategy ${c.strategy} exists only in the engine`);
+  const kernel = guestKernel(c, guest, installed);
+  if ('reason' in kernel) return { probeable: false, combination: c, reason: kernel.reason, missingBuild: kernel.missingBuild };
   if (c.features) return no('a custom device feature list has no QEMU property here');
   const props = modeProperties(c.transport, c.mode);
   if (props === null) return no(`${c.transport} has no ${c.mode} mode for ${c.device} in QEMU`);
@@ -64,8 +89,32 @@ export function planProbe(input: unknown, installed: Installed, diskImage: strin
   }
   const args = [
     ...MACHINE[c.arch], '-m', '512', '-smp', '1', '-nographic', '-no-reboot',
-    '-kernel', guest.kernelImage, '-initrd', guest.initrd, '-append', `console=${guest.console} probe.wait=1 panic=-1`,
+    '-kernel', kernel.image, '-initrd', kernel.initrd, '-append', `console=${guest.console} probe.wait=1 panic=-1`,
     ...devices,
   ];
-  return { probeable: true, combination: c, binary: qemu.binary, args, kernelImage: guest.kernelImage };
+  c = { ...c, kernel: kernel.linuxVersion };
+  return { probeable: true, combination: c, binary: qemu.binary, args, kernelImage: kernel.image, sourceBuilt: kernel.sourceBuilt };
+}
+
+type Guest = NonNullable<Installed['guests'][string]>;
+type GuestKernel = { image: string; initrd: string; linuxVersion: string; sourceBuilt?: SourceBuiltKernel } | { reason: string; missingBuild?: MissingBuild };
+
+/**
+ * The kernel a combination boots: Debian's packaged one when it names that version as shipped;
+ * otherwise the kernel built from Debian's source for its series (6.1, 6.12) and strategy.
+ */
+function guestKernel(c: Combination, guest: Guest, installed: Installed): GuestKernel {
+  if (c.kernel === guest.kernelVersion && c.strategy === 'as-shipped') return { image: guest.kernelImage, initrd: guest.initrd, linuxVersion: c.kernel };
+  const series = seriesOfVersion(c.kernel);
+  if (!series) return { reason: `only Linux ${guest.kernelVersion} is packaged here for ${c.arch}, and ${c.kernel} is not a series built from source (${Object.keys(SERIES).join(', ')})` };
+  if (!installed.sourceBuilt || !guest.builtinInitrd) return { reason: `Linux ${c.kernel} ${c.strategy} needs a kernel built from source, and this installation has no kernel cache or built-in initramfs (run scripts/install-probe-deps.sh)` };
+  const built = installed.sourceBuilt(c.arch, series, c.strategy);
+  if (!built) {
+    return {
+      reason: `no source-built Linux ${series} ${c.strategy} kernel for ${c.arch} in the kernel cache: run npx virtio-matrix kernels build --series ${series} --arch ${c.arch} --strategy ${c.strategy}`,
+      missingBuild: { series, arch: c.arch, strategy: c.strategy },
+    };
+  }
+  if (c.kernel !== series && c.kernel !== built.linuxVersion) return { reason: `the Linux ${series} source here is ${built.linuxVersion}, not ${c.kernel}` };
+  return { image: built.kernelImage, initrd: guest.builtinInitrd, linuxVersion: built.linuxVersion, sourceBuilt: built };
 }

@@ -1,6 +1,6 @@
 import { compileDriver, patchesForStrategy, patchesIn } from '../../src/engine/kernel';
 import { parseKernelVersion } from '../../src/engine/profiles/linux/versions';
-import { evaluate, featureBit } from '../../src/engine';
+import { evaluate, featureBit, sourceChanges } from '../../src/engine';
 import { hasBit } from '../../src/engine/features';
 
 const ids = (kernel: string, strategy?: Parameters<typeof patchesForStrategy>[1]) =>
@@ -117,5 +117,30 @@ describe('driver feature tables per kernel version (feature-tables.ts)', () => {
     expect(evaluate({ ...disk, kernel: '5.4' }).negotiated).toContain('VIRTIO_BLK_F_SCSI');
     expect(evaluate({ ...disk, kernel: '6.1' }).negotiated).not.toContain('VIRTIO_BLK_F_SCSI');
     expect(evaluate({ ...disk, kernel: '4.19' }).negotiated).not.toContain('VIRTIO_BLK_F_DISCARD');
+  });
+});
+
+describe('a strategy as source changes to a released kernel (sourceChanges)', () => {
+  const changes = (kernel: string, strategy: Parameters<typeof sourceChanges>[1]) => sourceChanges(parseKernelVersion(kernel)!, strategy);
+
+  test('as-shipped changes nothing', () => {
+    expect(changes('6.1.192', 'as-shipped')).toEqual({ revert: [], apply: [] });
+  });
+
+  test('on 6.1, pre-fix undoes ack-all and brings back virtblk_validate, which the revert commit had removed', () => {
+    expect(changes('6.1.192', 'pre-fix')).toEqual({ revert: ['4fa59ede9519'], apply: ['82e89ea077b9'] });
+  });
+
+  test('on 6.1, revert keeps the blk revert and only undoes ack-all; write-back adds 2f9a174f918e after the blk check', () => {
+    expect(changes('6.1.192', 'revert')).toEqual({ revert: ['4fa59ede9519'], apply: [] });
+    expect(changes('6.1.192', 'write-back')).toEqual({ revert: ['4fa59ede9519'], apply: ['82e89ea077b9', '2f9a174f918e'] });
+  });
+
+  test('on 6.1, ack-all keeps the core as released and adds only virtblk_validate (ack-all is pre-fix plus that remedy)', () => {
+    expect(changes('6.1.192', 'ack-all')).toEqual({ revert: [], apply: ['82e89ea077b9'] });
+  });
+
+  test('on 5.15.5 (write-back shipped) ack-all reverts the write-back and applies 4fa59ede9519', () => {
+    expect(changes('5.15.5', 'ack-all')).toEqual({ revert: ['2f9a174f918e'], apply: ['82e89ea077b9', '4fa59ede9519'] });
   });
 });

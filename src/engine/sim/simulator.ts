@@ -46,6 +46,10 @@ export class Simulator {
     this.clearedInValidate.lo = this.clearedInValidate.hi = 0;
     this.clearedByPolicy.lo = this.clearedByPolicy.hi = 0;
     this.features.lo = this.features.hi = 0;
+    // Linux's defaults until probe() reads a value: a combination that fails earlier must not
+    // report the value of the one evaluated before it.
+    const values = guestValuesOf(cell.device);
+    for (let i = 0; i < values.length; i++) this.effective[i] = values[i].value.linuxDefault;
     this.device.attach(cell);
     this.failure = this.virtioDevProbe();
     if (this.failure !== null) {

@@ -271,3 +271,15 @@ describe('QEMU early-detect RFC (never merged)', () => {
     expect(o.validateReads[0].driverValue).toBe(1048576);
   });
 });
+
+describe('outcomes do not depend on what was evaluated before', () => {
+  test('a combination that fails before probe() reports Linux defaults, not the previous combination\'s values', () => {
+    const failing = s390xBlk({ kernel: '3.16' });
+    const alone = evaluate(failing);
+    evaluate(s390xNet(9000, { kernel: '6.1' }));
+    const after = evaluate(failing);
+    expect(alone.verdict).toBe('PROBE_FAILED');
+    expect(after.effective).toEqual(alone.effective);
+    expect(after.effective).toEqual({ logical_block_size: 512 });
+  });
+});
