@@ -1,5 +1,6 @@
 /** `npm run bench`: prints figures and ratios; goals are checked here, never in unit tests. */
 import { benchEngine } from './engine';
+import { benchProbes } from './probes';
 import { benchScaleOut } from './scale-out';
 import { benchStore } from './store';
 
@@ -8,6 +9,7 @@ async function main(only: string | undefined): Promise<void> {
   if (!only || only === 'engine') benchEngine();
   if (!only || only === 'store') await benchStore();
   if (!only || only === 'scale-out') await benchScaleOut();
+  if (!only || only === 'probes') await benchProbes();
 }
 
 main(process.argv[2]).catch((err) => {

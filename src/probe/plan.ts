@@ -77,7 +77,7 @@ export function planProbe(input: unknown, installed: Installed, diskImage: strin
     const unknown = Object.keys(c.config).filter((k) => k !== 'blk_size');
     if (unknown.length) return no(`config ${unknown.join(', ')} has no QEMU property the probes set`);
     const size = c.config.blk_size ?? 512;
-    devices.push('-drive', `if=none,id=d0,format=raw,file=${diskImage}`,
+    devices.push('-drive', `if=none,id=d0,format=raw,file=${diskImage},file.locking=off`,
       '-device', [`virtio-blk-${suffix}`, 'drive=d0', 'id=blk0', `logical_block_size=${size}`, `physical_block_size=${size}`, props].filter(Boolean).join(','));
   } else if (c.device === 'net') {
     const unknown = Object.keys(c.config).filter((k) => k !== 'mtu');
