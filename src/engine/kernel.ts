@@ -20,6 +20,7 @@ export interface CompiledCheck {
   featureBit: number;
   reject: RangeCheck;
   action: 'clearFeature' | 'failProbe';
+  afterFindVqs: boolean;
   message: string;
 }
 
@@ -127,6 +128,7 @@ function compileCheck(device: DeviceName, rule: Extract<DriverRule, { kind: 'con
     featureBit: requireFeatureBit(device, rule.whenFeature),
     reject: rule.reject,
     action: rule.action,
+    afterFindVqs: rule.afterFindVqs ?? false,
     message: rule.message,
   };
 }

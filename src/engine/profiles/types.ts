@@ -134,6 +134,11 @@ export type DriverRule =
       reject: RangeCheck;
       /** `clearFeature`: `__virtio_clear_bit()` and go on; `failProbe`: return -EINVAL. */
       action: 'clearFeature' | 'failProbe';
+      /**
+       * A probe check that runs after the driver set up its virtqueues: failing it deletes them
+       * on the way out, which a legacy PCI device answers with a reset (see TransportLink.deleteVirtqueues).
+       */
+      afterFindVqs?: boolean;
       message: string;
     }
   /** `validate()` drops a feature by guest policy, no config read (balloon PAGE_POISON). */

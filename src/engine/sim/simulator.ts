@@ -179,7 +179,10 @@ export class Simulator {
       for (let j = 0; j < checks.length; j++) {
         const check = checks[j];
         if (check.fieldIndex !== gv.fieldIndex || !this.rejects(check.reject, value)) continue;
-        if (check.action === 'failProbe') return `${check.message}: ${value}`;
+        if (check.action === 'failProbe') {
+          if (check.afterFindVqs) this.link.deleteVirtqueues(this.rec);
+          return `${check.message}: ${value}`;
+        }
         clearBit(this.features, check.featureBit);
         use = false;
         if (this.rec) this.rec.step('probe', 'driver', 'clear-feature', `${check.message} (read ${value})`);

@@ -97,6 +97,20 @@ export class TransportLink {
     return null;
   }
 
+  /**
+   * A driver's probe error path deletes the virtqueues it found. Legacy PCI does it by writing 0
+   * to VIRTIO_PCI_QUEUE_PFN (Linux `vp_legacy_set_queue_address(…, 0)` in virtio_pci_legacy.c
+   * `del_vq`), and QEMU's `virtio_ioport_write` answers a zero PFN with `virtio_pci_reset()`: the
+   * device's status is 0 when the core then adds FAILED (a real boot shows 0x80, not 0x83).
+   * Modern PCI and ccw tear queues down without a reset. Legacy mmio writes a zero QUEUE_PFN too;
+   * whether QEMU resets there has not been seen on a real boot, so it is not modelled.
+   */
+  deleteVirtqueues(rec: Recorder | null): void {
+    if (this.cell.transport !== 'pci' || this.modern) return;
+    this.device.reset(false);
+    if (rec) rec.step('probe', 'transport', 'del_vq', 'legacy VIRTIO_PCI_QUEUE_PFN = 0: QEMU resets the device (status 0)');
+  }
+
   setStatus(value: number): void {
     this.device.setStatus(value);
   }

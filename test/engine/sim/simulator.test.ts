@@ -283,3 +283,20 @@ describe('outcomes do not depend on what was evaluated before', () => {
     expect(after.effective).toEqual({ logical_block_size: 512 });
   });
 });
+
+describe('queue teardown after a failed probe', () => {
+  const blk8192 = (arch: string, transport: string, mode: string) =>
+    evaluate({ arch, transport, device: 'blk', mode, hypervisor: 'qemu-7.2', kernel: '6.1', config: { blk_size: 8192 } });
+
+  test('a legacy PCI device is reset when virtio-blk deletes its queues (zero QUEUE_PFN), so only FAILED is left', () => {
+    const o = blk8192('x86_64', 'pci', 'legacy');
+    expect(o.verdict).toBe('PROBE_FAILED');
+    expect(o.deviceStatus).toEqual(['FAILED']);
+    expect(o.trace!.some((s) => s.action === 'del_vq')).toBe(true);
+  });
+
+  test('modern PCI and ccw keep the status the driver had reached, plus FAILED', () => {
+    expect(blk8192('x86_64', 'pci', 'transitional').deviceStatus).toEqual(['ACKNOWLEDGE', 'DRIVER', 'FEATURES_OK', 'FAILED']);
+    expect(blk8192('s390x', 'ccw', 'legacy').deviceStatus).toEqual(['ACKNOWLEDGE', 'DRIVER', 'FAILED']);
+  });
+});

@@ -94,7 +94,7 @@ const CONFIG_PATCHES: readonly KernelPatch[] = [
       },
       {
         kind: 'configCheck', device: 'blk', phase: 'probe', field: 'blk_size', whenFeature: 'VIRTIO_BLK_F_BLK_SIZE',
-        reject: { min: 512, max: 'PAGE_SIZE' }, action: 'failProbe', message: 'virtblk_probe: block size is changed unexpectedly',
+        reject: { min: 512, max: 'PAGE_SIZE' }, action: 'failProbe', afterFindVqs: true, message: 'virtblk_probe: block size is changed unexpectedly',
       },
     ],
     source: `${FACTS} §0, §2: merged 16 Aug 2021 after 5.14-rc6 via 94e95d58997f, so in v5.14-rc7 and v5.14`,
@@ -128,7 +128,7 @@ const CONFIG_PATCHES: readonly KernelPatch[] = [
     driver: [
       {
         kind: 'configCheck', device: 'blk', phase: 'probe', field: 'blk_size', whenFeature: 'VIRTIO_BLK_F_BLK_SIZE',
-        reject: { min: 512, max: 'PAGE_SIZE', powerOf2: true }, action: 'failProbe', message: 'virtio_blk: invalid block size (blk_validate_block_size)',
+        reject: { min: 512, max: 'PAGE_SIZE', powerOf2: true }, action: 'failProbe', afterFindVqs: true, message: 'virtio_blk: invalid block size (blk_validate_block_size)',
       },
     ],
     source: `${FACTS} §2: 57a13a5b8157d9a8606490aaa1b805bafe6c37e1 with helper 570b1cac4776, for-5.16/block`,
