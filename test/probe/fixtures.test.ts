@@ -99,3 +99,16 @@ describe('the 2021 table on kernels built from source (Linux 6.1 from Debian, QE
     for (const strategy of ['as-shipped', 'pre-fix', 'revert', 'write-back', 'ack-all']) expect(lbs('legacy', strategy)).toBe(4096);
   });
 });
+
+test('Linux 6.12 built from source shows the same 2021 rows on s390x: pre-fix loses VIRTIO_NET_F_MTU at 1280, the write-back keeps it', () => {
+  const on612 = fixtures.filter((f) => f.sourceBuilt?.linuxVersion.startsWith('6.12.'));
+  expect(on612.length).toBeGreaterThanOrEqual(50);
+  const net = (strategy: string) => {
+    const fx = on612.find((f) => { const c = Object.values(f.devices)[0].combination; return c.device === 'net' && c.mode === 'transitional' && c.strategy === strategy && c.config?.mtu === 1280; })!;
+    return parseReport(fx.report).devices.find((d) => d.deviceId === 1)!;
+  };
+  expect(net('pre-fix').featureBits).not.toContain(3);
+  expect(net('pre-fix').mtu).toBe(1500);
+  expect(net('write-back').featureBits).toContain(3);
+  expect(net('write-back').mtu).toBe(1280);
+});
