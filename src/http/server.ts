@@ -33,6 +33,8 @@ export interface StartOptions {
   redisUrl?: string;
   /** Redis key prefix (tests). */
   redisPrefix?: string;
+  artifactDir?: string;
+  maxArtifactBytes?: number;
   /** Seed be-config-2021 (default true). */
   seed?: boolean;
   logLevel?: string;
@@ -51,8 +53,9 @@ export interface QueueChoice {
   redisUrl?: string;
   redisPrefix?: string;
   onError?: (err: unknown) => void;
-  /** Kernel artifacts' bytes (default: ARTIFACT_DIR, else artifacts/ beside the store). */
+  /** Kernel artifacts' bytes (default: ARTIFACT_DIR, else artifacts/ beside the store) and their size limit (default: ARTIFACT_MAX_BYTES or 64 MiB). */
   artifactDir?: string;
+  maxArtifactBytes?: number;
   /** Probe runs: guests booted at once (default: the cores) and seconds each may take (default 120). */
   probeJobs?: number;
   bootTimeoutSeconds?: number;
@@ -80,7 +83,7 @@ export function createServices(db: Database, choice: QueueChoice = {}): { servic
     },
   };
   return {
-    services: { db, store, runDeps, views: new RunViews(store), artifacts: { artifacts, blobs, maxBytes: maxArtifactBytes() } },
+    services: { db, store, runDeps, views: new RunViews(store), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
     queue: q, probeQueue,
   };
 }
@@ -91,6 +94,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   if (options.seed !== false) await ensureSeedMatrices(db);
   const { services, queue, probeQueue } = createServices(db, {
     redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run failed'),
+    artifactDir: options.artifactDir, maxArtifactBytes: options.maxArtifactBytes,
   });
   queue.onProgress((p) => {
     log.debug(p, 'run progress');

@@ -43,12 +43,13 @@ export async function startRun(deps: RunDeps, matrixName: string, trigger: strin
 
 /** A run of real boots: every probeable cell of the matrix booted on the kernel artifact `kernelId`. */
 export async function startProbeRun(deps: RunDeps, matrixName: string, kernelId: string, trigger: string): Promise<RunRecord> {
-  const unavailable = deps.probe ? deps.probe.unavailable() : 'this service has no probe runner';
-  if (!deps.probe || unavailable) throw new BadInputError('probe', `probe runs cannot start here: ${unavailable}`);
+  if (!deps.probe) throw new BadInputError('probe', 'probe runs cannot start here: this service has no probe runner');
   const matrix = await deps.matrixByName(matrixName);
   if (!matrix) throw new NotFoundError('matrix', matrixName);
   const kernel = await deps.probe.artifacts.getKernel(kernelId);
   if (!kernel) throw new NotFoundError('kernel', kernelId);
+  const unavailable = deps.probe.unavailable();
+  if (unavailable) throw new BadInputError('probe', `probe runs cannot start here: ${unavailable}`);
   return enqueueOrFail(deps, deps.probe.queue, await deps.probe.store.createProbeRun(matrix, trigger, kernel.id));
 }
 
