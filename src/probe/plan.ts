@@ -140,10 +140,17 @@ function guestKernel(c: Combination, guest: Guest, installed: Installed): GuestK
  * that version's series (a matrix saying 6.1 means whatever 6.1 kernel is under test).
  */
 function kernelUnderTest(c: Combination, guest: Guest, k: KernelUnderTest): GuestKernel {
-  if (c.arch !== k.arch) return { reason: `the kernel under test is ${k.arch}, not ${c.arch}` };
-  if (c.strategy !== k.strategy) return { reason: `the kernel under test stands for ${k.strategy}, not ${c.strategy}` };
-  const series = /^\d+\.\d+/.exec(k.linuxVersion)?.[0];
-  if (c.kernel !== k.linuxVersion && c.kernel !== series) return { reason: `the kernel under test is Linux ${k.linuxVersion}, not ${c.kernel}` };
+  const other = otherKernel(c, k);
+  if (other) return { reason: other };
   if (!guest.builtinInitrd) return { reason: `no built-in initramfs for ${c.arch} is installed here (run scripts/install-probe-deps.sh)` };
   return { image: k.image, initrd: guest.builtinInitrd, linuxVersion: k.linuxVersion };
+}
+
+/** Why a cell is not the kernel under test's (another arch, strategy or version), or null. */
+export function otherKernel(c: Pick<Combination, 'arch' | 'strategy' | 'kernel'>, k: KernelUnderTest): string | null {
+  if (c.arch !== k.arch) return `the kernel under test is ${k.arch}, not ${c.arch}`;
+  if (c.strategy !== k.strategy) return `the kernel under test stands for ${k.strategy}, not ${c.strategy}`;
+  const series = /^\d+\.\d+/.exec(k.linuxVersion)?.[0];
+  if (c.kernel !== k.linuxVersion && c.kernel !== series) return `the kernel under test is Linux ${k.linuxVersion}, not ${c.kernel}`;
+  return null;
 }
