@@ -1,11 +1,13 @@
 /** The `virtio-matrix` command line. Exit status: 0 done, 2 bad input (JSON error on stderr), 1 internal error. */
 import { Command } from 'commander';
 import { evaluateInput } from './evaluate-command';
+import { artifactAdd, artifactList } from './artifact-command';
 import { explainOutcome } from './explain';
 import { kernelsBuild, kernelsList } from './kernels-command';
 import { CliError } from './input';
 import { profilesSummary } from './profiles';
 import { probeCommand } from './probe-command';
+import { probeRun } from './probe-run-command';
 import { runMatrix, serve, worker } from './service-commands';
 
 function fail(err: unknown): never {
@@ -67,13 +69,20 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('Run a matrix without a server: progress on a terminal, a JSON summary last.')
+    .description('Run a matrix without a server: progress on a terminal, a JSON summary last. With --kernel, a probe run: every probeable cell booted under QEMU on that kernel and compared with the engine.')
     .requiredOption('-m, --matrix <name>', 'matrix name, e.g. be-config-2021')
     .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
-    .option('--redis <url>', 'let `virtio-matrix worker` processes execute it through this Redis (default $REDIS_URL)')
-    .action(async (opts: { matrix: string; db?: string; redis?: string }) => {
+    .option('--redis <url>', 'let `virtio-matrix worker` processes execute it through this Redis (default $REDIS_URL; engine runs only)')
+    .option('-k, --kernel <file|id>', 'probe run: a kernel image (registered first; needs --arch and --linux) or a registered artifact id')
+    .option('-a, --arch <arch>', 'probe run: the kernel image\'s arch (s390x, x86_64)')
+    .option('--linux <version>', 'probe run: the Linux version the image is based on (6.1.192); the engine predicts at it')
+    .option('--strategy <name>', 'probe run: the strategy the image corresponds to (default as-shipped)')
+    .option('-j, --jobs <n>', 'probe run: guests booted at once (default: the number of cores)')
+    .option('--boot-timeout <seconds>', 'probe run: seconds one boot may take before it counts as an infrastructure failure (default 120)')
+    .action(async (opts: { matrix: string; db?: string; redis?: string; kernel?: string; arch?: string; linux?: string; strategy?: string; jobs?: string; bootTimeout?: string }) => {
       try {
-        await runMatrix(opts);
+        if (opts.kernel) await probeRun({ ...opts, kernel: opts.kernel });
+        else await runMatrix(opts);
       } catch (err) {
         fail(err);
       }
@@ -127,6 +136,33 @@ export function buildProgram(): Command {
     .command('list')
     .description('The kernels in the cache ($VIRTIO_MATRIX_KERNEL_CACHE or ~/.cache/virtio-matrix/kernels), newest first, as JSON.')
     .action(() => kernelsList());
+
+  const artifact = program.command('artifact').description('Kernel images for probe runs, stored by sha256 beside the store ($ARTIFACT_DIR; at most $ARTIFACT_MAX_BYTES, default 64 MiB).');
+  artifact
+    .command('add <file>')
+    .description('Register a kernel image (virtio drivers built in, as `kernels build` makes them); prints its id (sha256). The same bytes give the same id.')
+    .requiredOption('-a, --arch <arch>', 'its arch: s390x, x86_64, ...')
+    .requiredOption('--linux <version>', 'the Linux version it is based on, e.g. 6.1.192')
+    .option('--strategy <name>', 'the strategy it corresponds to: as-shipped, pre-fix, revert, write-back, ack-all')
+    .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .action(async (file: string, opts: { arch: string; linux: string; strategy?: string; db?: string }) => {
+      try {
+        await artifactAdd(file, opts);
+      } catch (err) {
+        fail(err);
+      }
+    });
+  artifact
+    .command('list')
+    .description('Registered kernel images, newest first, as JSON.')
+    .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .action(async (opts: { db?: string }) => {
+      try {
+        await artifactList(opts);
+      } catch (err) {
+        fail(err);
+      }
+    });
 
   program
     .command('profiles')

@@ -6,7 +6,7 @@
  */
 import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
 import { matrixSpecSchema, SKIPPED } from '../engine';
-import type { MatrixRecord, ResultBatch, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
+import type { MatrixRecord, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
 import type { Database, Dialect } from './database';
 import { inTransaction } from './transaction';
 
@@ -14,7 +14,7 @@ import { inTransaction } from './transaction';
 const ROWS_PER_STATEMENT = 256;
 const RESULT_COLUMNS = 8;
 
-const INT: ArgType = { scalarType: 'int', arity: 'scalar' } as ArgType;
+export const INT: ArgType = { scalarType: 'int', arity: 'scalar' } as ArgType;
 const FLOAT: ArgType = { scalarType: 'float', arity: 'scalar' } as ArgType;
 const BYTES: ArgType = { scalarType: 'bytes', arity: 'scalar' } as ArgType;
 const TEXT: ArgType = { scalarType: 'string', arity: 'scalar' } as ArgType;
@@ -22,7 +22,7 @@ const TEXT: ArgType = { scalarType: 'string', arity: 'scalar' } as ArgType;
 const RESULT_COLUMN_NAMES = ['runId', 'position', 'verdict', 'negotiatedLo', 'negotiatedHi', 'clearedLo', 'clearedHi', 'effective'];
 
 /** SQL written once with `?` placeholders, numbered for the backend that runs it. */
-function forBackend(dialect: Dialect, sql: string): string {
+export function forBackend(dialect: Dialect, sql: string): string {
   let i = 0;
   return sql.replace(/\?/g, () => dialect.param(++i));
 }
@@ -39,18 +39,21 @@ type RunRow = {
   id: number; matrixId: number; status: string; trigger: string; profileHash: string; spec: string; cellsTotal: number; cellsDone: number;
   ok: number; degraded: number; broken: number; probeFailed: number; skipped: number; createdAt: Date; startedAt: Date | null;
   finishedAt: Date | null; error: string | null; matrix: { name: string };
+  kind: string; kernelId: string | null; disagreements: number; infraFailures: number; guestFailures: number; skipReasons: string | null;
 };
 
-function toRecord(row: RunRow): RunRecord {
+export function toRecord(row: RunRow): RunRecord {
   return {
     id: String(row.id), matrixId: String(row.matrixId), matrixName: row.matrix.name, spec: matrixSpecSchema.parse(JSON.parse(row.spec)),
-    status: row.status as RunStatus, trigger: row.trigger, profileHash: row.profileHash, cellsTotal: row.cellsTotal, cellsDone: row.cellsDone,
+    status: row.status as RunStatus, kind: row.kind as RunKind, kernelId: row.kernelId, trigger: row.trigger, profileHash: row.profileHash, cellsTotal: row.cellsTotal, cellsDone: row.cellsDone,
     ok: row.ok, degraded: row.degraded, broken: row.broken, probeFailed: row.probeFailed, skipped: row.skipped,
     createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt, error: row.error,
+    disagreements: row.disagreements, infraFailures: row.infraFailures, guestFailures: row.guestFailures,
+    skipReasons: row.skipReasons ? (JSON.parse(row.skipReasons) as Record<string, number>) : {},
   };
 }
 
-const SELECT_RUN = { include: { matrix: { select: { name: true } } } } as const;
+export const SELECT_RUN = { include: { matrix: { select: { name: true } } } } as const;
 
 /** Run ids in the API are decimal strings; anything else names no run. */
 export function runKey(id: string): number | null {
@@ -60,7 +63,7 @@ export function runKey(id: string): number | null {
 export const DEFAULT_SHARD_SIZE = 50_000;
 
 export class SqlRunStore implements RunStore {
-  constructor(private readonly db: Database) {}
+  constructor(protected readonly db: Database) {}
 
   async createRun(matrix: MatrixRecord, trigger: string, shardSize = DEFAULT_SHARD_SIZE): Promise<RunRecord> {
     const shards = [];
@@ -103,8 +106,8 @@ export class SqlRunStore implements RunStore {
     return { items: rows.slice(0, first).map(toRecord), hasNext: rows.length > first, total };
   }
 
-  async unfinishedRunIds(): Promise<string[]> {
-    const rows = await this.db.prisma.run.findMany({ where: { status: { in: ['queued', 'running'] } }, orderBy: { id: 'asc' }, select: { id: true } });
+  async unfinishedRunIds(kind: RunKind = 'engine'): Promise<string[]> {
+    const rows = await this.db.prisma.run.findMany({ where: { status: { in: ['queued', 'running'] }, kind }, orderBy: { id: 'asc' }, select: { id: true } });
     return rows.map((r) => String(r.id));
   }
 

@@ -127,3 +127,22 @@ export async function schemaCreateSql(url = 'file::memory:'): Promise<string> {
     return (result as { stdout?: string }).stdout ?? '';
   });
 }
+
+/**
+ * The SQL that takes a database of an earlier schema.prisma (its text, e.g. from git) to the
+ * current one: the next migration's migration.sql. (Diffing from the migrations themselves needs
+ * a shadow database, which the wasm engine's SQLite adapter does not provide.)
+ */
+export async function schemaChangeSql(fromSchema: string, url = 'file::memory:'): Promise<string> {
+  const target = targetFor(url);
+  return withEngine(target, async (engine, schema) => {
+    const result = await engine.diff({
+      from: { tag: 'schemaDatamodel', files: [{ path: target.schemaPath, content: fromSchema }] },
+      to: { tag: 'schemaDatamodel', files: [{ path: target.schemaPath, content: schema }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTER,
+    });
+    return (result as { stdout?: string }).stdout ?? '';
+  });
+}

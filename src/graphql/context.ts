@@ -2,16 +2,18 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../db/database';
 import { matricesByIds } from '../db/matrices';
-import type { SqlRunStore } from '../db/runs';
+import type { ArtifactDeps } from '../artifacts/register';
+import type { SqlProbeRunStore } from '../db/probe-runs';
 import type { RunDeps } from '../runs/commands';
 import type { MatrixRecord } from '../runs/types';
 import type { RunViews } from '../runs/views';
 
 export interface Services {
   db: Database;
-  store: SqlRunStore;
+  store: SqlProbeRunStore;
   runDeps: RunDeps;
   views: RunViews;
+  artifacts: ArtifactDeps;
 }
 
 export interface Context extends Services {

@@ -1,5 +1,6 @@
 /**
- * The HTTP surface: /graphql (Apollo), /webhooks/runs (signed CI triggers), /healthz, and the
+ * The HTTP surface: /graphql (Apollo), /webhooks/runs (signed CI triggers), /api/artifacts
+ * (kernel images for probe runs), /api/runs/:id/cells/:position/console, /healthz, and the
  * dashboard. Bodies are size-limited; oversized, malformed or unsigned requests get a typed JSON
  * error and change nothing.
  */
@@ -11,7 +12,10 @@ import type { Context, Services } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import { startRun } from '../runs/commands';
 import { NotFoundError } from '../runs/errors';
+import { artifactRoutes } from './artifacts';
 import { dashboardHtml } from './dashboard';
+import { sendError } from './errors';
+import { consoleRoutes } from './probe-console';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from './webhook-signature';
 
 export const BODY_LIMIT = '256kb';
@@ -22,9 +26,6 @@ export interface AppOptions {
   now?: () => number;
 }
 
-function sendError(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
-  res.status(status).json({ error: { code, message, ...extra } });
-}
 
 const webhookBody = z.object({
   matrix: z.string().min(1),
@@ -44,6 +45,9 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
   app.get('/', (_req, res) => {
     res.type('html').send(dashboardHtml());
   });
+
+  app.use(artifactRoutes(services.artifacts));
+  app.use(consoleRoutes(services.store));
 
   app.use('/graphql', express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context: async () => createContext(services) }));
 

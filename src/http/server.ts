@@ -3,11 +3,17 @@
  * unfinished runs), Apollo and the HTTP app. `virtio-matrix serve` and the tests start it here.
  */
 import type { Server } from 'node:http';
+import { cpus } from 'node:os';
 import pino from 'pino';
+import { BlobDirectory } from '../artifacts/blob-dir';
+import { maxArtifactBytes } from '../artifacts/register';
+import { SqlArtifactStore, artifactDir } from '../db/artifacts';
+import { SqlProbeRunStore } from '../db/probe-runs';
+import { findInstalled } from '../probe/installed';
+import { InProcessProbeQueue } from '../runs/probe/queue';
 import { openDatabase, type Database } from '../db/database';
 import { matrixByName } from '../db/matrices';
 import { redact } from '../db/redact';
-import { SqlRunStore } from '../db/runs';
 import type { Services } from '../graphql/context';
 import { createApolloServer } from '../graphql/server';
 import { resumeUnfinishedRuns, type RunDeps } from '../runs/commands';
@@ -27,6 +33,8 @@ export interface StartOptions {
   redisUrl?: string;
   /** Redis key prefix (tests). */
   redisPrefix?: string;
+  artifactDir?: string;
+  maxArtifactBytes?: number;
   /** Seed be-config-2021 (default true). */
   seed?: boolean;
   logLevel?: string;
@@ -37,6 +45,7 @@ export interface Running {
   server: Server;
   services: Services;
   queue: RunQueue;
+  probeQueue: RunQueue;
   close(): Promise<void>;
 }
 
@@ -44,23 +53,48 @@ export interface QueueChoice {
   redisUrl?: string;
   redisPrefix?: string;
   onError?: (err: unknown) => void;
+  /** Kernel artifacts' bytes (default: ARTIFACT_DIR, else artifacts/ beside the store) and their size limit (default: ARTIFACT_MAX_BYTES or 64 MiB). */
+  artifactDir?: string;
+  maxArtifactBytes?: number;
+  /** Probe runs: guests booted at once (default: the cores) and seconds each may take (default 120). */
+  probeJobs?: number;
+  bootTimeoutSeconds?: number;
 }
 
-export function createServices(db: Database, choice: QueueChoice = {}): { services: Services; queue: RunQueue } {
-  const store = new SqlRunStore(db);
+export const DEFAULT_BOOT_TIMEOUT_SECONDS = 120;
+
+export function createServices(db: Database, choice: QueueChoice = {}): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
+  const store = new SqlProbeRunStore(db);
   const q: RunQueue = choice.redisUrl
     ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix })
     : new InProcessRunQueue(store, { onError: choice.onError });
-  const runDeps: RunDeps = { store, queue: q, matrixByName: (name) => matrixByName(db, name) };
-  return { services: { db, store, runDeps, views: new RunViews(store) }, queue: q };
+  const artifacts = new SqlArtifactStore(db);
+  const blobs = new BlobDirectory(choice.artifactDir ?? artifactDir(db.url));
+  // Probe runs boot guests on this machine, whichever queue engine runs use.
+  const probeQueue = new InProcessProbeQueue({
+    store, artifacts, blobs, installed: () => findInstalled(),
+    concurrency: choice.probeJobs ?? cpus().length, bootTimeoutSeconds: choice.bootTimeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_SECONDS,
+  }, choice.onError);
+  const runDeps: RunDeps = {
+    store, queue: q, matrixByName: (name) => matrixByName(db, name),
+    probe: {
+      store, artifacts, queue: probeQueue,
+      unavailable: () => (findInstalled() ? null : 'the probe dependencies are not installed (scripts/install-probe-deps.sh, or PROBE_DIR)'),
+    },
+  };
+  return {
+    services: { db, store, runDeps, views: new RunViews(store), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
+    queue: q, probeQueue,
+  };
 }
 
 export async function startServer(options: StartOptions): Promise<Running> {
   const log = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
   const db = await openDatabase(options.databaseUrl);
   if (options.seed !== false) await ensureSeedMatrices(db);
-  const { services, queue } = createServices(db, {
+  const { services, queue, probeQueue } = createServices(db, {
     redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run failed'),
+    artifactDir: options.artifactDir, maxArtifactBytes: options.maxArtifactBytes,
   });
   queue.onProgress((p) => {
     log.debug(p, 'run progress');
@@ -88,9 +122,11 @@ export async function startServer(options: StartOptions): Promise<Running> {
     server,
     services,
     queue,
+    probeQueue,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
+      await probeQueue.close();
       await apollo.stop();
       await db.close();
     },

@@ -17,6 +17,10 @@ export interface BootResult {
   qmp: Record<string, QmpStatus>;
   seconds: number;
   exitCode: number | null;
+  /** Killed at the timeout before it exited. */
+  timedOut: boolean;
+  /** QEMU could not be started (no such binary, ...). */
+  spawnError?: string;
 }
 
 /** A minimal QMP client: one command at a time, events skipped. */
@@ -67,7 +71,11 @@ export async function boot(binary: string, args: string[], timeoutSeconds = 240)
   let console = '';
   const qmp: Record<string, QmpStatus> = {};
   let queried: Promise<void> | null = null;
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutSeconds * 1000);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, timeoutSeconds * 1000);
   const onOutput = (chunk: Buffer) => {
     console += chunk.toString('utf8');
     if (!queried && console.includes(END)) {
@@ -87,9 +95,17 @@ export async function boot(binary: string, args: string[], timeoutSeconds = 240)
   };
   child.stdout.on('data', onOutput);
   child.stderr.on('data', onOutput);
-  const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let spawnError: string | undefined;
+  const exitCode = await new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => resolve(code));
+    // A binary that cannot start emits 'error' and never 'exit'.
+    child.on('error', (err) => {
+      spawnError = err.message;
+      resolve(null);
+    });
+  });
   clearTimeout(timer);
   process.removeListener('exit', killGroup);
   if (queried) await queried;
-  return { command, console: console.replace(/\r/g, ''), qmp, seconds: (Date.now() - started) / 1000, exitCode };
+  return { command, console: console.replace(/\r/g, ''), qmp, seconds: (Date.now() - started) / 1000, exitCode, timedOut, ...(spawnError ? { spawnError } : {}) };
 }

@@ -20,6 +20,19 @@ export interface SourceBuiltKernel {
   patches: string[];
 }
 
+/**
+ * A kernel image handed in (a registered artifact) with what it declares: every combination of
+ * its arch boots it, predicted at its version and strategy. It must have the virtio drivers built
+ * in, as `kernels build` makes them: it boots with the built-in initramfs.
+ */
+export interface KernelUnderTest {
+  arch: string;
+  image: string;
+  /** As the engine spells it: 6.1.192. */
+  linuxVersion: string;
+  strategy: string;
+}
+
 /** What is installed here: the guest kernels and QEMU the probes boot (see scripts/install-probe-deps.sh). */
 export interface Installed {
   /**
@@ -32,6 +45,8 @@ export interface Installed {
   qemu: Partial<Record<string, { binary: string; hypervisor: string }>>;
   /** The source-built kernel for a series and strategy, when the cache holds one built from today's inputs. */
   sourceBuilt?: (arch: string, series: string, strategy: string) => SourceBuiltKernel | null;
+  /** When set, the only kernel booted: packaged and cached kernels are not used. */
+  kernelUnderTest?: KernelUnderTest;
 }
 
 /** A source-built kernel a plan needs and the cache lacks: `kernels build` makes it. */
@@ -104,6 +119,7 @@ type GuestKernel = { image: string; initrd: string; linuxVersion: string; source
  * otherwise the kernel built from Debian's source for its series (6.1, 6.12) and strategy.
  */
 function guestKernel(c: Combination, guest: Guest, installed: Installed): GuestKernel {
+  if (installed.kernelUnderTest) return kernelUnderTest(c, guest, installed.kernelUnderTest);
   if (c.kernel === guest.kernelVersion && c.strategy === 'as-shipped') return { image: guest.kernelImage, initrd: guest.initrd, linuxVersion: c.kernel };
   const series = seriesOfVersion(c.kernel);
   if (!series) return { reason: `only Linux ${guest.kernelVersion} is packaged here for ${c.arch}, and ${c.kernel} is not a series built from source (${Object.keys(SERIES).join(', ')})` };
@@ -117,4 +133,24 @@ function guestKernel(c: Combination, guest: Guest, installed: Installed): GuestK
   }
   if (c.kernel !== series && c.kernel !== built.linuxVersion) return { reason: `the Linux ${series} source here is ${built.linuxVersion}, not ${c.kernel}` };
   return { image: built.kernelImage, initrd: guest.builtinInitrd, linuxVersion: built.linuxVersion, sourceBuilt: built };
+}
+
+/**
+ * The handed-in kernel, for the cells it stands for: its arch, its strategy, and its version or
+ * that version's series (a matrix saying 6.1 means whatever 6.1 kernel is under test).
+ */
+function kernelUnderTest(c: Combination, guest: Guest, k: KernelUnderTest): GuestKernel {
+  const other = otherKernel(c, k);
+  if (other) return { reason: other };
+  if (!guest.builtinInitrd) return { reason: `no built-in initramfs for ${c.arch} is installed here (run scripts/install-probe-deps.sh)` };
+  return { image: k.image, initrd: guest.builtinInitrd, linuxVersion: k.linuxVersion };
+}
+
+/** Why a cell is not the kernel under test's (another arch, strategy or version), or null. */
+export function otherKernel(c: Pick<Combination, 'arch' | 'strategy' | 'kernel'>, k: KernelUnderTest): string | null {
+  if (c.arch !== k.arch) return `the kernel under test is ${k.arch}, not ${c.arch}`;
+  if (c.strategy !== k.strategy) return `the kernel under test stands for ${k.strategy}, not ${c.strategy}`;
+  const series = /^\d+\.\d+/.exec(k.linuxVersion)?.[0];
+  if (c.kernel !== k.linuxVersion && c.kernel !== series) return `the kernel under test is Linux ${k.linuxVersion}, not ${c.kernel}`;
+  return null;
 }

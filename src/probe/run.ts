@@ -28,8 +28,9 @@ export interface ProbeOptions {
   log?: (line: string) => void;
 }
 
-const QOM_ID: Record<string, string> = { blk: 'blk0', net: 'net0' };
-const VIRTIO_ID: Record<string, number> = { blk: 2, net: 1 };
+/** The QOM id planProbe gives each device, and its virtio device id (what the guest reports). */
+export const QOM_ID: Record<string, string> = { blk: 'blk0', net: 'net0' };
+export const VIRTIO_ID: Record<string, number> = { blk: 2, net: 1 };
 
 export async function probe(inputs: unknown[], installed: ProbeInstall, options: ProbeOptions = {}): Promise<ProbeResult[]> {
   const results: ProbeResult[] = new Array(inputs.length);

@@ -1,19 +1,32 @@
 /** Write use cases for runs: start one for a matrix, cancel one, resume what a restart interrupted. */
-import { NotFoundError } from './errors';
-import type { MatrixRecord, RunQueue, RunRecord, RunStore } from './types';
+import type { ArtifactStore } from '../artifacts/types';
+import { BadInputError, NotFoundError } from './errors';
+import type { MatrixRecord, RunKind, RunQueue, RunRecord, RunStore } from './types';
 
-export interface RunDeps {
-  store: RunStore & { createRun(matrix: MatrixRecord, trigger: string): Promise<RunRecord>; unfinishedRunIds(): Promise<string[]> };
-  matrixByName(name: string): Promise<MatrixRecord | null>;
+/** Probe runs: real boots of a kernel artifact, on a queue of their own. */
+export interface ProbeRunDeps {
+  store: { createProbeRun(matrix: MatrixRecord, trigger: string, kernelId: string): Promise<RunRecord> };
+  artifacts: ArtifactStore;
   queue: RunQueue;
+  /** Why this service cannot boot guests (no probe installation), or null. */
+  unavailable(): string | null;
 }
 
-export async function startRun(deps: RunDeps, matrixName: string, trigger: string): Promise<RunRecord> {
-  const matrix = await deps.matrixByName(matrixName);
-  if (!matrix) throw new NotFoundError('matrix', matrixName);
-  const run = await deps.store.createRun(matrix, trigger);
+export interface RunDeps {
+  store: RunStore & { createRun(matrix: MatrixRecord, trigger: string): Promise<RunRecord>; unfinishedRunIds(kind?: RunKind): Promise<string[]> };
+  matrixByName(name: string): Promise<MatrixRecord | null>;
+  queue: RunQueue;
+  probe?: ProbeRunDeps;
+}
+
+/** The queue that executes runs of a kind; a probe run where none is configured cannot run here. */
+function queueFor(deps: RunDeps, kind: RunKind): RunQueue | null {
+  return kind === 'probe' ? deps.probe?.queue ?? null : deps.queue;
+}
+
+async function enqueueOrFail(deps: RunDeps, queue: RunQueue, run: RunRecord): Promise<RunRecord> {
   try {
-    await deps.queue.enqueue(run.id);
+    await queue.enqueue(run.id);
   } catch (err) {
     // Not left queued with nothing behind it: the run says why it never started.
     await deps.store.finishRun(run.id, 'failed', null, `could not enqueue: ${(err as Error).message}`);
@@ -22,12 +35,31 @@ export async function startRun(deps: RunDeps, matrixName: string, trigger: strin
   return run;
 }
 
+export async function startRun(deps: RunDeps, matrixName: string, trigger: string): Promise<RunRecord> {
+  const matrix = await deps.matrixByName(matrixName);
+  if (!matrix) throw new NotFoundError('matrix', matrixName);
+  return enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger));
+}
+
+/** A run of real boots: every probeable cell of the matrix booted on the kernel artifact `kernelId`. */
+export async function startProbeRun(deps: RunDeps, matrixName: string, kernelId: string, trigger: string): Promise<RunRecord> {
+  if (!deps.probe) throw new BadInputError('probe', 'probe runs cannot start here: this service has no probe runner');
+  const matrix = await deps.matrixByName(matrixName);
+  if (!matrix) throw new NotFoundError('matrix', matrixName);
+  const kernel = await deps.probe.artifacts.getKernel(kernelId);
+  if (!kernel) throw new NotFoundError('kernel', kernelId);
+  const unavailable = deps.probe.unavailable();
+  if (unavailable) throw new BadInputError('probe', `probe runs cannot start here: ${unavailable}`);
+  return enqueueOrFail(deps, deps.probe.queue, await deps.probe.store.createProbeRun(matrix, trigger, kernel.id));
+}
+
 /** Cancelling a finished run changes nothing and returns it as it is. */
 export async function cancelRun(deps: RunDeps, id: string): Promise<RunRecord> {
   const run = await deps.store.getRun(id);
   if (!run) throw new NotFoundError('run', id);
-  if (run.status === 'queued' || run.status === 'running') {
-    await deps.queue.cancel(id);
+  const queue = queueFor(deps, run.kind);
+  if (queue && (run.status === 'queued' || run.status === 'running')) {
+    await queue.cancel(id);
     if (run.status === 'queued') await deps.store.finishRun(id, 'cancelled', null);
   }
   return (await deps.store.getRun(id))!;
@@ -35,7 +67,12 @@ export async function cancelRun(deps: RunDeps, id: string): Promise<RunRecord> {
 
 /** After a crash or restart: queue every run that was queued or running; done shards are kept. */
 export async function resumeUnfinishedRuns(deps: RunDeps): Promise<string[]> {
-  const ids = await deps.store.unfinishedRunIds();
+  const ids = await deps.store.unfinishedRunIds('engine');
   for (const id of ids) await deps.queue.enqueue(id);
+  if (deps.probe) {
+    const probes = await deps.store.unfinishedRunIds('probe');
+    for (const id of probes) await deps.probe.queue.enqueue(id);
+    ids.push(...probes);
+  }
   return ids;
 }

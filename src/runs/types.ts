@@ -16,6 +16,9 @@ export interface MatrixRecord {
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
+/** engine: every cell simulated; probe: every probeable cell booted on one kernel artifact. */
+export type RunKind = 'engine' | 'probe';
+
 export interface VerdictCounts {
   ok: number;
   degraded: number;
@@ -31,6 +34,9 @@ export interface RunRecord extends VerdictCounts {
   /** The matrix's value sets as they were when the run started: positions mean these forever. */
   spec: MatrixSpec;
   status: RunStatus;
+  kind: RunKind;
+  /** The kernel artifact a probe run boots (null for engine runs). */
+  kernelId: string | null;
   trigger: string;
   profileHash: string;
   /** Matrix positions (valid or not). */
@@ -41,6 +47,11 @@ export interface RunRecord extends VerdictCounts {
   startedAt: Date | null;
   finishedAt: Date | null;
   error: string | null;
+  /** Probe runs: booted cells where guest and engine differ; boots that failed, by cause; positions not booted, by reason. */
+  disagreements: number;
+  infraFailures: number;
+  guestFailures: number;
+  skipReasons: Record<string, number>;
 }
 
 /** One stored result row, feature words unsigned again. */

@@ -1,4 +1,7 @@
 /** Start the real server on a temporary database (SQLite or PostgreSQL), runs in process or by a worker through Redis, and talk to it over HTTP. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { testDatabase, type Backend } from '../support/databases';
 import { testRedis } from '../support/redis';
 import { startServer, type Running } from '../../src/http/server';
@@ -17,16 +20,19 @@ export const DEPLOYMENTS: [string, Deployment][] = [
 ];
 
 export interface TestServer extends Running {
+  artifactDir: string;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(options: { webhookSecret?: string; seed?: boolean; backend?: Backend; workers?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { webhookSecret?: string; seed?: boolean; backend?: Backend; workers?: boolean; maxArtifactBytes?: number } = {}): Promise<TestServer> {
   const db = await testDatabase(options.backend ?? 'sqlite', 'http');
+  // Kernel artifacts in a directory of the test's own, removed with it.
+  const artifactDir = mkdtempSync(join(tmpdir(), 'virtio-matrix-artifacts-'));
   const redis = options.workers ? testRedis('http') : undefined;
   const running = await startServer({
     databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret, logLevel: 'silent',
-    redisUrl: redis?.url, redisPrefix: redis?.prefix,
+    redisUrl: redis?.url, redisPrefix: redis?.prefix, artifactDir, maxArtifactBytes: options.maxArtifactBytes,
   });
   // The worker shares the server's store connection; in production it is a process of its own.
   const worker = redis ? new RunWorker(running.services.store, { redisUrl: redis.url, prefix: redis.prefix }) : undefined;
@@ -41,7 +47,9 @@ export async function startTestServer(options: { webhookSecret?: string; seed?: 
       await running.close();
       await redis?.flush();
       await db.drop();
+      rmSync(artifactDir, { recursive: true, force: true });
     },
+    artifactDir,
   };
 }
 

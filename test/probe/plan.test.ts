@@ -61,4 +61,26 @@ describe('probe plans', () => {
     expect(plan.probeable).toBe(false);
     if (!plan.probeable) expect(plan.reason).toMatch(reason);
   });
+
+  describe('with a kernel under test (a registered artifact)', () => {
+    const underTest: Installed = { ...installed, kernelUnderTest: { arch: 's390x', image: '/artifacts/f183', linuxVersion: '6.1.192', strategy: 'write-back' } };
+
+    test('a cell of its arch, strategy and series boots that image, not the cache, and predicts at its version', () => {
+      const plan = planProbe({ ...base, kernel: '6.1', strategy: 'write-back' }, underTest, '/tmp/disk.img');
+      expect(plan.probeable).toBe(true);
+      if (!plan.probeable) return;
+      expect(plan.args).toEqual(expect.arrayContaining(['-kernel', '/artifacts/f183', '-initrd', '/k/initramfs-s390x-builtin.cpio.gz']));
+      expect(plan.combination).toMatchObject({ kernel: '6.1.192', strategy: 'write-back' });
+      expect(plan.sourceBuilt).toBeUndefined();
+    });
+
+    test.each([
+      [{ kernel: '6.1', strategy: 'pre-fix' }, /stands for write-back, not pre-fix/],
+      [{ kernel: '6.1.176', strategy: 'write-back' }, /is Linux 6.1.192, not 6.1.176/],
+      [{ kernel: '6.12', strategy: 'write-back' }, /is Linux 6.1.192, not 6.12/],
+    ])('%j is another kernel: not probeable, even when the cache or the packages hold it', (override, reason) => {
+      const plan = planProbe({ ...base, ...override }, underTest, '/tmp/disk.img');
+      expect(!plan.probeable && plan.reason).toMatch(reason);
+    });
+  });
 });

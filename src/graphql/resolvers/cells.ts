@@ -1,7 +1,11 @@
 /** cells, diff, compareRuns: pages over a run's verdict grid; cell details from stored results. */
 import DataLoader from 'dataloader';
 import { VERDICTS, evaluate, type Transition } from '../../engine';
+import { featureName } from '../../engine/catalog';
 import { featureNames } from '../../engine/outcome';
+import type { DeviceName } from '../../engine/profiles/types';
+import type { Observation } from '../../probe/compare';
+import type { StoredProbeResult } from '../../runs/probe/types';
 import type { StoredResult } from '../../runs/types';
 import type { AxisName, CellFilter, RunView } from '../../runs/views';
 import type { Context } from '../context';
@@ -29,6 +33,31 @@ function stored(ctx: Context, cell: CellRef): Promise<StoredResult | null> {
     perRun.set(runId, loader);
   }
   return loader.load(cell.position);
+}
+
+const probeLoaders = new WeakMap<Context, Map<string, DataLoader<number, StoredProbeResult | null>>>();
+
+/** Stored probe results (probe runs only), batched per run and request. */
+async function probed(ctx: Context, cell: CellRef): Promise<StoredProbeResult | null> {
+  if (cell.view.run.kind !== 'probe') return null;
+  let perRun = probeLoaders.get(ctx);
+  if (!perRun) probeLoaders.set(ctx, (perRun = new Map()));
+  const runId = cell.view.run.id;
+  let loader = perRun.get(runId);
+  if (!loader) {
+    loader = new DataLoader(async (positions) => {
+      const found = await ctx.store.probeResultsAt(runId, positions);
+      return positions.map((p) => found.get(p) ?? null);
+    });
+    perRun.set(runId, loader);
+  }
+  return loader.load(cell.position);
+}
+
+function observation(cell: CellRef, o: Observation | null | undefined) {
+  if (!o) return null;
+  const device = cell.view.plan.variants[cell.view.plan.coordsOf(cell.position)[2]].device.name as DeviceName;
+  return { ...o, negotiated: o.negotiatedBits.map((bit) => featureName(device, bit)) };
 }
 
 function combination(cell: CellRef) {
@@ -92,5 +121,13 @@ export const resolvers = {
     },
     effective: async (c: CellRef, _: unknown, ctx: Context) => (await stored(ctx, c))?.effective ?? null,
     outcome: (c: CellRef) => evaluate(combination(c)),
+    observed: async (c: CellRef, _: unknown, ctx: Context) => observation(c, (await probed(ctx, c))?.observed),
+    predicted: async (c: CellRef, _: unknown, ctx: Context) => observation(c, (await probed(ctx, c))?.predicted),
+    agree: async (c: CellRef, _: unknown, ctx: Context) => (await probed(ctx, c))?.agree ?? null,
+    differences: async (c: CellRef, _: unknown, ctx: Context) => (await probed(ctx, c))?.differences ?? [],
+    boot: async (c: CellRef, _: unknown, ctx: Context) => {
+      const p = await probed(ctx, c);
+      return p ? { attempts: p.attempts, seconds: p.seconds, consolePath: `/api/runs/${c.view.run.id}/cells/${c.position}/console` } : null;
+    },
   },
 };

@@ -16,6 +16,7 @@ export const resolvers = {
   }),
   Matrix: matrices.Matrix,
   Run: runs.Run,
+  KernelArtifact: runs.KernelArtifact,
   Cell: cells.Cell,
   ...scalars,
 };

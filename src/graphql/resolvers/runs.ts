@@ -1,5 +1,6 @@
 /** Runs: list, look up, start, cancel; progress and summary come from the stored counters. */
-import { cancelRun, startRun } from '../../runs/commands';
+import { cancelRun, startProbeRun, startRun } from '../../runs/commands';
+import type { KernelArtifact } from '../../artifacts/types';
 import type { RunRecord } from '../../runs/types';
 import type { Context } from '../context';
 import { decodeCursor, encodeCursor, pageSize } from '../cursors';
@@ -14,7 +15,12 @@ export async function runConnection(ctx: Context, matrixId: string | null, args:
   };
 }
 
+const kernelArtifact = {
+  createdAt: (a: KernelArtifact) => a.createdAt.toISOString(),
+};
+
 export const resolvers = {
+  KernelArtifact: kernelArtifact,
   Query: {
     runs: async (_: unknown, args: { matrix?: string | null; first?: number; after?: string }, ctx: Context) => {
       if (args.matrix === undefined || args.matrix === null) return runConnection(ctx, null, args);
@@ -23,18 +29,26 @@ export const resolvers = {
       return runConnection(ctx, String(matrix.id), args);
     },
     run: (_: unknown, args: { id: string }, ctx: Context) => ctx.store.getRun(args.id),
+    kernelArtifacts: (_: unknown, __: unknown, ctx: Context) => ctx.artifacts.artifacts.listKernels(),
   },
   Mutation: {
-    startRun: (_: unknown, args: { matrix: string }, ctx: Context) => startRun(ctx.runDeps, args.matrix, 'graphql'),
+    startRun: (_: unknown, args: { matrix: string; probe?: { kernel: string } | null }, ctx: Context) =>
+      (args.probe ? startProbeRun(ctx.runDeps, args.matrix, args.probe.kernel, 'graphql') : startRun(ctx.runDeps, args.matrix, 'graphql')),
     cancelRun: (_: unknown, args: { id: string }, ctx: Context) => cancelRun(ctx.runDeps, args.id),
   },
   Run: {
     matrix: (r: RunRecord, _: unknown, ctx: Context) => ctx.matrixLoader.load(Number(r.matrixId)),
+    kind: (r: RunRecord) => r.kind.toUpperCase(),
+    kernel: (r: RunRecord, _: unknown, ctx: Context) => (r.kernelId ? ctx.artifacts.artifacts.getKernel(r.kernelId) : null),
     status: (r: RunRecord) => r.status.toUpperCase(),
     progress: (r: RunRecord) => (r.cellsTotal === 0 ? 1 : r.cellsDone / r.cellsTotal),
     summary: (r: RunRecord) => ({
-      total: r.ok + r.degraded + r.broken + r.probeFailed + r.skipped,
+      total: r.ok + r.degraded + r.broken + r.probeFailed + r.skipped + r.infraFailures + r.guestFailures,
       ok: r.ok, degraded: r.degraded, broken: r.broken, probeFailed: r.probeFailed, skipped: r.skipped,
+      disagreements: r.kind === 'probe' ? r.disagreements : null,
+      infrastructureFailures: r.infraFailures,
+      guestFailures: r.guestFailures,
+      skippedReasons: Object.entries(r.skipReasons).map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
     }),
     profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === ctx.db.profileHash,
     createdAt: (r: RunRecord) => r.createdAt.toISOString(),

@@ -7,6 +7,8 @@ type Query {
   matrix(name: String!): Matrix
   runs(matrix: String, first: Int = 20, after: String): RunConnection!
   run(id: ID!): Run
+  """Kernel artifacts registered for probe runs, newest first."""
+  kernelArtifacts: [KernelArtifact!]!
   """Results of a run, filtered by axis values and verdict, in matrix order."""
   cells(run: ID!, filter: CellFilter, first: Int = 100, after: String): CellConnection!
   """Cells of one run identical on every axis but \`axis\`, where it is \`base\` vs \`head\` and the verdict changed."""
@@ -21,7 +23,8 @@ type Query {
 
 type Mutation {
   createMatrix(input: MatrixInput!): Matrix!
-  startRun(matrix: String!): Run!
+  """With probe: a run of real boots of the matrix's probeable cells on that kernel artifact."""
+  startRun(matrix: String!, probe: ProbeRunInput): Run!
   cancelRun(id: ID!): Run!
 }
 `;

@@ -9,6 +9,27 @@ enum Transition { ${TRANSITIONS.join(' ')} }
 
 enum RunStatus { QUEUED RUNNING SUCCEEDED FAILED CANCELLED }
 
+"""ENGINE: every cell simulated. PROBE: every probeable cell booted under QEMU on one kernel artifact."""
+enum RunKind { ENGINE PROBE }
+
+"""A guest kernel image registered for probe runs (PUT /api/artifacts or virtio-matrix artifact add)."""
+type KernelArtifact {
+  """sha256 of the image."""
+  id: ID!
+  arch: String!
+  """The Linux version it is based on; the engine predicts at this version."""
+  linux: String!
+  """The strategy it corresponds to; null is the kernel as released (as-shipped)."""
+  strategy: String
+  bytes: Int!
+  createdAt: String!
+}
+
+input ProbeRunInput {
+  """A kernel artifact id (its sha256)."""
+  kernel: ID!
+}
+
 type PageInfo {
   hasNextPage: Boolean!
   endCursor: String
@@ -51,6 +72,11 @@ type Matrix {
 type MatrixEdge { cursor: String! node: Matrix! }
 type MatrixConnection { edges: [MatrixEdge!]! pageInfo: PageInfo! totalCount: Int! }
 
+type SkipReason {
+  reason: String!
+  count: Int!
+}
+
 type RunSummary {
   total: Int!
   ok: Int!
@@ -58,11 +84,22 @@ type RunSummary {
   broken: Int!
   probeFailed: Int!
   skipped: Int!
+  """Probe runs: booted cells where the guest and the engine differ; null for engine runs."""
+  disagreements: Int
+  """Probe runs: boots without a guest report after one retry (QEMU did not start, no report, timeout)."""
+  infrastructureFailures: Int!
+  """Probe runs: guests that reported, but not the device (no driver for it in the kernel)."""
+  guestFailures: Int!
+  """Probe runs: positions not booted, by reason (engine runs: empty)."""
+  skippedReasons: [SkipReason!]!
 }
 
 type Run {
   id: ID!
   matrix: Matrix!
+  kind: RunKind!
+  """The kernel a probe run boots; null for engine runs."""
+  kernel: KernelArtifact
   status: RunStatus!
   """Share of matrix positions processed, 0 to 1."""
   progress: Float!
@@ -107,6 +144,34 @@ type Cell {
   effective: Float
   """Recomputed by the engine, with its trace."""
   outcome: Outcome!
+  """Probe runs: what the guest and QEMU showed (verdict, negotiated and negotiatedBits are this too); null for engine runs."""
+  observed: ProbeObservation
+  """Probe runs: the engine's prediction at the kernel's declared version and strategy."""
+  predicted: ProbeObservation
+  """Probe runs: observed and predicted agree bit for bit."""
+  agree: Boolean
+  """Probe runs: what differs, in words; empty when they agree."""
+  differences: [String!]!
+  boot: ProbeBoot
+}
+
+"""One side of a probe: negotiated feature bits, guest value (logical block size, MTU), device status, verdict."""
+type ProbeObservation {
+  verdict: Verdict!
+  guestValue: Float
+  negotiatedBits: [Int!]!
+  negotiated: [String!]!
+  """Offered by QEMU (null when QMP did not answer)."""
+  offeredBits: [Int!]
+  status: Int!
+}
+
+type ProbeBoot {
+  """2 when the first boot failed for infrastructure reasons and was retried."""
+  attempts: Int!
+  seconds: Float!
+  """GET this for the boot's console log (text/plain)."""
+  consolePath: String!
 }
 
 type CellEdge { cursor: String! node: Cell! }
