@@ -97,7 +97,8 @@ export async function boot(binary: string, args: string[], timeoutSeconds = 240)
   child.stderr.on('data', onOutput);
   let spawnError: string | undefined;
   const exitCode = await new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => resolve(code));
+    // 'close', not 'exit': the console's last lines may still be in the pipes when the process exits.
+    child.on('close', (code) => resolve(code));
     // A binary that cannot start emits 'error' and never 'exit'.
     child.on('error', (err) => {
       spawnError = err.message;
