@@ -9,7 +9,8 @@ import { createServices, startServer } from '../http/server';
 import { redisConnection } from '../runs/redis/jobs';
 import { RunWorker } from '../runs/redis/worker';
 import { startRun } from '../runs/commands';
-import { NotFoundError } from '../runs/errors';
+import { BadInputError, NotFoundError } from '../runs/errors';
+import { limitsFromEnv, type Limits } from '../runs/limits';
 import { ensureSeedMatrices } from '../runs/seed';
 import { CliError } from './input';
 
@@ -25,6 +26,15 @@ function redisUrl(option?: string): string | undefined {
   return url || undefined;
 }
 
+function limits(): Limits {
+  try {
+    return limitsFromEnv();
+  } catch (err) {
+    if (err instanceof BadInputError) throw new CliError('INVALID_COMBINATION', err.message, { field: err.field });
+    throw err;
+  }
+}
+
 /** Several deployments can share one Redis under different key prefixes (BullMQ's default: bull). */
 const redisPrefix = () => process.env.REDIS_PREFIX || undefined;
 
@@ -33,7 +43,7 @@ export async function serve(opts: { port?: string; host?: string; db?: string; r
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('INVALID_COMBINATION', `bad port ${opts.port}`, { field: 'port' });
   const running = await startServer({
     databaseUrl: databaseUrl(opts.db), port, host: opts.host ?? process.env.HOST ?? '127.0.0.1', webhookSecret: process.env.WEBHOOK_SECRET,
-    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(),
+    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(), limits: limits(),
   });
   const stop = async () => {
     await running.close();
@@ -46,7 +56,7 @@ export async function serve(opts: { port?: string; host?: string; db?: string; r
 export async function runMatrix(opts: { matrix: string; db?: string; redis?: string }): Promise<void> {
   const redis = redisUrl(opts.redis);
   const db = await openDatabase(databaseUrl(opts.db));
-  const { services, queue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() });
+  const { services, queue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() }, limits());
   try {
     await ensureSeedMatrices(db);
     const started = Date.now();
@@ -55,6 +65,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
       run = await startRun(services.runDeps, opts.matrix, 'cli');
     } catch (err) {
       if (err instanceof NotFoundError) throw new CliError('INVALID_COMBINATION', err.message, { field: 'matrix' });
+      if (err instanceof BadInputError) throw new CliError('INVALID_COMBINATION', err.message, { field: err.field });
       throw err;
     }
     const bar = process.stderr.isTTY ? new SingleBar({ format: 'run {run} [{bar}] {percentage}% | {value}/{total} positions | ETA {eta}s', stream: process.stderr }, Presets.shades_classic) : null;

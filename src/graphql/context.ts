@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import { matricesByIds } from '../db/matrices';
 import type { SqlRunStore } from '../db/runs';
 import type { RunDeps } from '../runs/commands';
+import type { Limits } from '../runs/limits';
 import type { MatrixRecord } from '../runs/types';
 import type { RunViews } from '../runs/views';
 
@@ -12,6 +13,7 @@ export interface Services {
   store: SqlRunStore;
   runDeps: RunDeps;
   views: RunViews;
+  limits: Limits;
 }
 
 export interface Context extends Services {

@@ -14,6 +14,7 @@ import { resumeUnfinishedRuns, type RunDeps } from '../runs/commands';
 import { InProcessRunQueue } from '../runs/in-process-queue';
 import { RedisRunQueue } from '../runs/redis/queue';
 import type { RunQueue } from '../runs/types';
+import { DEFAULT_LIMITS, type Limits } from '../runs/limits';
 import { ensureSeedMatrices } from '../runs/seed';
 import { RunViews } from '../runs/views';
 import { createApp } from './app';
@@ -30,6 +31,8 @@ export interface StartOptions {
   /** Seed be-config-2021 (default true). */
   seed?: boolean;
   logLevel?: string;
+  /** Default: DEFAULT_LIMITS (the CLI reads MAX_MATRIX_POSITIONS). */
+  limits?: Limits;
 }
 
 export interface Running {
@@ -46,13 +49,13 @@ export interface QueueChoice {
   onError?: (err: unknown) => void;
 }
 
-export function createServices(db: Database, choice: QueueChoice = {}): { services: Services; queue: RunQueue } {
+export function createServices(db: Database, choice: QueueChoice = {}, limits: Limits = DEFAULT_LIMITS): { services: Services; queue: RunQueue } {
   const store = new SqlRunStore(db);
   const q: RunQueue = choice.redisUrl
     ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix })
     : new InProcessRunQueue(store, { onError: choice.onError });
-  const runDeps: RunDeps = { store, queue: q, matrixByName: (name) => matrixByName(db, name) };
-  return { services: { db, store, runDeps, views: new RunViews(store) }, queue: q };
+  const runDeps: RunDeps = { store, queue: q, matrixByName: (name) => matrixByName(db, name), limits };
+  return { services: { db, store, runDeps, views: new RunViews(store), limits }, queue: q };
 }
 
 export async function startServer(options: StartOptions): Promise<Running> {
@@ -61,7 +64,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   if (options.seed !== false) await ensureSeedMatrices(db);
   const { services, queue } = createServices(db, {
     redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run failed'),
-  });
+  }, options.limits);
   queue.onProgress((p) => {
     log.debug(p, 'run progress');
     // At run end, load its grid and plan once, so the first diff or cells query does not pay for it.
@@ -75,7 +78,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   if (resumed.length) log.info({ runs: resumed }, 'resumed unfinished runs');
   const apollo = createApolloServer((err) => log.error({ err }, 'graphql internal error'));
   await apollo.start();
-  const app = createApp(services, apollo, { webhookSecret: options.webhookSecret });
+  const app = createApp(services, apollo, { webhookSecret: options.webhookSecret, log: (err) => log.error({ err }, 'http internal error') });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(options.port, options.host ?? '127.0.0.1', () => resolve(s));
   });

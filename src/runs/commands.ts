@@ -1,16 +1,22 @@
 /** Write use cases for runs: start one for a matrix, cancel one, resume what a restart interrupted. */
-import { NotFoundError } from './errors';
+import { BadInputError, NotFoundError } from './errors';
+import { DEFAULT_LIMITS, positionsProblem, type Limits } from './limits';
 import type { MatrixRecord, RunQueue, RunRecord, RunStore } from './types';
 
 export interface RunDeps {
   store: RunStore & { createRun(matrix: MatrixRecord, trigger: string): Promise<RunRecord>; unfinishedRunIds(): Promise<string[]> };
   matrixByName(name: string): Promise<MatrixRecord | null>;
   queue: RunQueue;
+  /** Default: DEFAULT_LIMITS. */
+  limits?: Limits;
 }
 
 export async function startRun(deps: RunDeps, matrixName: string, trigger: string): Promise<RunRecord> {
   const matrix = await deps.matrixByName(matrixName);
   if (!matrix) throw new NotFoundError('matrix', matrixName);
+  // A matrix stored before the limit (or under a higher one) is kept, but not run.
+  const tooMany = positionsProblem(matrix.positions, deps.limits ?? DEFAULT_LIMITS);
+  if (tooMany) throw new BadInputError('matrix', `"${matrix.name}" has ${tooMany}, so it cannot be run: create a smaller matrix`);
   const run = await deps.store.createRun(matrix, trigger);
   try {
     await deps.queue.enqueue(run.id);
