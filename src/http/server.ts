@@ -19,6 +19,9 @@ import { ensureSeedMatrices } from '../runs/seed';
 import { RunViews } from '../runs/views';
 import { createApp } from './app';
 
+/** How long requests in flight may take to finish once the server is closing. */
+export const CLOSE_GRACE_MS = 5_000;
+
 export interface StartOptions {
   databaseUrl: string;
   port: number;
@@ -91,8 +94,14 @@ export async function startServer(options: StartOptions): Promise<Running> {
     server,
     services,
     queue,
+    /** Stop accepting, let requests in flight finish (cut after CLOSE_GRACE_MS), stop the runs, close the store. */
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(cut);
+      // In process: the shard in hand commits, the rest is resumed at the next start.
       await queue.close();
       await apollo.stop();
       await db.close();
