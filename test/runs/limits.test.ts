@@ -12,7 +12,7 @@ const specOf = ({ name: _name, description: _description, ...spec }: Record<stri
 
 const CREATE = 'mutation($input: MatrixInput!) { createMatrix(input: $input) { name positions } }';
 
-/** About 200 KB of JSON: 7 x 10^11 positions, mostly in config values. */
+/** About 160 KB of JSON (kernels, config values) for 7 x 10^11 positions. */
 function hugeMatrix() {
   const values = (n: number, step: number) => Array.from({ length: n }, (_, i) => step * (i + 1));
   return {
@@ -34,7 +34,7 @@ describe.each(DEPLOYMENTS.slice(0, 2))('createMatrix limits: %s', (_name, deploy
     await server.dispose();
   });
 
-  test('When a 200 KB createMatrix asks for 7 x 10^11 positions, then BAD_USER_INPUT names positions and the limit, at once, and nothing is stored', async () => {
+  test('When a 160 KB createMatrix asks for 7 x 10^11 positions, then BAD_USER_INPUT names positions and the limit, at once, and nothing is stored', async () => {
     const input = hugeMatrix();
     expect(JSON.stringify(input).length).toBeGreaterThan(150_000);
     expect(matrixPositions(specOf(input))).toBe(2 * 2 * 778_000 * 3 * 15_000 * 5);
@@ -60,6 +60,20 @@ describe.each(DEPLOYMENTS.slice(0, 2))('createMatrix limits: %s', (_name, deploy
     expect(matrixPositions(BE_CONFIG_2021)).toBeLessThan(DEFAULT_MAX_MATRIX_POSITIONS / 8);
   });
 });
+
+test('When a matrix name is empty, padded with blanks or over 100 characters, then BAD_USER_INPUT names the name and nothing is stored', async () => {
+  const server = await startTestServer();
+  try {
+    for (const name of ['', ' small', 'x'.repeat(101)]) {
+      const r = await server.gql(CREATE, { input: { ...SMALL_MATRIX, name } });
+      expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    }
+    const listed = await server.gql<{ matrices: { totalCount: number } }>('{ matrices { totalCount } }');
+    expect(listed.data!.matrices.totalCount).toBe(0);
+  } finally {
+    await server.dispose();
+  }
+}, 30_000);
 
 describe('a matrix stored before the limit existed (SQLite keeps 3 x 10^9 in its positions column)', () => {
   let server: TestServer;
