@@ -1,5 +1,6 @@
 /** The `virtio-matrix` command line. Exit status: 0 done, 2 bad input (JSON error on stderr), 1 internal error. */
 import { Command } from 'commander';
+import { StoreError } from '../db/store-check';
 import { evaluateInput } from './evaluate-command';
 import { artifactAdd, artifactList } from './artifact-command';
 import { explainOutcome } from './explain';
@@ -14,6 +15,10 @@ function fail(err: unknown): never {
   if (err instanceof CliError) {
     process.stderr.write(JSON.stringify(err.toJSON()) + '\n');
     process.exit(2);
+  }
+  if (err instanceof StoreError) {
+    process.stderr.write(JSON.stringify({ error: { code: err.code, message: err.message, store: err.store, reason: err.reason } }) + '\n');
+    process.exit(1);
   }
   process.stderr.write(JSON.stringify({ error: { code: 'INTERNAL', message: (err as Error).message } }) + '\n');
   process.exit(1);

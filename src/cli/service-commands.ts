@@ -9,9 +9,11 @@ import { createServices, startServer } from '../http/server';
 import { redisConnection } from '../runs/redis/jobs';
 import { RunWorker } from '../runs/redis/worker';
 import { startRun } from '../runs/commands';
-import { NotFoundError } from '../runs/errors';
+import { BadInputError, NotFoundError } from '../runs/errors';
+import { limitsFromEnv, type Limits } from '../runs/limits';
 import { ensureSeedMatrices } from '../runs/seed';
 import { CliError } from './input';
+import { stopOnSignals } from './stop-signals';
 
 function redisUrl(option?: string): string | undefined {
   const url = option ?? process.env.REDIS_URL;
@@ -25,28 +27,34 @@ function redisUrl(option?: string): string | undefined {
   return url || undefined;
 }
 
+function limits(): Limits {
+  try {
+    return limitsFromEnv();
+  } catch (err) {
+    if (err instanceof BadInputError) throw new CliError('INVALID_COMBINATION', err.message, { field: err.field });
+    throw err;
+  }
+}
+
 /** Several deployments can share one Redis under different key prefixes (BullMQ's default: bull). */
 const redisPrefix = () => process.env.REDIS_PREFIX || undefined;
 
 export async function serve(opts: { port?: string; host?: string; db?: string; redis?: string }): Promise<void> {
   const port = Number(opts.port ?? process.env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('INVALID_COMBINATION', `bad port ${opts.port}`, { field: 'port' });
-  const running = await startServer({
+  const starting = startServer({
     databaseUrl: databaseUrl(opts.db), port, host: opts.host ?? process.env.HOST ?? '127.0.0.1', webhookSecret: process.env.WEBHOOK_SECRET,
-    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(),
+    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(), limits: limits(),
   });
-  const stop = async () => {
-    await running.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Handled from the start: a signal during migrations or the resume of runs stops once started.
+  stopOnSignals(async () => (await starting).close(), pino({ level: process.env.LOG_LEVEL ?? 'info' }));
+  await starting;
 }
 
 export async function runMatrix(opts: { matrix: string; db?: string; redis?: string }): Promise<void> {
   const redis = redisUrl(opts.redis);
   const db = await openDatabase(databaseUrl(opts.db));
-  const { services, queue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() });
+  const { services, queue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() }, limits());
   try {
     await ensureSeedMatrices(db);
     const started = Date.now();
@@ -55,6 +63,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
       run = await startRun(services.runDeps, opts.matrix, 'cli');
     } catch (err) {
       if (err instanceof NotFoundError) throw new CliError('INVALID_COMBINATION', err.message, { field: 'matrix' });
+      if (err instanceof BadInputError) throw new CliError('INVALID_COMBINATION', err.message, { field: err.field });
       throw err;
     }
     const bar = process.stderr.isTTY ? new SingleBar({ format: 'run {run} [{bar}] {percentage}% | {value}/{total} positions | ETA {eta}s', stream: process.stderr }, Presets.shades_classic) : null;
@@ -100,12 +109,9 @@ export async function worker(opts: { db?: string; redis?: string; concurrency?: 
   });
   await runWorker.ready();
   log.info({ database: redact(url), redis: redact(redis), concurrency }, 'virtio-matrix worker ready');
-  const stop = async () => {
+  stopOnSignals(async () => {
     log.info('worker stopping after the job in hand');
     await runWorker.close();
     await db.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  }, log);
 }

@@ -13,7 +13,9 @@ import { PrismaClient } from './generated/client';
 import { PrismaClient as PgPrismaClient } from './generated-pg/client';
 import type { PrismaPg } from '@prisma/adapter-pg';
 import { targetFor, type Provider } from './adapters';
+import { redact } from './redact';
 import { applyMigrations } from './schema-engine';
+import { StoreError, checkSqliteStore } from './store-check';
 import { sqlitePath } from './url';
 
 /** The SQL the raw path writes differently per backend. */
@@ -58,7 +60,18 @@ export function profileHash(): string {
   return createHash('sha256').update(JSON.stringify(ALL_PROFILES)).digest('hex').slice(0, 16);
 }
 
+/** Opens the store; a store that is corrupt or cannot be reached is a StoreError naming it and the cause. */
 export async function openDatabase(url: string): Promise<Database> {
+  if (url.startsWith('file:')) checkSqliteStore(sqlitePath(url));
+  try {
+    return await open(url);
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new StoreError('STORE_UNAVAILABLE', url.startsWith('file:') ? sqlitePath(url) : redact(url), (err as Error).message);
+  }
+}
+
+async function open(url: string): Promise<Database> {
   // Migrations first, on connections of their own that are closed before anything else opens.
   await applyMigrations(url.startsWith('file:') ? prepareFile(url) : url);
   const target = targetFor(url);

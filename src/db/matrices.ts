@@ -1,5 +1,8 @@
 /** Matrices: a name, a description and a value set per axis (validated by the engine's MatrixPlan). */
-import { MatrixPlan, matrixSpecSchema } from '../engine';
+import { z } from 'zod';
+import { MatrixPlan, matrixPositions, matrixSpecSchema } from '../engine';
+import { BadInputError } from '../runs/errors';
+import { STORABLE, positionsProblem, type Limits } from '../runs/limits';
 import type { MatrixRecord } from '../runs/types';
 import type { Database } from './database';
 
@@ -16,16 +19,41 @@ function toRecord(row: { id: number; name: string; description: string | null; s
   return { ...row, spec: matrixSpecSchema.parse(JSON.parse(row.spec)) };
 }
 
-/** Validates the value sets (unknown values throw InvalidCombinationError naming the axis). */
-export async function createMatrix(db: Database, input: { name: string; description?: string | null; spec: unknown }): Promise<MatrixRecord> {
+/** A name is what runs, CLI flags and webhooks refer to a matrix by. */
+const matrixLabels = z.object({
+  name: z.string().min(1, 'must not be empty').max(100, 'at most 100 characters').refine((n) => n.trim() === n, 'no leading or trailing blanks'),
+  description: z.string().max(1000, 'at most 1000 characters').nullish(),
+});
+
+/** A unique-constraint violation, as Prisma reports it. */
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}
+
+/**
+ * Checks the name, counts the positions (refused above the limit before anything is planned), then validates
+ * the value sets (unknown values throw InvalidCombinationError naming the axis). One insert: a
+ * refused matrix stores nothing.
+ */
+export async function createMatrix(db: Database, input: { name: string; description?: string | null; spec: unknown }, limits: Limits = STORABLE): Promise<MatrixRecord> {
+  const named = matrixLabels.safeParse(input);
+  if (!named.success) throw new BadInputError(String(named.error.issues[0].path[0]), named.error.issues[0].message);
+  const tooMany = positionsProblem(matrixPositions(input.spec), limits);
+  if (tooMany) throw new BadInputError('positions', `the matrix would have ${tooMany}: take fewer values on some axis`);
   const plan = new MatrixPlan(input.spec);
   const spec = matrixSpecSchema.parse(input.spec);
   const existing = await db.prisma.matrix.findUnique({ where: { name: input.name } });
   if (existing) throw new MatrixExistsError(input.name);
-  const row = await db.prisma.matrix.create({
-    data: { name: input.name, description: input.description ?? null, spec: JSON.stringify(spec), positions: plan.size },
-  });
-  return toRecord(row);
+  try {
+    const row = await db.prisma.matrix.create({
+      data: { name: input.name, description: input.description ?? null, spec: JSON.stringify(spec), positions: plan.size },
+    });
+    return toRecord(row);
+  } catch (err) {
+    // Created by someone else since the lookup.
+    if (isUniqueViolation(err)) throw new MatrixExistsError(input.name);
+    throw err;
+  }
 }
 
 export async function matrixByName(db: Database, name: string): Promise<MatrixRecord | null> {

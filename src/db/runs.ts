@@ -61,6 +61,8 @@ export function runKey(id: string): number | null {
 }
 
 export const DEFAULT_SHARD_SIZE = 50_000;
+/** Positions per query when rebuilding a grid from results. */
+const VERDICTS_PER_READ = 100_000;
 
 export class SqlRunStore implements RunStore {
   constructor(protected readonly db: Database) {}
@@ -143,10 +145,18 @@ export class SqlRunStore implements RunStore {
     });
   }
 
+  /**
+   * The verdicts stored so far, read in position ranges: the driver returns a row as an array,
+   * so one query over millions of results would hold them all at once (a 2.4 M cell run took a
+   * gigabyte of heap per reader).
+   */
   async readVerdicts(runId: string, size: number): Promise<Uint8Array> {
     const grid = new Uint8Array(size).fill(SKIPPED);
-    const result = await this.db.raw.queryRaw({ sql: forBackend(this.db.dialect, 'SELECT "position", "verdict" FROM "Result" WHERE "runId" = ?'), args: [Number(runId)], argTypes: [INT] });
-    for (const [position, verdict] of result.rows as [number, number][]) grid[position] = verdict;
+    const sql = forBackend(this.db.dialect, 'SELECT "position", "verdict" FROM "Result" WHERE "runId" = ? AND "position" >= ? AND "position" < ?');
+    for (let from = 0; from < size; from += VERDICTS_PER_READ) {
+      const result = await this.db.raw.queryRaw({ sql, args: [Number(runId), from, from + VERDICTS_PER_READ], argTypes: [INT, INT, INT] });
+      for (const [position, verdict] of result.rows as [number, number][]) grid[position] = verdict;
+    }
     return grid;
   }
 

@@ -9,7 +9,7 @@ export { VERDICTS, type Verdict, type VerdictCode } from './sim/verdict';
 export { ARCH_NAMES, TRANSPORT_NAMES, DEVICE_NAMES, MODES, BACKENDS, STRATEGIES, featureBit } from './catalog';
 export { HYPERVISORS } from './profiles/qemu/hypervisors';
 export { KERNEL_PATCHES } from './profiles/linux/patches';
-export { MatrixPlan, matrixSpecSchema, AXES, configKey, type MatrixSpec, type MatrixSpecInput, type PlannedCell } from './matrix';
+export { MatrixPlan, matrixPositions, matrixSpecSchema, AXES, configKey, type MatrixSpec, type MatrixSpecInput, type PlannedCell } from './matrix';
 export type { Invalid } from './validity';
 export { firstRegression, type FirstRegression, type OrderedAxis, type Responsible } from './regression';
 export { GridShape, SKIPPED, TRANSITIONS, cellPage, countCells, compareGrids, diffAlongAxis, transitionOf, type Transition, type DiffResult, type DiffPair } from './grid';

@@ -74,14 +74,31 @@ function checkNames<T extends string>(field: string, known: readonly T[], values
   return values as T[];
 }
 
+/** The config fields of a matrix that a device has, in the matrix's order. */
+function fieldsOf(device: DeviceProfile, config: MatrixSpec['config']): [string, (number | string)[]][] {
+  return Object.entries(config).filter(([field]) => device.config.some((f) => f.name === field));
+}
+
 /** Cross product of the config fields a device has; one empty variant when it has none. */
 function deviceVariants(device: DeviceProfile, config: MatrixSpec['config']): DeviceVariant[] {
   let variants: Record<string, number | string>[] = [{}];
-  for (const [field, values] of Object.entries(config)) {
-    if (!device.config.some((f) => f.name === field)) continue;
+  for (const [field, values] of fieldsOf(device, config)) {
     variants = variants.flatMap((v) => values.map((value) => ({ ...v, [field]: value })));
   }
   return variants.map((c) => ({ device, config: c }));
+}
+
+/**
+ * Positions of a matrix (MatrixPlan's `size`), counted from the value sets without expanding
+ * anything, so a matrix too large to plan can be refused first. Beyond 2^53 the count is no longer
+ * exact, but still larger than any limit.
+ */
+export function matrixPositions(input: unknown): number {
+  const spec = parseSpec(input);
+  const devices = checkNames('devices', DEVICE_NAMES, spec.devices).map((d) => DEVICES[d]);
+  const variants = devices.reduce((n, d) => n + fieldsOf(d, spec.config).reduce((m, [, values]) => m * values.length, 1), 0);
+  const { archs, transports, modes, backends, hypervisors, kernels, strategies } = spec;
+  return [archs, transports, modes, backends, hypervisors, kernels, strategies].reduce((n, values) => n * values.length, variants);
 }
 
 export class MatrixPlan {
@@ -102,6 +119,9 @@ export class MatrixPlan {
   private readonly transportOk: (Invalid | null)[];
   private readonly modeOk: (Invalid | null)[];
   private readonly source: (ConfigSource | Invalid)[];
+  /** Kernel drivers depend on the device, not its config values: tables per (kernel, device). */
+  private readonly deviceOf: number[];
+  private readonly nDevices: number;
   private readonly driverOk: (Invalid | null)[];
   private readonly setups: (DeviceSetup | Invalid)[];
   private readonly drivers: CompiledDriver[];
@@ -140,7 +160,9 @@ export class MatrixPlan {
       const h = i % nH, b = Math.floor(i / nH) % nB, v = Math.floor(i / (nH * nB));
       return configSourceOf(this.variants[v].device, this.backends[b], this.hypervisors[h]);
     });
-    this.driverOk = table(nK * nV, (i) => driverProblem(this.kernels[Math.floor(i / nV)], this.variants[i % nV].device));
+    const nD = (this.nDevices = devices.length);
+    this.deviceOf = this.variants.map((v) => devices.indexOf(v.device));
+    this.driverOk = table(nK * nD, (i) => driverProblem(this.kernels[Math.floor(i / nD)], devices[i % nD]));
     this.setups = table(nV * nT * 2 * nB * nH, (i) => {
       const h = i % nH, b = Math.floor(i / nH) % nB, modern = Math.floor(i / (nH * nB)) % 2 === 1;
       const t = Math.floor(i / (nH * nB * 2)) % nT, v = Math.floor(i / (nH * nB * 2 * nT));
@@ -153,15 +175,15 @@ export class MatrixPlan {
       }
       return setup;
     });
-    this.drivers = table(nK * nS * nV, (i) => {
-      const v = i % nV, s = Math.floor(i / nV) % nS, k = Math.floor(i / (nV * nS));
-      return this.driverProblemAt(k, v) ? (undefined as unknown as CompiledDriver) : driverFor(this.kernels[k], this.strategies[s], this.variants[v].device.name);
+    this.drivers = table(nK * nS * nD, (i) => {
+      const d = i % nD, s = Math.floor(i / nD) % nS, k = Math.floor(i / (nD * nS));
+      return this.driverOk[k * nD + d] ? (undefined as unknown as CompiledDriver) : driverFor(this.kernels[k], this.strategies[s], devices[d].name);
     });
     this.earlyDetect = this.hypervisors.map((h) => hasQemuChange(h, 'earlyModernDetect'));
   }
 
   private driverProblemAt(k: number, v: number): Invalid | null {
-    return this.driverOk[k * this.radix[2] + v];
+    return this.driverOk[k * this.nDevices + this.deviceOf[v]];
   }
 
   /** Coordinates of a cell index, outermost axis first. */
@@ -209,7 +231,8 @@ export class MatrixPlan {
   forEachCell(start: number, end: number, visit: (cell: PlannedCell, index: number) => void, skip?: (index: number, problem: Invalid) => void): number {
     const coords = this.coordsOf(start);
     const cell = {} as PlannedCell;
-    const [, , nV, , nB, , , nS] = this.radix;
+    const [, , , , nB, , , nS] = this.radix;
+    const { deviceOf, nDevices, drivers } = this;
     let visited = 0;
     for (let index = start; index < end; index++) {
       const problem = this.problemAt(coords);
@@ -232,7 +255,7 @@ export class MatrixPlan {
         cell.configSource = this.source[(v * nB + b) * this.radix[5] + h] as ConfigSource;
         cell.hypervisor = this.hypervisors[h];
         cell.earlyModernDetect = this.earlyDetect[h];
-        cell.driver = this.drivers[(k * nS + s) * nV + v];
+        cell.driver = drivers[(k * nS + s) * nDevices + deviceOf[v]];
         cell.strategy = this.strategies[s];
         cell.kernelText = this.kernels[k].text;
         cell.pageSize = cell.arch.defaultPageSize;

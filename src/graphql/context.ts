@@ -5,6 +5,7 @@ import { matricesByIds } from '../db/matrices';
 import type { ArtifactDeps } from '../artifacts/register';
 import type { SqlProbeRunStore } from '../db/probe-runs';
 import type { RunDeps } from '../runs/commands';
+import type { Limits } from '../runs/limits';
 import type { MatrixRecord } from '../runs/types';
 import type { RunViews } from '../runs/views';
 
@@ -14,6 +15,7 @@ export interface Services {
   runDeps: RunDeps;
   views: RunViews;
   artifacts: ArtifactDeps;
+  limits: Limits;
 }
 
 export interface Context extends Services {

@@ -11,19 +11,20 @@ import { z } from 'zod';
 import type { Context, Services } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import { startRun } from '../runs/commands';
-import { NotFoundError } from '../runs/errors';
+import { BadInputError, NotFoundError } from '../runs/errors';
 import { artifactRoutes } from './artifacts';
 import { dashboardHtml } from './dashboard';
 import { sendError } from './errors';
 import { consoleRoutes } from './probe-console';
+import { BODY_LIMIT, requestProblem } from './request-problems';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from './webhook-signature';
-
-export const BODY_LIMIT = '256kb';
 
 export interface AppOptions {
   /** Shared secret for webhooks; without one, webhooks answer 503 WEBHOOKS_DISABLED. */
   webhookSecret?: string;
   now?: () => number;
+  /** Internal errors only; refused requests are the client's and not logged as errors. */
+  log?: (err: unknown) => void;
 }
 
 
@@ -56,7 +57,7 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const problem = checkSignature(options.webhookSecret, body, req.header(SIGNATURE_HEADER), req.header(TIMESTAMP_HEADER), now());
     if (problem) {
-      return sendError(res, 401, problem, `sign the raw body: ${SIGNATURE_HEADER}: sha256=HMAC(secret, "<timestamp>.<body>") with ${TIMESTAMP_HEADER}: <unix seconds, within 5 minutes>`);
+      return sendError(res, 401, problem, `sign the raw body: ${SIGNATURE_HEADER}: sha256=HMAC(secret, "<timestamp>.<body>") with ${TIMESTAMP_HEADER}: <unix seconds in decimal digits, within 5 minutes>`);
     }
     let payload: z.infer<typeof webhookBody>;
     try {
@@ -74,15 +75,15 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
       res.status(202).json({ runId: run.id, status: run.status, matrix: run.matrixName });
     } catch (err) {
       if (err instanceof NotFoundError) return sendError(res, 404, 'NOT_FOUND', err.message, { field: 'matrix' });
+      if (err instanceof BadInputError) return sendError(res, 400, 'BAD_USER_INPUT', err.message, { field: err.field });
       throw err;
     }
   });
 
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    const status = (err as { status?: number }).status;
-    const type = (err as { type?: string }).type;
-    if (status === 413 || type === 'entity.too.large') return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `bodies are limited to ${BODY_LIMIT}`);
-    if (type === 'entity.parse.failed') return sendError(res, 400, 'INVALID_JSON', 'body is not JSON');
+    const refused = requestProblem(err);
+    if (refused) return sendError(res, refused.status, refused.code, refused.message);
+    options.log?.(err);
     return sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal server error');
   };
   app.use(onError);

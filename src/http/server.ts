@@ -20,9 +20,13 @@ import { resumeUnfinishedRuns, type RunDeps } from '../runs/commands';
 import { InProcessRunQueue } from '../runs/in-process-queue';
 import { RedisRunQueue } from '../runs/redis/queue';
 import type { RunQueue } from '../runs/types';
+import { DEFAULT_LIMITS, type Limits } from '../runs/limits';
 import { ensureSeedMatrices } from '../runs/seed';
 import { RunViews } from '../runs/views';
 import { createApp } from './app';
+
+/** How long requests in flight may take to finish once the server is closing. */
+export const CLOSE_GRACE_MS = 5_000;
 
 export interface StartOptions {
   databaseUrl: string;
@@ -38,6 +42,8 @@ export interface StartOptions {
   /** Seed be-config-2021 (default true). */
   seed?: boolean;
   logLevel?: string;
+  /** Default: DEFAULT_LIMITS (the CLI reads MAX_MATRIX_POSITIONS). */
+  limits?: Limits;
 }
 
 export interface Running {
@@ -63,7 +69,7 @@ export interface QueueChoice {
 
 export const DEFAULT_BOOT_TIMEOUT_SECONDS = 120;
 
-export function createServices(db: Database, choice: QueueChoice = {}): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
+export function createServices(db: Database, choice: QueueChoice = {}, limits: Limits = DEFAULT_LIMITS): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
   const store = new SqlProbeRunStore(db);
   const q: RunQueue = choice.redisUrl
     ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix })
@@ -76,14 +82,14 @@ export function createServices(db: Database, choice: QueueChoice = {}): { servic
     concurrency: choice.probeJobs ?? cpus().length, bootTimeoutSeconds: choice.bootTimeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_SECONDS,
   }, choice.onError);
   const runDeps: RunDeps = {
-    store, queue: q, matrixByName: (name) => matrixByName(db, name),
+    store, queue: q, matrixByName: (name) => matrixByName(db, name), limits,
     probe: {
       store, artifacts, queue: probeQueue,
       unavailable: () => (findInstalled() ? null : 'the probe dependencies are not installed (scripts/install-probe-deps.sh, or PROBE_DIR)'),
     },
   };
   return {
-    services: { db, store, runDeps, views: new RunViews(store), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
+    services: { db, store, runDeps, views: new RunViews(store), limits, artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
     queue: q, probeQueue,
   };
 }
@@ -95,7 +101,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const { services, queue, probeQueue } = createServices(db, {
     redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run failed'),
     artifactDir: options.artifactDir, maxArtifactBytes: options.maxArtifactBytes,
-  });
+  }, options.limits);
   queue.onProgress((p) => {
     log.debug(p, 'run progress');
     // At run end, load its grid and plan once, so the first diff or cells query does not pay for it.
@@ -109,7 +115,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   if (resumed.length) log.info({ runs: resumed }, 'resumed unfinished runs');
   const apollo = createApolloServer((err) => log.error({ err }, 'graphql internal error'));
   await apollo.start();
-  const app = createApp(services, apollo, { webhookSecret: options.webhookSecret });
+  const app = createApp(services, apollo, { webhookSecret: options.webhookSecret, log: (err) => log.error({ err }, 'http internal error') });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(options.port, options.host ?? '127.0.0.1', () => resolve(s));
   });
@@ -123,8 +129,14 @@ export async function startServer(options: StartOptions): Promise<Running> {
     services,
     queue,
     probeQueue,
+    /** Stop accepting, let requests in flight finish (cut after CLOSE_GRACE_MS), stop the runs, close the store. */
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closed;
+      clearTimeout(cut);
+      // In process: the shard in hand commits, the rest is resumed at the next start.
       await queue.close();
       await probeQueue.close();
       await apollo.stop();

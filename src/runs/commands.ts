@@ -1,6 +1,7 @@
 /** Write use cases for runs: start one for a matrix, cancel one, resume what a restart interrupted. */
 import type { ArtifactStore } from '../artifacts/types';
 import { BadInputError, NotFoundError } from './errors';
+import { DEFAULT_LIMITS, positionsProblem, type Limits } from './limits';
 import type { MatrixRecord, RunKind, RunQueue, RunRecord, RunStore } from './types';
 
 /** Probe runs: real boots of a kernel artifact, on a queue of their own. */
@@ -17,6 +18,8 @@ export interface RunDeps {
   matrixByName(name: string): Promise<MatrixRecord | null>;
   queue: RunQueue;
   probe?: ProbeRunDeps;
+  /** Default: DEFAULT_LIMITS. */
+  limits?: Limits;
 }
 
 /** The queue that executes runs of a kind; a probe run where none is configured cannot run here. */
@@ -36,16 +39,23 @@ async function enqueueOrFail(deps: RunDeps, queue: RunQueue, run: RunRecord): Pr
 }
 
 export async function startRun(deps: RunDeps, matrixName: string, trigger: string): Promise<RunRecord> {
+  const matrix = await runnableMatrix(deps, matrixName);
+  return enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger));
+}
+
+/** A matrix stored before the limit (or under a higher one) is kept, but not run. */
+async function runnableMatrix(deps: RunDeps, matrixName: string): Promise<MatrixRecord> {
   const matrix = await deps.matrixByName(matrixName);
   if (!matrix) throw new NotFoundError('matrix', matrixName);
-  return enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger));
+  const tooMany = positionsProblem(matrix.positions, deps.limits ?? DEFAULT_LIMITS);
+  if (tooMany) throw new BadInputError('matrix', `"${matrix.name}" has ${tooMany}, so it cannot be run: create a smaller matrix`);
+  return matrix;
 }
 
 /** A run of real boots: every probeable cell of the matrix booted on the kernel artifact `kernelId`. */
 export async function startProbeRun(deps: RunDeps, matrixName: string, kernelId: string, trigger: string): Promise<RunRecord> {
   if (!deps.probe) throw new BadInputError('probe', 'probe runs cannot start here: this service has no probe runner');
-  const matrix = await deps.matrixByName(matrixName);
-  if (!matrix) throw new NotFoundError('matrix', matrixName);
+  const matrix = await runnableMatrix(deps, matrixName);
   const kernel = await deps.probe.artifacts.getKernel(kernelId);
   if (!kernel) throw new NotFoundError('kernel', kernelId);
   const unavailable = deps.probe.unavailable();

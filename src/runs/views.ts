@@ -27,6 +27,12 @@ export interface RunView {
   grid: Uint8Array;
 }
 
+export interface Heatmap {
+  rows: string[];
+  columns: string[];
+  cells: { ok: number; degraded: number; broken: number; probeFailed: number }[][];
+}
+
 export type CellFilter = Partial<Record<Lowercase<Exclude<AxisName, 'CONFIG'>> | 'config', readonly string[]>> & { verdict?: readonly string[] };
 
 /** Values of each plan axis as users write them (device-variant axis: device name and config key). */
@@ -59,12 +65,27 @@ export class RunViews {
   private readonly views = new LRUCache<string, RunView>({ max: 8 });
   private readonly diffs = new LRUCache<string, CachedDiff>({ max: 64 });
   private readonly counts = new LRUCache<string, number>({ max: 1024 });
+  private readonly heatmaps = new LRUCache<string, Heatmap>({ max: 256 });
+  private readonly loading = new Map<string, Promise<RunView>>();
 
   constructor(private readonly reader: RunReader) {}
 
-  async view(runId: string): Promise<RunView> {
+  /**
+   * A run's view. Concurrent callers (aliases in one request, or several requests) share one
+   * load: an unfinished run's grid is rebuilt from its stored results, which is costly.
+   */
+  view(runId: string): Promise<RunView> {
     const cached = this.views.get(runId);
-    if (cached) return cached;
+    if (cached) return Promise.resolve(cached);
+    let loading = this.loading.get(runId);
+    if (!loading) {
+      loading = this.load(runId).finally(() => this.loading.delete(runId));
+      this.loading.set(runId, loading);
+    }
+    return loading;
+  }
+
+  private async load(runId: string): Promise<RunView> {
     const run = await this.reader.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
     const plan = new MatrixPlan(run.spec);
@@ -121,8 +142,18 @@ export class RunViews {
    * Verdict counts per (row value, column value) of two axes, over the cells a filter keeps:
    * the matrix as a picture. DEVICE and CONFIG both read the device-variant axis.
    */
-  async heatmap(runId: string, rows: AxisName, columns: AxisName, filter: CellFilter) {
+  async heatmap(runId: string, rows: AxisName, columns: AxisName, filter: CellFilter): Promise<Heatmap> {
     const view = await this.view(runId);
+    // A finished run's picture never changes: walked once per axes and filter.
+    const key = `${runId}|${rows}|${columns}|${JSON.stringify(filter)}`;
+    const cached = this.heatmaps.get(key);
+    if (cached) return cached;
+    const heatmap = this.walkHeatmap(view, rows, columns, filter);
+    if (view.run.status === 'succeeded') this.heatmaps.set(key, heatmap);
+    return heatmap;
+  }
+
+  private walkHeatmap(view: RunView, rows: AxisName, columns: AxisName, filter: CellFilter): Heatmap {
     const labelsOf = (axis: AxisName) => axisLabels(view.plan, axis);
     const r = labelsOf(rows);
     const c = labelsOf(columns);

@@ -1,4 +1,5 @@
-import { evaluate, InvalidCombinationError, MatrixPlan, resolveCombination, Simulator, VERDICTS } from '../../src/engine';
+import fc from 'fast-check';
+import { evaluate, InvalidCombinationError, MatrixPlan, matrixPositions, resolveCombination, Simulator, VERDICTS } from '../../src/engine';
 
 const spec = {
   archs: ['x86_64', 's390x', 'ppc64'],
@@ -60,5 +61,47 @@ describe('matrix plans', () => {
     expect(() => new MatrixPlan({ ...spec, archs: ['vax'] })).toThrow(/unknown value "vax"/);
     expect(() => new MatrixPlan({ ...spec, config: { colour: [1] } })).toThrow(/config field "colour"/);
     expect(() => new MatrixPlan({ ...spec, kernels: [] })).toThrow(InvalidCombinationError);
+  });
+});
+
+describe('matrix positions counted before planning', () => {
+  const some = <T>(values: readonly T[]) => fc.subarray([...values], { minLength: 1 });
+  const specs = fc.record({
+    archs: some(['x86_64', 's390x', 'ppc64']),
+    transports: some(['pci', 'ccw', 'mmio']),
+    devices: some(['blk', 'net', 'crypto', 'console']),
+    modes: some(['legacy', 'transitional', 'modern']),
+    backends: some(['qemu', 'vhost-user']),
+    hypervisors: some(['qemu-6.1', 'qemu-8.0']),
+    kernels: some(['5.14', '5.15', '6.1']),
+    strategies: some(['pre-fix', 'ack-all']),
+    config: fc.record({ blk_size: some([512, 4096, 1000]), mtu: some([1280, 9000]), seg_max: some([1, 254]) }, { requiredKeys: [] }),
+  }).filter((s) => Object.keys(s.config).every((field) => s.devices.includes(field === 'mtu' ? 'net' : 'blk')));
+
+  test('the count from the value sets alone is the size of the plan those value sets make', () => {
+    fc.assert(fc.property(specs, (s) => matrixPositions(s) === new MatrixPlan(s).size), { numRuns: 200 });
+  });
+
+  test('a matrix of 7 x 10^11 positions is counted at once, without expanding its config variants', () => {
+    const values = (n: number) => Array.from({ length: n }, (_, i) => 512 * (i + 1));
+    const huge = { ...spec, devices: ['blk'], config: { blk_size: values(1000), seg_max: values(1000), size_max: values(7) } };
+    const started = performance.now();
+    // 3 archs x 3 transports x 7,000,000 blk variants x 3 modes x 2 backends x 4 hypervisors x 4 kernels x 4 strategies
+    expect(matrixPositions(huge)).toBe(3 * 3 * 7_000_000 * 3 * 2 * 4 * 4 * 4);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  test('a plan with thousands of config variants keeps its driver tables per device, not per variant', () => {
+    const kernels = Array.from({ length: 1000 }, (_, i) => `5.${Math.floor(i / 50)}.${i % 50}`);
+    const blkSizes = Array.from({ length: 4000 }, (_, i) => 512 * (i + 1));
+    const before = process.memoryUsage().heapUsed;
+    const big = new MatrixPlan({ ...spec, archs: ['x86_64'], transports: ['pci'], devices: ['blk'], modes: ['modern'], backends: ['qemu'], hypervisors: ['qemu-7.2'], kernels, strategies: ['as-shipped', 'pre-fix', 'revert', 'write-back', 'ack-all'], config: { blk_size: blkSizes } });
+    expect(big.size).toBe(20_000_000);
+    // One table entry per (kernel, strategy, variant) would be 20 M entries, 160 MB of pointers alone.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  test('a device name the engine does not know is refused naming the devices axis', () => {
+    expect(() => matrixPositions({ ...spec, devices: ['floppy'] })).toThrow(expect.objectContaining({ field: 'devices' }));
   });
 });

@@ -22,7 +22,7 @@ export const resolvers = {
   Mutation: {
     createMatrix: (_: unknown, args: { input: Record<string, unknown> }, ctx: Context) => {
       const { name, description, ...spec } = withoutNulls(args.input);
-      return createMatrix(ctx.db, { name: String(name), description: (description as string | undefined) ?? null, spec });
+      return createMatrix(ctx.db, { name: String(name), description: (description as string | undefined) ?? null, spec }, ctx.limits);
     },
   },
   Matrix: {

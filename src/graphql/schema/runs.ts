@@ -64,7 +64,7 @@ type Matrix {
   strategies: [String!]!
   config: JSONObject!
   """Matrix positions, valid or not; invalid ones are skipped and counted."""
-  positions: Int!
+  positions: Count!
   createdAt: String!
   runs(first: Int = 20, after: String): RunConnection!
 }
@@ -78,12 +78,12 @@ type SkipReason {
 }
 
 type RunSummary {
-  total: Int!
-  ok: Int!
-  degraded: Int!
-  broken: Int!
-  probeFailed: Int!
-  skipped: Int!
+  total: Count!
+  ok: Count!
+  degraded: Count!
+  broken: Count!
+  probeFailed: Count!
+  skipped: Count!
   """Probe runs: booted cells where the guest and the engine differ; null for engine runs."""
   disagreements: Int
   """Probe runs: boots without a guest report after one retry (QEMU did not start, no report, timeout)."""
@@ -103,8 +103,8 @@ type Run {
   status: RunStatus!
   """Share of matrix positions processed, 0 to 1."""
   progress: Float!
-  cellsDone: Int!
-  cellsTotal: Int!
+  cellsDone: Count!
+  cellsTotal: Count!
   summary: RunSummary!
   trigger: String!
   profileHash: String!
@@ -135,7 +135,7 @@ input CellFilter {
 type Cell {
   """Stable: run id and matrix position."""
   id: ID!
-  position: Int!
+  position: Count!
   combination: Combination!
   verdict: Verdict!
   negotiated: [String!]!
@@ -175,7 +175,7 @@ type ProbeBoot {
 }
 
 type CellEdge { cursor: String! node: Cell! }
-type CellConnection { edges: [CellEdge!]! pageInfo: PageInfo! totalCount: Int! }
+type CellConnection { edges: [CellEdge!]! pageInfo: PageInfo! totalCount: Count! }
 
 type DiffPair {
   transition: Transition!
@@ -187,17 +187,17 @@ type DiffEdge { cursor: String! node: DiffPair! }
 type DiffConnection {
   edges: [DiffEdge!]!
   pageInfo: PageInfo!
-  totalCount: Int!
-  regressions: Int!
-  fixes: Int!
-  changes: Int!
+  totalCount: Count!
+  regressions: Count!
+  fixes: Count!
+  changes: Count!
 }
 
 type VerdictCounts {
-  ok: Int!
-  degraded: Int!
-  broken: Int!
-  probeFailed: Int!
+  ok: Count!
+  degraded: Count!
+  broken: Count!
+  probeFailed: Count!
 }
 
 """Verdict counts per (row value, column value): the matrix as a picture."""

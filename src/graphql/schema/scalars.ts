@@ -1,11 +1,13 @@
 /** JSON scalars: config objects and values keep the CLI's shape (numbers stay numbers, MACs strings). */
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 
 export const typeDefs = /* GraphQL */ `
 """A JSON object, e.g. a config such as {"blk_size": 4096}."""
 scalar JSONObject
 """A JSON value: a number or a string."""
 scalar JSON
+"""A count of matrix positions or cells: a JSON number, whole and exact up to 2^53 - 1 (an Int stops at 2^31 - 1)."""
+scalar Count
 `;
 
 function literal(node: ValueNode): unknown {
@@ -31,7 +33,22 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function count(v: unknown): number {
+  const n = typeof v === 'bigint' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new GraphQLError(`Count must be a whole number from 0 to 2^53 - 1, got ${String(v)}`);
+  return n;
+}
+
 export const resolvers = {
+  Count: new GraphQLScalarType({
+    name: 'Count',
+    serialize: count,
+    parseValue: count,
+    parseLiteral: (node) => {
+      if (node.kind !== Kind.INT) throw new GraphQLError('Count must be a whole number');
+      return count(Number(node.value));
+    },
+  }),
   JSONObject: new GraphQLScalarType({
     name: 'JSONObject',
     serialize: (v) => v,

@@ -1,0 +1,87 @@
+/** A corrupt SQLite store is refused at open, naming the file and what SQLite found, and is not written to. */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/db/database';
+import { createMatrix } from '../../src/db/matrices';
+import { SqlRunStore } from '../../src/db/runs';
+import { StoreError } from '../../src/db/store-check';
+import { MatrixPlan, Simulator } from '../../src/engine';
+import { evaluateShard } from '../../src/runs/execute-shard';
+import { ResultBatch } from '../../src/runs/types';
+
+const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
+const spec = {
+  archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk', 'net'], modes: ['legacy', 'transitional', 'modern'],
+  hypervisors: ['qemu-6.1', 'qemu-7.2'], kernels: ['5.14', '5.15', '6.1'], strategies: ['as-shipped', 'pre-fix', 'revert', 'write-back', 'ack-all'],
+  config: { blk_size: [512, 4096], mtu: [1280, 9000] },
+};
+
+let dir: string;
+let file: string;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'virtio-matrix-store-check-'));
+  file = join(dir, 'store.db');
+  const db = await openDatabase(`file:${file}`);
+  const store = new SqlRunStore(db);
+  const run = await store.createRun(await createMatrix(db, { name: 'm', spec }), 'test');
+  for (const shard of await store.shards(run.id)) {
+    const batch = new ResultBatch(shard.to - shard.from);
+    await store.commitShard(run.id, shard, batch, evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch, null));
+  }
+  await db.close();
+});
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Overwrites part of a leaf page of the Result table, as a bad disk or a torn copy would. */
+function corruptAResultPage(): void {
+  const sqlite = new Database(file, { readonly: true });
+  const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+  const leaves = sqlite.prepare("SELECT pageno FROM dbstat WHERE name = 'Result' AND pagetype = 'leaf' ORDER BY pageno").all() as { pageno: number }[];
+  sqlite.close();
+  expect(leaves.length).toBeGreaterThan(2);
+  const fd = openSync(file, 'r+');
+  writeSync(fd, Buffer.alloc(64, 0xff), 0, 64, (leaves[Math.floor(leaves.length / 2)].pageno - 1) * pageSize + 8);
+  closeSync(fd);
+}
+
+const sha = () => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+test('When a Result page is corrupt, then opening the store fails with STORE_CORRUPT naming the file and the page, and the file is left as it was', async () => {
+  corruptAResultPage();
+  const before = sha();
+  const opened = openDatabase(`file:${file}`);
+  await expect(opened).rejects.toBeInstanceOf(StoreError);
+  await expect(opened).rejects.toMatchObject({ code: 'STORE_CORRUPT', store: file, message: expect.stringMatching(/quick_check: Tree \d+ page \d+/) });
+  expect(sha()).toBe(before);
+});
+
+test('When serve is started on a corrupt store, then it exits 1 with a JSON error naming the file, and serves nothing', () => {
+  corruptAResultPage();
+  const r = spawnSync(process.execPath, [BIN, 'serve', '--port', '0'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DATABASE_URL: `file:${file}`, REDIS_URL: '' } });
+  expect(r.status).toBe(1);
+  expect(r.stdout).not.toContain('listening');
+  expect(JSON.parse(r.stderr.trim().split('\n').pop()!).error).toMatchObject({ code: 'STORE_CORRUPT', store: file });
+});
+
+test('When the file is not a SQLite database at all, then STORE_CORRUPT and it is not overwritten', async () => {
+  writeFileSync(file, 'these are not the bytes of a database'.repeat(200));
+  const before = sha();
+  await expect(openDatabase(`file:${file}`)).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringContaining('file is not a database') });
+  expect(sha()).toBe(before);
+});
+
+test('When the store is sound, then it opens and keeps its results', async () => {
+  const db = await openDatabase(`file:${file}`);
+  try {
+    const run = (await new SqlRunStore(db).getRun('1'))!;
+    expect(run.cellsDone).toBe(new MatrixPlan(spec).size);
+  } finally {
+    await db.close();
+  }
+});

@@ -1,0 +1,112 @@
+/**
+ * Matrix size limits: a matrix above MAX_MATRIX_POSITIONS is refused before it is planned and
+ * stores nothing; one stored before the limit still lists (counts past 2^31 included) but is not run.
+ */
+import { matrixPositions } from '../../src/engine';
+import { BE_CONFIG_2021 } from '../../src/runs/seed';
+import { DEFAULT_MAX_MATRIX_POSITIONS, limitsFromEnv } from '../../src/runs/limits';
+import { DEPLOYMENTS, SMALL_MATRIX, startTestServer, type TestServer } from '../http/helpers';
+
+/** The value sets of a createMatrix input. */
+const specOf = ({ name: _name, description: _description, ...spec }: Record<string, unknown>) => spec;
+
+const CREATE = 'mutation($input: MatrixInput!) { createMatrix(input: $input) { name positions } }';
+
+/** About 160 KB of JSON (kernels, config values) for 7 x 10^11 positions. */
+function hugeMatrix() {
+  const values = (n: number, step: number) => Array.from({ length: n }, (_, i) => step * (i + 1));
+  return {
+    ...SMALL_MATRIX, name: 'huge', archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk'], modes: ['legacy', 'transitional', 'modern'],
+    kernels: Array.from({ length: 15_000 }, (_, i) => `5.${Math.floor(i / 1000)}.${i % 1000}`),
+    strategies: ['as-shipped', 'pre-fix', 'revert', 'write-back', 'ack-all'],
+    config: { blk_size: values(778, 512), seg_max: values(1_000, 1) },
+  };
+}
+
+describe.each(DEPLOYMENTS.slice(0, 2))('createMatrix limits: %s', (_name, deployment) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer(deployment);
+  }, 30_000);
+
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  test('When a 160 KB createMatrix asks for 7 x 10^11 positions, then BAD_USER_INPUT names positions and the limit, at once, and nothing is stored', async () => {
+    const input = hugeMatrix();
+    expect(JSON.stringify(input).length).toBeGreaterThan(150_000);
+    expect(matrixPositions(specOf(input))).toBe(2 * 2 * 778_000 * 3 * 15_000 * 5);
+    const started = performance.now();
+    const r = await server.gql(CREATE, { input });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(r.status).toBe(200);
+    expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'positions' });
+    expect(r.errors![0].message).toContain(DEFAULT_MAX_MATRIX_POSITIONS.toLocaleString('en-US'));
+    const listed = await server.gql<{ matrices: { totalCount: number }; matrix: unknown }>('{ matrices { totalCount } matrix(name: "huge") { name } }');
+    expect(listed.data).toEqual({ matrices: { totalCount: 0 }, matrix: null });
+  });
+
+  test('When a matrix is just over the limit, then it is refused; the seed matrix is well within it', async () => {
+    // 5 archs x 3 transports x 8 devices x 3 modes x 2 backends x 5 strategies per kernel: one kernel more than the limit holds.
+    const perKernel = 5 * 3 * 8 * 3 * 2 * 5;
+    const kernels = Math.floor(DEFAULT_MAX_MATRIX_POSITIONS / perKernel) + 1;
+    const input = { ...BE_CONFIG_2021, name: 'just-over', hypervisors: ['qemu-7.2'], config: {}, kernels: Array.from({ length: kernels }, (_, i) => `6.${i}`) };
+    expect(matrixPositions(specOf(input))).toBeGreaterThan(DEFAULT_MAX_MATRIX_POSITIONS);
+    const r = await server.gql(CREATE, { input });
+    expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'positions' });
+    expect(matrixPositions(BE_CONFIG_2021)).toBe(6_085_800);
+    expect(matrixPositions(BE_CONFIG_2021)).toBeLessThan(DEFAULT_MAX_MATRIX_POSITIONS / 8);
+  });
+});
+
+test('When a matrix name is empty, padded with blanks or over 100 characters, then BAD_USER_INPUT names the name and nothing is stored', async () => {
+  const server = await startTestServer();
+  try {
+    for (const name of ['', ' small', 'x'.repeat(101)]) {
+      const r = await server.gql(CREATE, { input: { ...SMALL_MATRIX, name } });
+      expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    }
+    const listed = await server.gql<{ matrices: { totalCount: number } }>('{ matrices { totalCount } }');
+    expect(listed.data!.matrices.totalCount).toBe(0);
+  } finally {
+    await server.dispose();
+  }
+}, 30_000);
+
+describe('a matrix stored before the limit existed (SQLite keeps 3 x 10^9 in its positions column)', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    await server.gql(CREATE, { input: SMALL_MATRIX });
+    await server.services.db.prisma.matrix.create({ data: { name: 'legacy-3e9', spec: JSON.stringify(specOf(SMALL_MATRIX)), positions: 3_000_000_000 } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  test('When matrices are listed with positions, then every matrix is there with its count, past 2^31 included', async () => {
+    const r = await server.gql<{ matrices: { edges: { node: { name: string; positions: number } }[] } }>('{ matrices { edges { node { name positions } } } }');
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.matrices.edges.map((e) => e.node)).toEqual([{ name: 'small', positions: 192 }, { name: 'legacy-3e9', positions: 3_000_000_000 }]);
+  });
+
+  test('When a run of it is started, then BAD_USER_INPUT names the matrix and no run is created', async () => {
+    const r = await server.gql('mutation { startRun(matrix: "legacy-3e9") { id } }');
+    expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'matrix' });
+    expect(r.errors![0].message).toContain('3,000,000,000 positions');
+    const runs = await server.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }');
+    expect(runs.data!.runs.totalCount).toBe(0);
+  });
+});
+
+test('When MAX_MATRIX_POSITIONS is set, then it is the limit; a value that is not a whole number up to 2^31 - 1 is refused naming it', () => {
+  expect(limitsFromEnv({}).maxMatrixPositions).toBe(DEFAULT_MAX_MATRIX_POSITIONS);
+  expect(limitsFromEnv({ MAX_MATRIX_POSITIONS: '100000000' }).maxMatrixPositions).toBe(100_000_000);
+  for (const bad of ['lots', '-1', '0', '1.5', '3000000000']) {
+    expect(() => limitsFromEnv({ MAX_MATRIX_POSITIONS: bad })).toThrow(expect.objectContaining({ field: 'MAX_MATRIX_POSITIONS' }));
+  }
+});

@@ -1,0 +1,58 @@
+/** Run views: a run's grid is loaded once however many readers ask for it at the same time. */
+import { MatrixPlan, SKIPPED } from '../../src/engine';
+import type { RunRecord, StoredResult } from '../../src/runs/types';
+import { RunViews, type RunReader } from '../../src/runs/views';
+
+const spec = { archs: ['s390x'], transports: ['ccw'], devices: ['blk'], modes: ['transitional'], backends: ['qemu'], hypervisors: ['qemu-6.1'], kernels: ['5.14', '5.15'], strategies: ['pre-fix', 'write-back'], config: {} };
+
+function unfinishedRun(): RunRecord {
+  const size = new MatrixPlan(spec).size;
+  return {
+    id: '7', matrixId: '1', matrixName: 'm', spec, status: 'running', trigger: 'test', profileHash: 'x', cellsTotal: size, cellsDone: 0,
+    ok: 0, degraded: 0, broken: 0, probeFailed: 0, skipped: 0, createdAt: new Date(), startedAt: new Date(), finishedAt: null, error: null,
+  } as RunRecord;
+}
+
+/** A reader whose grid reads take a while, as rebuilding an unfinished run's grid from its results does. */
+function slowReader(run: RunRecord) {
+  const calls = { grid: 0 };
+  const reader: RunReader = {
+    getRun: async (id) => (id === run.id ? run : null),
+    grid: async (r) => {
+      calls.grid++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return new Uint8Array(r.cellsTotal).fill(SKIPPED);
+    },
+    resultsAt: async () => new Map<number, StoredResult>(),
+  };
+  return { reader, calls };
+}
+
+test('When twenty readers ask for an unfinished run at once, then its grid is read once and all of them get it', async () => {
+  const run = unfinishedRun();
+  const { reader, calls } = slowReader(run);
+  const views = new RunViews(reader);
+  const pages = await Promise.all(Array.from({ length: 20 }, () => views.cells(run.id, {}, 1, -1)));
+  expect(calls.grid).toBe(1);
+  expect(new Set(pages.map((p) => p.view.grid)).size).toBe(1);
+});
+
+test('When an unfinished run is read again after the first read is done, then it is read afresh (its results are still growing)', async () => {
+  const run = unfinishedRun();
+  const { reader, calls } = slowReader(run);
+  const views = new RunViews(reader);
+  await views.view(run.id);
+  await views.view(run.id);
+  expect(calls.grid).toBe(2);
+});
+
+test('When readers ask at once for a run that does not exist, then each gets NOT_FOUND and a later read asks again', async () => {
+  const { reader } = slowReader(unfinishedRun());
+  const getRun = jest.spyOn(reader, 'getRun');
+  const views = new RunViews(reader);
+  const results = await Promise.allSettled([views.view('99'), views.view('99')]);
+  expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  expect(getRun).toHaveBeenCalledTimes(1);
+  await expect(views.view('99')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  expect(getRun).toHaveBeenCalledTimes(2);
+});
