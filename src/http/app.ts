@@ -12,6 +12,7 @@ import { createContext } from '../graphql/context';
 import { startRun } from '../runs/commands';
 import { NotFoundError } from '../runs/errors';
 import { dashboardHtml } from './dashboard';
+import { runReports } from './run-reports';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from './webhook-signature';
 
 export const BODY_LIMIT = '256kb';
@@ -44,6 +45,8 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
   app.get('/', (_req, res) => {
     res.type('html').send(dashboardHtml());
   });
+
+  app.use('/api/runs', runReports(services));
 
   app.use('/graphql', express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context: async () => createContext(services) }));
 

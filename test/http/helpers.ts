@@ -21,8 +21,13 @@ export interface TestServer extends Running {
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(options: { webhookSecret?: string; seed?: boolean; backend?: Backend; workers?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: {
+  webhookSecret?: string; seed?: boolean; backend?: Backend; workers?: boolean;
+  /** Writes to the store before the server opens it (e.g. runs made by another engine). */
+  prepare?: (databaseUrl: string) => Promise<void>;
+} = {}): Promise<TestServer> {
   const db = await testDatabase(options.backend ?? 'sqlite', 'http');
+  await options.prepare?.(db.url);
   const redis = options.workers ? testRedis('http') : undefined;
   const running = await startServer({
     databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret, logLevel: 'silent',
