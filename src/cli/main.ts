@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { evaluateInput } from './evaluate-command';
 import { explainOutcome } from './explain';
+import { gate, type GateInput } from './gate-command';
 import { kernelsBuild, kernelsList } from './kernels-command';
 import { CliError } from './input';
 import { profilesSummary } from './profiles';
@@ -71,12 +72,29 @@ export function buildProgram(): Command {
     .requiredOption('-m, --matrix <name>', 'matrix name, e.g. be-config-2021')
     .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
     .option('--redis <url>', 'let `virtio-matrix worker` processes execute it through this Redis (default $REDIS_URL)')
-    .action(async (opts: { matrix: string; db?: string; redis?: string }) => {
+    .option('--fail-on <verdicts>', 'exit 1 when cells are this bad: broken (BROKEN or PROBE_FAILED) or degraded (also DEGRADED); default: exit 0 whatever the verdicts')
+    .action(async (opts: { matrix: string; db?: string; redis?: string; failOn?: string }) => {
       try {
         await runMatrix(opts);
       } catch (err) {
         fail(err);
       }
+    });
+
+  program
+    .command('gate')
+    .description('Wait for a run on a server, then pass or fail CI on it: exit 0 pass, 1 fail (BROKEN or PROBE_FAILED cells; with --baseline, regressions against it), 2 usage or infrastructure error. A JSON summary on stdout, progress on stderr.')
+    .option('--server <url>', 'the virtio-matrix server, e.g. http://127.0.0.1:4000 (required)')
+    .option('--run <id>', 'the run to wait for and judge (required)')
+    .option('--token <token>', 'sent as Authorization: Bearer <token>')
+    .option('--baseline <id|last>', 'fail on regressions against this run instead; last: the newest succeeded run of the same matrix before this one')
+    .option('--junit <file>', 'write the JUnit XML report here')
+    .option('--timeout <seconds>', 'give up (exit 2) when the run has not finished by then', '3600')
+    .option('--interval <seconds>', 'seconds between polls', '2')
+    // Usage errors exit 2 like every other bad input of this command (commander's own default is 1).
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .action(async (opts: GateInput) => {
+      process.exitCode = await gate(opts, { stdout: (l) => process.stdout.write(l + '\n'), stderr: (l) => process.stderr.write(l + '\n') });
     });
 
   program
