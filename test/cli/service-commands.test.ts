@@ -51,7 +51,7 @@ describe('run --fail-on', () => {
     const plain = run();
     expect(plain.status).toBe(0);
     expect(JSON.parse(plain.stdout.trim().split('\n').pop()!)).not.toHaveProperty('failOn');
-   }, 60_000);
+  }, 60_000);
 
   test('When --fail-on names something else, then exit 2 naming the option and nothing runs', () => {
     const r = run('--fail-on', 'warnings');
