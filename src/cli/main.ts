@@ -4,6 +4,7 @@ import { StoreError } from '../db/store-check';
 import { evaluateInput } from './evaluate-command';
 import { artifactAdd, artifactList } from './artifact-command';
 import { explainOutcome } from './explain';
+import { gate, type GateInput } from './gate-command';
 import { kernelsBuild, kernelsList } from './kernels-command';
 import { CliError } from './input';
 import { profilesSummary } from './profiles';
@@ -84,13 +85,30 @@ export function buildProgram(): Command {
     .option('--strategy <name>', 'probe run: the strategy the image corresponds to (default as-shipped)')
     .option('-j, --jobs <n>', 'probe run: guests booted at once (default: the number of cores)')
     .option('--boot-timeout <seconds>', 'probe run: seconds one boot may take before it counts as an infrastructure failure (default 120)')
-    .action(async (opts: { matrix: string; db?: string; redis?: string; kernel?: string; arch?: string; linux?: string; strategy?: string; jobs?: string; bootTimeout?: string }) => {
+    .option('--fail-on <verdicts>', 'exit 1 when cells are this bad: broken (BROKEN or PROBE_FAILED) or degraded (also DEGRADED); default: exit 0 whatever the verdicts (engine runs; a probe run exits 1 on any disagreement or failed boot)')
+    .action(async (opts: { matrix: string; db?: string; redis?: string; failOn?: string; kernel?: string; arch?: string; linux?: string; strategy?: string; jobs?: string; bootTimeout?: string }) => {
       try {
         if (opts.kernel) await probeRun({ ...opts, kernel: opts.kernel });
         else await runMatrix(opts);
       } catch (err) {
         fail(err);
       }
+    });
+
+  program
+    .command('gate')
+    .description('Wait for a run on a server, then pass or fail CI on it: exit 0 pass, 1 fail (BROKEN or PROBE_FAILED cells; with --baseline, regressions against it), 2 usage or infrastructure error. A JSON summary on stdout, progress on stderr.')
+    .option('--server <url>', 'the virtio-matrix server, e.g. http://127.0.0.1:4000 (required)')
+    .option('--run <id>', 'the run to wait for and judge (required)')
+    .option('--token <token>', 'sent as Authorization: Bearer <token>')
+    .option('--baseline <id|last>', 'fail on regressions against this run instead; last: the newest succeeded run of the same matrix before this one')
+    .option('--junit <file>', 'write the JUnit XML report here')
+    .option('--timeout <seconds>', 'give up (exit 2) when the run has not finished by then', '3600')
+    .option('--interval <seconds>', 'seconds between polls', '2')
+    // Usage errors exit 2 like every other bad input of this command (commander's own default is 1).
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .action(async (opts: GateInput) => {
+      process.exitCode = await gate(opts, { stdout: (l) => process.stdout.write(l + '\n'), stderr: (l) => process.stderr.write(l + '\n') });
     });
 
   program

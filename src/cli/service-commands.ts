@@ -11,6 +11,7 @@ import { RunWorker } from '../runs/redis/worker';
 import { startRun } from '../runs/commands';
 import { BadInputError, NotFoundError } from '../runs/errors';
 import { limitsFromEnv, type Limits } from '../runs/limits';
+import type { VerdictCounts } from '../runs/types';
 import { ensureSeedMatrices } from '../runs/seed';
 import { CliError } from './input';
 import { stopOnSignals } from './stop-signals';
@@ -51,7 +52,20 @@ export async function serve(opts: { port?: string; host?: string; db?: string; r
   await starting;
 }
 
-export async function runMatrix(opts: { matrix: string; db?: string; redis?: string }): Promise<void> {
+/** `run --fail-on`: which verdicts fail a CI job. */
+const FAIL_ON = {
+  broken: (c: VerdictCounts) => c.broken + c.probeFailed,
+  degraded: (c: VerdictCounts) => c.degraded + c.broken + c.probeFailed,
+} as const;
+
+function failOn(option: string | undefined): keyof typeof FAIL_ON | undefined {
+  if (option === undefined) return undefined;
+  if (option in FAIL_ON) return option as keyof typeof FAIL_ON;
+  throw new CliError('INVALID_COMBINATION', `--fail-on takes ${Object.keys(FAIL_ON).join(' or ')}, not "${option}"`, { field: 'fail-on' });
+}
+
+export async function runMatrix(opts: { matrix: string; db?: string; redis?: string; failOn?: string }): Promise<void> {
+  const failWhen = failOn(opts.failOn);
   const redis = redisUrl(opts.redis);
   const db = await openDatabase(databaseUrl(opts.db));
   const { services, queue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() }, limits());
@@ -84,9 +98,10 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
       skipped: done.skipped,
       positions: done.cellsTotal,
       seconds: Number(((Date.now() - started) / 1000).toFixed(2)),
+      ...(failWhen ? { failOn: failWhen, failing: FAIL_ON[failWhen](done) } : {}),
     };
     process.stdout.write(JSON.stringify(summary) + '\n');
-    if (done.status !== 'succeeded') process.exitCode = 1;
+    if (done.status !== 'succeeded' || (failWhen && FAIL_ON[failWhen](done) > 0)) process.exitCode = 1;
   } finally {
     await queue.close();
     await db.close();

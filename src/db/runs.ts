@@ -108,6 +108,16 @@ export class SqlRunStore implements RunStore {
     return { items: rows.slice(0, first).map(toRecord), hasNext: rows.length > first, total };
   }
 
+  /** The newest succeeded run of a matrix created before the given run (a CI gate's `last` baseline), or null. */
+  async latestSucceededBefore(matrixId: string, beforeRunId: string): Promise<RunRecord | null> {
+    const key = runKey(beforeRunId);
+    if (key === null) return null;
+    const row = await this.db.prisma.run.findFirst({
+      where: { matrixId: Number(matrixId), status: 'succeeded', id: { lt: key } }, orderBy: { id: 'desc' }, ...SELECT_RUN,
+    });
+    return row ? toRecord(row) : null;
+  }
+
   async unfinishedRunIds(kind: RunKind = 'engine'): Promise<string[]> {
     const rows = await this.db.prisma.run.findMany({ where: { status: { in: ['queued', 'running'] }, kind }, orderBy: { id: 'asc' }, select: { id: true } });
     return rows.map((r) => String(r.id));

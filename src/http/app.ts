@@ -17,6 +17,7 @@ import { dashboardHtml } from './dashboard';
 import { sendError } from './errors';
 import { consoleRoutes } from './probe-console';
 import { BODY_LIMIT, requestProblem } from './request-problems';
+import { runReports } from './run-reports';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from './webhook-signature';
 
 export interface AppOptions {
@@ -49,6 +50,7 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
 
   app.use(artifactRoutes(services.artifacts));
   app.use(consoleRoutes(services.store));
+  app.use('/api/runs', runReports(services));
 
   app.use('/graphql', express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context: async () => createContext(services) }));
 

@@ -13,3 +13,27 @@ export class BadInputError extends Error {
     super(`${field}: ${reason}`);
   }
 }
+
+/** A report asked of a run (or a baseline) that has not succeeded: its grid is incomplete. */
+export class RunNotSucceededError extends Error {
+  readonly code = 'RUN_NOT_SUCCEEDED';
+  constructor(readonly role: 'run' | 'baseline', readonly runId: string, readonly status: string) {
+    super(`${role} ${runId} is ${status}: reports need a succeeded run${status === 'queued' || status === 'running' ? '; wait for it to finish' : ''}`);
+  }
+}
+
+/** `last` named no run: the matrix has no succeeded run before this one. */
+export class NoBaselineError extends Error {
+  readonly code = 'NO_BASELINE';
+  constructor(readonly runId: string, readonly matrixName: string) {
+    super(`no succeeded run of matrix "${matrixName}" before run ${runId}: pass --baseline ID, or gate without a baseline until one exists`);
+  }
+}
+
+/** A baseline that shares no evaluated cell with the run: comparing them would pass anything. */
+export class NothingSharedError extends Error {
+  readonly code = 'NOTHING_SHARED';
+  constructor(readonly runId: string, readonly baselineId: string) {
+    super(`baseline run ${baselineId} shares no evaluated cell with run ${runId}: regressions pair identical combinations (same arch, transport, device, config, mode, backend, hypervisor, kernel and strategy); pick a run of a matrix with values in common`);
+  }
+}

@@ -139,6 +139,26 @@ export class RunViews {
   }
 
   /**
+   * Cells evaluated in both runs that compareRuns pairs (identical combinations): zero means the
+   * comparison says nothing, e.g. runs of matrices that differ in every strategy.
+   */
+  async sharedCells(baseId: string, headId: string): Promise<number> {
+    const [base, head] = await Promise.all([this.view(baseId), this.view(headId)]);
+    const maps = valueMaps(base, head);
+    const allowed = maps.map((map) => Array.from(map.keys()).filter((c) => map[c] >= 0));
+    if (allowed.some((list) => list.length === 0)) return 0;
+    let shared = 0;
+    base.shape.walk(0, allowed, (p) => {
+      if (base.grid[p] === SKIPPED) return true;
+      let q = 0;
+      for (let axis = 0; axis < maps.length; axis++) q += maps[axis][base.shape.coord(p, axis)] * head.shape.strides[axis];
+      if (head.grid[q] !== SKIPPED) shared++;
+      return true;
+    });
+    return shared;
+  }
+
+  /**
    * Verdict counts per (row value, column value) of two axes, over the cells a filter keeps:
    * the matrix as a picture. DEVICE and CONFIG both read the device-variant axis.
    */

@@ -1,8 +1,10 @@
-/** `virtio-matrix run`: a matrix without a server, JSON summary last; unknown matrix is exit 2. */
+/** `virtio-matrix run`: a matrix without a server, JSON summary last; unknown matrix is exit 2; --fail-on fails CI. */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase } from '../../src/db/database';
+import { createMatrix } from '../../src/db/matrices';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 let dir: string;
@@ -26,4 +28,35 @@ test('When be-config-2021 is run from the command line, then the summary comes l
   expect(summary.ok + summary.degraded + summary.broken + summary.probeFailed).toBe(summary.cells);
   expect(summary.cells + summary.skipped).toBe(summary.positions);
   expect(summary.broken).toBeGreaterThan(0);
+});
+
+describe('run --fail-on', () => {
+  const spec = { archs: ['s390x'], transports: ['ccw'], devices: ['blk'], modes: ['transitional'], hypervisors: ['qemu-6.1'], kernels: ['5.14'], strategies: ['pre-fix', 'write-back'], config: { blk_size: [512, 4096] } };
+  let db: string;
+  beforeAll(async () => {
+    db = join(dir, 'fail-on.db');
+    const store = await openDatabase(`file:${db}`);
+    await createMatrix(store, { name: 'dasd', spec });
+    await store.close();
+  });
+  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'run', '--matrix', 'dasd', '--db', db, ...args], { encoding: 'utf8' });
+
+  test('When a matrix with BROKEN cells is run with --fail-on broken, then exit 1 and the summary counts the failing cells; without it, exit 0', () => {
+    // pre-fix 5.14 on a 4096-byte DASD is the 2021 bug: the guest runs 512-byte blocks.
+    const failing = run('--fail-on', 'broken');
+    expect(failing.status).toBe(1);
+    const summary = JSON.parse(failing.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ status: 'succeeded', failOn: 'broken', failing: summary.broken + summary.probeFailed });
+    expect(summary.failing).toBeGreaterThan(0);
+    const plain = run();
+    expect(plain.status).toBe(0);
+    expect(JSON.parse(plain.stdout.trim().split('\n').pop()!)).not.toHaveProperty('failOn');
+  }, 60_000);
+
+  test('When --fail-on names something else, then exit 2 naming the option and nothing runs', () => {
+    const r = run('--fail-on', 'warnings');
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stderr.trim().split('\n').pop()!).error).toMatchObject({ field: 'fail-on' });
+    expect(r.stdout).toBe('');
+  });
 });

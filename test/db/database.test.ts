@@ -51,7 +51,7 @@ test('When a process dies without closing the database, then the next open succe
   } finally {
     await db.close();
   }
-}, 30_000);
+}, 30_000); // a cold child process migrating and seeding a store takes ~5 s on a loaded 2-core machine
 
 test('When ?schema= is not a plain identifier, then the store refuses the URL before connecting', async () => {
   await expect(openDatabase('postgresql://postgres@127.0.0.1:5432/test?schema=x" -c statement_timeout=1 -c search_path="x'))

@@ -25,8 +25,13 @@ export interface TestServer extends Running {
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(options: { webhookSecret?: string; seed?: boolean; backend?: Backend; workers?: boolean; maxArtifactBytes?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: {
+  webhookSecret?: string; seed?: boolean; backend?: Backend; workers?: boolean; maxArtifactBytes?: number;
+  /** Writes to the store before the server opens it (e.g. runs made by another engine). */
+  prepare?: (databaseUrl: string) => Promise<void>;
+} = {}): Promise<TestServer> {
   const db = await testDatabase(options.backend ?? 'sqlite', 'http');
+  await options.prepare?.(db.url);
   // Kernel artifacts in a directory of the test's own, removed with it.
   const artifactDir = mkdtempSync(join(tmpdir(), 'virtio-matrix-artifacts-'));
   const redis = options.workers ? testRedis('http') : undefined;
