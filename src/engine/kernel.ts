@@ -9,6 +9,7 @@ import { DEVICES } from './profiles/devices';
 import { LINUX_DRIVERS } from './profiles/linux/drivers';
 import { KERNEL_PATCHES } from './profiles/linux/patches';
 import { RING_FEATURES } from './profiles/linux/ring';
+import { LINUX_VIRTIO_1 } from './profiles/linux/virtio-1';
 import { compareKernelVersions, kernelContains, parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
 import type { ConfigField, DeviceName, DriverRule, KernelPatch, RangeCheck, StrategyName, TransportName } from './profiles/types';
 
@@ -50,6 +51,12 @@ export interface CompiledDriver {
   probeChecks: readonly CompiledCheck[];
   writeBackVersion1BeforeValidate: boolean;
   finalizeBeforeValidate: boolean;
+  /**
+   * Per transport: null when the transport speaks virtio 1.0 (profiles/linux/virtio-1.ts), else
+   * what Linux does with a device that has no legacy interface. Below it the driver uses only the
+   * legacy interface.
+   */
+  noModernInterface: Record<TransportName, string | null>;
 }
 
 const parsedPatches = KERNEL_PATCHES.map((patch) => ({
@@ -179,7 +186,13 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
     probeChecks,
     writeBackVersion1BeforeValidate: core.has('writeBackVersion1BeforeValidate'),
     finalizeBeforeValidate: core.has('finalizeBeforeValidate'),
+    noModernInterface: { pci: noModern(kernel, 'pci'), ccw: noModern(kernel, 'ccw'), mmio: noModern(kernel, 'mmio') },
   };
+}
+
+function noModern(kernel: KernelVersion, transport: TransportName): string | null {
+  const support = LINUX_VIRTIO_1[transport];
+  return compareKernelVersions(kernel, mustParse(support.since)) >= 0 ? null : support.noModern;
 }
 
 function ringMask(kernel: KernelVersion, device: DeviceName, transport: TransportName): FeatureWords {
