@@ -8,7 +8,9 @@ import { TRANSPORT_F_END, TRANSPORT_F_START } from './profiles/common-features';
 import { DEVICES } from './profiles/devices';
 import { LINUX_DRIVERS } from './profiles/linux/drivers';
 import { KERNEL_PATCHES } from './profiles/linux/patches';
+import { MODELLED_KERNELS } from './profiles/linux/range';
 import { RING_FEATURES } from './profiles/linux/ring';
+import { LINUX_VIRTIO_1 } from './profiles/linux/virtio-1';
 import { compareKernelVersions, kernelContains, parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
 import type { ConfigField, DeviceName, DriverRule, KernelPatch, RangeCheck, StrategyName, TransportName } from './profiles/types';
 
@@ -50,6 +52,14 @@ export interface CompiledDriver {
   probeChecks: readonly CompiledCheck[];
   writeBackVersion1BeforeValidate: boolean;
   finalizeBeforeValidate: boolean;
+  /**
+   * Per transport: null when the transport speaks virtio 1.0 (profiles/linux/virtio-1.ts), else
+   * what Linux does with a device that has no legacy interface. Below it the driver uses only the
+   * legacy interface.
+   */
+  noModernInterface: Record<TransportName, string | null>;
+  /** Set when the version lies outside MODELLED_KERNELS: which end the outcome is extrapolated from. */
+  extrapolated: string | null;
 }
 
 const parsedPatches = KERNEL_PATCHES.map((patch) => ({
@@ -179,7 +189,31 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
     probeChecks,
     writeBackVersion1BeforeValidate: core.has('writeBackVersion1BeforeValidate'),
     finalizeBeforeValidate: core.has('finalizeBeforeValidate'),
+    noModernInterface: { pci: noModern(kernel, 'pci'), ccw: noModern(kernel, 'ccw'), mmio: noModern(kernel, 'mmio') },
+    extrapolated: extrapolation(kernel),
   };
+}
+
+function noModern(kernel: KernelVersion, transport: TransportName): string | null {
+  const support = LINUX_VIRTIO_1[transport];
+  return compareKernelVersions(kernel, mustParse(support.since)) >= 0 ? null : support.noModern;
+}
+
+const OLDEST = mustParse(MODELLED_KERNELS.oldest);
+const NEWEST = mustParse(MODELLED_KERNELS.newest);
+
+/** Series compare (6.12.40 is within 6.12): outside the modelled series, say which end the outcome rests on. */
+export function extrapolation(kernel: KernelVersion): string | null {
+  const series = (v: KernelVersion) => v.major * 1000 + v.minor;
+  if (series(kernel) > series(NEWEST)) {
+    return `Linux ${kernel.text} is newer than the newest modelled release (${NEWEST.text}): the outcome is extrapolated from ` +
+      `${NEWEST.text}, assuming no later change to negotiation or config reads.`;
+  }
+  if (series(kernel) < series(OLDEST)) {
+    return `Linux ${kernel.text} is older than the oldest modelled release (${OLDEST.text}): the outcome is extrapolated from ` +
+      `${OLDEST.text} (legacy interface only, no validate()), assuming nothing older differs.`;
+  }
+  return null;
 }
 
 function ringMask(kernel: KernelVersion, device: DeviceName, transport: TransportName): FeatureWords {

@@ -121,5 +121,6 @@ function reasons(cell: Cell, sim: Simulator, rec: OutcomeRecorder): string[] {
   });
   if (out.length === 0) out.push('The driver read every config value as the device meant it.');
   out.push(`Device offered ${featureHex(cell.hostFeatures)}; driver ended with ${featureHex(sim.features)}.`);
+  if (cell.driver.extrapolated !== null) out.push(cell.driver.extrapolated);
   return out;
 }

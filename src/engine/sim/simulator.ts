@@ -46,25 +46,27 @@ export class Simulator {
     this.clearedInValidate.lo = this.clearedInValidate.hi = 0;
     this.clearedByPolicy.lo = this.clearedByPolicy.hi = 0;
     this.features.lo = this.features.hi = 0;
+    this.deviceFeatures.lo = this.deviceFeatures.hi = 0;
     // Linux's defaults until probe() reads a value: a combination that fails earlier must not
     // report the value of the one evaluated before it.
     const values = guestValuesOf(cell.device);
     for (let i = 0; i < values.length; i++) this.effective[i] = values[i].value.linuxDefault;
     this.device.attach(cell);
-    this.failure = this.virtioDevProbe();
-    if (this.failure !== null) {
-      this.addStatus(STATUS.FAILED);
-      if (rec) rec.step('probe', 'driver', 'FAILED', this.failure);
+    // No driver gets going at all (register_virtio_device never runs): the status stays untouched.
+    this.failure = this.link.setup(cell, rec);
+    if (this.failure === null) {
+      this.failure = this.virtioDevProbe();
+      if (this.failure !== null) this.addStatus(STATUS.FAILED);
     }
+    if (this.failure !== null && rec) rec.step('probe', 'driver', 'FAILED', this.failure);
     this.verdict = this.judge();
     return this.verdict;
   }
 
-  /** drivers/virtio/virtio.c: register_virtio_device() + virtio_dev_probe(). Returns an error or null. */
+  /** drivers/virtio/virtio.c: register_virtio_device() + virtio_dev_probe(), once the transport is set up. Returns an error or null. */
   private virtioDevProbe(): string | null {
     const { cell, rec } = this;
     const driver = cell.driver;
-    if (!this.link.setup(cell, rec)) return 'virtio_ccw: no virtio revision accepted by the device';
     this.link.reset(rec);
     this.addStatus(STATUS.ACKNOWLEDGE);
     this.addStatus(STATUS.DRIVER);

@@ -29,24 +29,40 @@ export class TransportLink {
   /**
    * Probe-time setup. PCI: virtio_pci_probe tries the modern capabilities first. ccw:
    * virtio_ccw_set_transport_rev asks for the highest revision and steps down while the device
-   * answers -EOPNOTSUPP. mmio: the Version register says 1 (legacy) or 2.
-   * Returns false when no interface fits (a modern-only ccw device and no revision accepted).
+   * answers -EOPNOTSUPP. mmio: the Version register says 1 (legacy) or 2. A kernel whose transport
+   * predates virtio 1.0 (`driver.noModernInterface`) knows only the legacy interface.
+   * Returns why no driver gets going (Linux's behaviour), or null.
    */
-  setup(cell: Cell, rec: Recorder | null): boolean {
+  setup(cell: Cell, rec: Recorder | null): string | null {
     this.cell = cell;
     const mode = cell.transportMode;
+    const preVirtio1 = cell.driver.noModernInterface[cell.transport];
+    if (preVirtio1 !== null) return this.setupLegacyOnly(preVirtio1, rec);
     switch (cell.transport) {
       case 'pci':
         this.modern = mode.modernInterface;
         if (rec) rec.step('setup', 'transport', 'pci-probe', this.modern ? 'virtio_pci_modern_probe: modern capabilities found' : 'no modern capabilities: legacy I/O BAR (virtio_pci_legacy_probe)');
-        return true;
+        return null;
       case 'ccw':
-        return this.negotiateRevision(rec);
+        return this.negotiateRevision(rec) ? null : 'virtio_ccw: no virtio revision accepted by the device';
       case 'mmio':
         this.modern = mode.modernInterface;
         if (rec) rec.step('setup', 'transport', 'mmio-version', `Version register = ${this.modern ? 2 : 1}`);
-        return true;
+        return null;
     }
+  }
+
+  /**
+   * A kernel before virtio 1.0 on this transport: legacy I/O BAR only, no SET_VIRTIO_REV (QEMU
+   * fixes revision 0 at the first other command), mmio Version 1 only. A device without a legacy
+   * interface gets no working driver.
+   */
+  private setupLegacyOnly(noModern: string, rec: Recorder | null): string | null {
+    this.modern = false;
+    if (!this.cell.transportMode.legacyInterface) return noModern;
+    if (this.cell.transport === 'ccw') this.device.revision = 0;
+    if (rec) rec.step('setup', 'transport', 'legacy-only driver', `${this.cell.driver.kernel} predates virtio 1.0 on ${this.cell.transport}: the legacy interface, VERSION_1 neither offered nor expected`);
+    return null;
   }
 
   private negotiateRevision(rec: Recorder | null): boolean {

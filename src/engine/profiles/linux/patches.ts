@@ -12,7 +12,7 @@ const CONFIG_PATCHES: readonly KernelPatch[] = [
   {
     id: '14de9d114a82',
     title: 'virtio-net: Add initial MTU advice feature',
-    mainline: '4.10-rc1',
+    mainline: '4.8-rc1',
     stable: [],
     role: 'change',
     driver: [
@@ -22,8 +22,12 @@ const CONFIG_PATCHES: readonly KernelPatch[] = [
         reject: { min: 68, max: 65535 }, action: 'clearFeature', message: 'virtnet_probe: mtu below min_mtu, VIRTIO_NET_F_MTU cleared after FEATURES_OK',
       },
     ],
-    source: 'Aaron Conole, 3 Jun 2016; the Oct 2021 v3 thread of 2f9a174f918e confirms it cleared VIRTIO_NET_F_MTU in probe when the value was invalid (the bug fe36cbe0671e fixed)',
-    unverified: 'placement in 4.10 is not confirmed',
+    source: '14de9d114a82a564b94388c95af79a701dc93134 (Aaron Conole, 2016-06-03), committed by David S. Miller to net-next on 2016-06-06 ' +
+      '(git.zx2c4.com/linux-dev commit page), after 4.7-rc1 (2016-05-29), so it waited for the 4.8 merge window: v4.8-rc1. Agrees with the ' +
+      'struct data (virtio_net_config.mtu in 4.8, not in 4.4). Its feature bit 25 became 3 three days later (4fd3fa1e1172 "virtio_net: ' +
+      'Update the feature bit to comply with spec", same window). The Oct 2021 v3 thread of 2f9a174f918e confirms it cleared ' +
+      'VIRTIO_NET_F_MTU in probe when the value was invalid (the bug fe36cbe0671e fixed)',
+    unverified: '4.8-rc1 from the net-next commit date and the 4.4/4.8 struct data, not from a tag',
   },
   {
     id: '404123c2db79',

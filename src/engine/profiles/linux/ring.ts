@@ -18,7 +18,13 @@ const CALIBRATION = 'first kernel keeping this bit by code reading; calibration 
 export const RING_FEATURES: readonly RingFeature[] = [
   { feature: 'VIRTIO_RING_F_INDIRECT_DESC', since: '2.6.24', source: RING },
   { feature: 'VIRTIO_RING_F_EVENT_IDX', since: '3.0', source: RING },
-  { feature: 'VIRTIO_F_VERSION_1', since: '4.0', source: RING },
+  {
+    // The core keeps VERSION_1 from the virtio 1.0 merge (profiles/linux/virtio-1.ts); before it no
+    // transport could offer it, so the exact commit matters only for ccw, the first to use it.
+    feature: 'VIRTIO_F_VERSION_1', since: '3.19-rc1',
+    source: `${RING}; "virtio: make VIRTIO_F_VERSION_1 a transport bit" (MST, 2014-12-09), merged by 6b9e2cea428c (Linus, 2014-12-11, before 3.19-rc1)`,
+    unverified: '3.19-rc1 from the merge date; that the ring code (rather than each driver table) keeps the bit from that commit on is from its title',
+  },
   { feature: 'VIRTIO_F_ACCESS_PLATFORM', since: '4.8', source: RING, unverified: CALIBRATION },
   { feature: 'VIRTIO_F_RING_PACKED', since: '5.0', source: RING, unverified: CALIBRATION },
   { feature: 'VIRTIO_F_ORDER_PLATFORM', since: '5.1', source: RING, unverified: CALIBRATION },
