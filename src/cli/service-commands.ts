@@ -52,7 +52,7 @@ export async function serve(opts: { port?: string; host?: string; db?: string; r
 export async function runMatrix(opts: { matrix: string; db?: string; redis?: string }): Promise<void> {
   const redis = redisUrl(opts.redis);
   const db = await openDatabase(databaseUrl(opts.db));
-  const { services, queue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() });
+  const { services, queue, probeQueue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() });
   try {
     await ensureSeedMatrices(db);
     const started = Date.now();
@@ -86,6 +86,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
     if (done.status !== 'succeeded') process.exitCode = 1;
   } finally {
     await queue.close();
+    await probeQueue.close();
     await db.close();
   }
 }
