@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { ArtifactTooLargeError } from './errors';
 import type { BlobStore } from './types';
@@ -40,7 +40,11 @@ export class BlobDirectory implements BlobStore {
 
   pathOf(sha256: string): string | null {
     if (!/^[0-9a-f]{64}$/.test(sha256)) return null;
-    const path = join(this.dir, sha256);
+    const path = this.expectedPath(sha256);
     return existsSync(path) ? path : null;
+  }
+
+  expectedPath(sha256: string): string {
+    return resolve(this.dir, sha256);
   }
 }

@@ -32,4 +32,6 @@ export interface BlobStore {
   put(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<{ sha256: string; bytes: number }>;
   /** Path of a stored blob on this machine (QEMU boots files), or null. */
   pathOf(sha256: string): string | null;
+  /** Where the blob is or would be on this machine, for messages when it is not there. */
+  expectedPath(sha256: string): string;
 }

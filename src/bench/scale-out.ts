@@ -30,7 +30,7 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 /** One full run; returns its cells and milliseconds. */
 async function fullRun(schema: string, redis?: { url: string; prefix: string }): Promise<{ cells: number; ms: number }> {
   const db = await openDatabase(`${PG_URL}?schema=${schema}`);
-  const { services, queue } = createServices(db, { redisUrl: redis?.url, redisPrefix: redis?.prefix });
+  const { services, queue, probeQueue } = createServices(db, { redisUrl: redis?.url, redisPrefix: redis?.prefix });
   try {
     await ensureSeedMatrices(db);
     const start = now();
@@ -42,6 +42,7 @@ async function fullRun(schema: string, redis?: { url: string; prefix: string }):
     return { cells: done.ok + done.degraded + done.broken + done.probeFailed, ms };
   } finally {
     await queue.close();
+    await probeQueue.close();
     await db.close();
   }
 }

@@ -78,7 +78,7 @@ export function buildProgram(): Command {
     .description('Run a matrix without a server: progress on a terminal, a JSON summary last. With --kernel, a probe run: every probeable cell booted under QEMU on that kernel and compared with the engine.')
     .requiredOption('-m, --matrix <name>', 'matrix name, e.g. be-config-2021')
     .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
-    .option('--redis <url>', 'let `virtio-matrix worker` processes execute it through this Redis (default $REDIS_URL; engine runs only)')
+    .option('--redis <url>', 'let `virtio-matrix worker` processes execute it through this Redis (default $REDIS_URL; probe runs too: the workers boot, ARTIFACT_DIR shared with them)')
     .option('-k, --kernel <file|id>', 'probe run: a kernel image (registered first; needs --arch and --linux) or a registered artifact id')
     .option('-a, --arch <arch>', 'probe run: the kernel image\'s arch (s390x, x86_64)')
     .option('--linux <version>', 'probe run: the Linux version the image is based on (6.1.192); the engine predicts at it')
@@ -116,7 +116,7 @@ export function buildProgram(): Command {
     .description('Execute runs queued in Redis by `serve` or `run` (scale-out: any number of workers, one shared PostgreSQL store).')
     .option('--db <file>', 'SQLite file (default $DATABASE_URL, normally postgresql://… for workers)')
     .option('--redis <url>', 'Redis holding the run queue (default $REDIS_URL)')
-    .option('-c, --concurrency <n>', 'jobs at once in this process (default 1: the engine is CPU-bound, run one worker per core)')
+    .option('-c, --concurrency <n>', 'engine shards at once in this process (default 1: the engine is CPU-bound, run one worker per core); probe runs: guests booted at once (default: the cores)')
     .action(async (opts: { db?: string; redis?: string; concurrency?: string }) => {
       try {
         await worker(opts);

@@ -12,11 +12,13 @@ import { BadInputError, NotFoundError } from '../runs/errors';
 import { ensureSeedMatrices } from '../runs/seed';
 import { resolveKernel, type KernelOptions } from './artifact-command';
 import { CliError } from './input';
+import { redisPrefix, redisUrl } from './service-commands';
 
 export interface ProbeRunOptions extends KernelOptions {
   matrix: string;
   kernel: string;
   db?: string;
+  redis?: string;
   jobs?: string;
   bootTimeout?: string;
 }
@@ -31,9 +33,10 @@ function positive(value: string | undefined, field: string): number | undefined 
 export async function probeRun(opts: ProbeRunOptions): Promise<void> {
   const probeJobs = positive(opts.jobs, 'jobs');
   const bootTimeoutSeconds = positive(opts.bootTimeout, 'boot-timeout') ?? DEFAULT_BOOT_TIMEOUT_SECONDS;
+  const redis = redisUrl(opts.redis);
   const db = await openDatabase(databaseUrl(opts.db));
-  // Engine runs may go to Redis workers; probe runs always boot here.
-  const { services, queue, probeQueue } = createServices(db, { probeJobs, bootTimeoutSeconds });
+  // With Redis the workers boot (--jobs and --boot-timeout are theirs); without it, this process does.
+  const { services, queue, probeQueue } = createServices(db, { probeJobs, bootTimeoutSeconds, redisUrl: redis, redisPrefix: redisPrefix() });
   try {
     await ensureSeedMatrices(db);
     const kernel = await resolveKernel(services.artifacts, opts.kernel, opts);

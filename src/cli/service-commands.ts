@@ -4,8 +4,14 @@ import pino from 'pino';
 import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
 import { SqlRunStore } from '../db/runs';
+import { cpus } from 'node:os';
+import { BlobDirectory } from '../artifacts/blob-dir';
+import { SqlArtifactStore, artifactDir } from '../db/artifacts';
+import { SqlProbeRunStore } from '../db/probe-runs';
+import { findInstalled } from '../probe/installed';
+import { ProbeRunWorker } from '../runs/redis/probe-worker';
 import { redact } from '../db/redact';
-import { createServices, startServer } from '../http/server';
+import { DEFAULT_BOOT_TIMEOUT_SECONDS, createServices, startServer } from '../http/server';
 import { redisConnection } from '../runs/redis/jobs';
 import { RunWorker } from '../runs/redis/worker';
 import { startRun } from '../runs/commands';
@@ -16,7 +22,7 @@ import { ensureSeedMatrices } from '../runs/seed';
 import { CliError } from './input';
 import { stopOnSignals } from './stop-signals';
 
-function redisUrl(option?: string): string | undefined {
+export function redisUrl(option?: string): string | undefined {
   const url = option ?? process.env.REDIS_URL;
   if (url) {
     try {
@@ -38,7 +44,7 @@ function limits(): Limits {
 }
 
 /** Several deployments can share one Redis under different key prefixes (BullMQ's default: bull). */
-const redisPrefix = () => process.env.REDIS_PREFIX || undefined;
+export const redisPrefix = () => process.env.REDIS_PREFIX || undefined;
 
 export async function serve(opts: { port?: string; host?: string; db?: string; redis?: string }): Promise<void> {
   const port = Number(opts.port ?? process.env.PORT ?? 4000);
@@ -68,7 +74,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
   const failWhen = failOn(opts.failOn);
   const redis = redisUrl(opts.redis);
   const db = await openDatabase(databaseUrl(opts.db));
-  const { services, queue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() }, limits());
+  const { services, queue, probeQueue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() }, limits());
   try {
     await ensureSeedMatrices(db);
     const started = Date.now();
@@ -104,11 +110,16 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
     if (done.status !== 'succeeded' || (failWhen && FAIL_ON[failWhen](done) > 0)) process.exitCode = 1;
   } finally {
     await queue.close();
+    await probeQueue.close();
     await db.close();
   }
 }
 
-/** Until SIGINT or SIGTERM: take shard jobs from Redis, commit them to the store; finish the job in hand on stop. */
+/**
+ * Until SIGINT or SIGTERM: take shard jobs from Redis, commit them to the store; finish the jobs in
+ * hand on stop. Engine shards one at a time (--concurrency); probe shards booting up to
+ * --concurrency guests at once (default: the cores), when the probe dependencies are installed here.
+ */
 export async function worker(opts: { db?: string; redis?: string; concurrency?: string }): Promise<void> {
   const redis = redisUrl(opts.redis);
   if (!redis) throw new CliError('INVALID_COMBINATION', 'a worker needs REDIS_URL (or --redis)', { field: 'redis' });
@@ -117,16 +128,28 @@ export async function worker(opts: { db?: string; redis?: string; concurrency?: 
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const url = databaseUrl(opts.db);
   const db = await openDatabase(url);
-  const runWorker = new RunWorker(new SqlRunStore(db), {
-    redisUrl: redis, prefix: redisPrefix(), concurrency,
-    onJob: (event) => log.info(event, `${event.name} ${event.outcome}`),
-    onError: (err) => log.error({ err }, 'worker error'),
-  });
+  const onJob = (kind: string) => (event: { name: string; outcome: string }) => log.info({ kind, ...event }, `${kind} ${event.name} ${event.outcome}`);
+  const onError = (err: unknown) => log.error({ err }, 'worker error');
+  const runWorker = new RunWorker(new SqlRunStore(db), { redisUrl: redis, prefix: redisPrefix(), concurrency, onJob: onJob('engine'), onError });
+  // Probe shards only where guests can boot; their kernel files come from the shared ARTIFACT_DIR.
+  const installed = findInstalled();
+  const boots = Number(opts.concurrency ?? cpus().length);
+  const artifacts = artifactDir(url);
+  const probeWorker = installed
+    ? new ProbeRunWorker({
+      store: new SqlProbeRunStore(db), artifacts: new SqlArtifactStore(db), blobs: new BlobDirectory(artifacts), installed: () => findInstalled(),
+      concurrency: boots, bootTimeoutSeconds: DEFAULT_BOOT_TIMEOUT_SECONDS,
+    }, { redisUrl: redis, prefix: redisPrefix(), onJob: onJob('probe'), onError })
+    : null;
   await runWorker.ready();
-  log.info({ database: redact(url), redis: redact(redis), concurrency }, 'virtio-matrix worker ready');
+  await probeWorker?.ready();
+  log.info({
+    database: redact(url), redis: redact(redis), concurrency,
+    probes: probeWorker ? { boots, artifactDir: artifacts, probeDir: installed!.dir } : 'not taken: the probe dependencies are not installed here (scripts/install-probe-deps.sh, or PROBE_DIR)',
+  }, 'virtio-matrix worker ready');
   stopOnSignals(async () => {
-    log.info('worker stopping after the job in hand');
-    await runWorker.close();
+    log.info('worker stopping after the jobs in hand');
+    await Promise.all([runWorker.close(), probeWorker?.close()]);
     await db.close();
   }, log);
 }

@@ -28,6 +28,8 @@ function words(bits: readonly number[]): { lo: number; hi: number } {
 
 /** Thrown inside a transaction to roll it back when the run has finished meanwhile. */
 class RunFinished extends Error {}
+/** Thrown inside a transaction to roll back the counters when the cell is stored already. */
+class AlreadyStored extends Error {}
 
 export class SqlProbeRunStore extends SqlRunStore implements ProbeRunStore {
   async createProbeRun(matrix: MatrixRecord, trigger: string, kernelId: string): Promise<RunRecord> {
@@ -56,13 +58,15 @@ export class SqlProbeRunStore extends SqlRunStore implements ProbeRunStore {
     const r = boot.result;
     try {
       await this.db.prisma.$transaction(async (tx) => {
-        if (await tx.probeResult.findUnique({ where: { runId_position: { runId: id, position } }, select: { position: true } })) return;
         const observed = 'failure' in r ? null : r;
         const counters = 'failure' in r
           ? { [r.failure === 'infrastructure' ? 'infraFailures' : 'guestFailures']: { increment: 1 } }
           : { [COUNT_KEYS[VERDICTS.indexOf(r.observed.verdict)]]: { increment: 1 }, disagreements: { increment: r.agree ? 0 : 1 } };
+        // The run's row first: its lock orders two commits of one cell (a redelivered shard beside
+        // the worker that still holds it), so the second sees the first's row below and rolls back.
         const advanced = await tx.run.updateMany({ where: { id, status: { in: UNFINISHED } }, data: { cellsDone: { increment: 1 }, ...counters } });
         if (advanced.count !== 1) throw new RunFinished();
+        if (await tx.probeResult.findUnique({ where: { runId_position: { runId: id, position } }, select: { position: true } })) throw new AlreadyStored();
         await tx.probeResult.create({
           data: {
             runId: id, position, attempts: boot.attempts, seconds: boot.seconds, console: gzipSync(boot.console),
@@ -83,8 +87,9 @@ export class SqlProbeRunStore extends SqlRunStore implements ProbeRunStore {
         }
       });
     } catch (err) {
-      // Nothing lands once the run was cancelled or failed: the boot in flight is dropped.
-      if (!(err instanceof RunFinished)) throw err;
+      // Nothing lands once the run was cancelled or failed (the boot in flight is dropped), nor
+      // for a cell stored already.
+      if (!(err instanceof RunFinished) && !(err instanceof AlreadyStored)) throw err;
     }
   }
 

@@ -18,6 +18,7 @@ import type { Services } from '../graphql/context';
 import { createApolloServer } from '../graphql/server';
 import { resumeUnfinishedRuns, type RunDeps } from '../runs/commands';
 import { InProcessRunQueue } from '../runs/in-process-queue';
+import { probeFlow } from '../runs/redis/probe-flow';
 import { RedisRunQueue } from '../runs/redis/queue';
 import type { RunQueue } from '../runs/types';
 import { DEFAULT_LIMITS, type Limits } from '../runs/limits';
@@ -62,7 +63,7 @@ export interface QueueChoice {
   /** Kernel artifacts' bytes (default: ARTIFACT_DIR, else artifacts/ beside the store) and their size limit (default: ARTIFACT_MAX_BYTES or 64 MiB). */
   artifactDir?: string;
   maxArtifactBytes?: number;
-  /** Probe runs: guests booted at once (default: the cores) and seconds each may take (default 120). */
+  /** Probe runs booted here (no Redis): guests booted at once (default: the cores) and seconds each may take (default 120). */
   probeJobs?: number;
   bootTimeoutSeconds?: number;
 }
@@ -76,11 +77,15 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
     : new InProcessRunQueue(store, { onError: choice.onError });
   const artifacts = new SqlArtifactStore(db);
   const blobs = new BlobDirectory(choice.artifactDir ?? artifactDir(db.url));
-  // Probe runs boot guests on this machine, whichever queue engine runs use.
-  const probeQueue = new InProcessProbeQueue({
+  const probeDeps = {
     store, artifacts, blobs, installed: () => findInstalled(),
     concurrency: choice.probeJobs ?? cpus().length, bootTimeoutSeconds: choice.bootTimeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_SECONDS,
-  }, choice.onError);
+  };
+  // Probe runs go where engine runs go: to the workers (which boot them, the artifact directory
+  // shared with them), or booted on this machine. Either way this process plans them.
+  const probeQueue: RunQueue = choice.redisUrl
+    ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix }, probeFlow(probeDeps))
+    : new InProcessProbeQueue(probeDeps, choice.onError);
   const runDeps: RunDeps = {
     store, queue: q, matrixByName: (name) => matrixByName(db, name), limits,
     probe: {

@@ -2,6 +2,7 @@
 import type { ArtifactStore } from '../artifacts/types';
 import { BadInputError, NotFoundError } from './errors';
 import { DEFAULT_LIMITS, positionsProblem, type Limits } from './limits';
+import { ProbeRunUnavailable } from './probe/execute';
 import type { MatrixRecord, RunKind, RunQueue, RunRecord, RunStore } from './types';
 
 /** Probe runs: real boots of a kernel artifact, on a queue of their own. */
@@ -81,7 +82,16 @@ export async function resumeUnfinishedRuns(deps: RunDeps): Promise<string[]> {
   for (const id of ids) await deps.queue.enqueue(id);
   if (deps.probe) {
     const probes = await deps.store.unfinishedRunIds('probe');
-    for (const id of probes) await deps.probe.queue.enqueue(id);
+    for (const id of probes) {
+      try {
+        await deps.probe.queue.enqueue(id);
+      } catch (err) {
+        // Its artifact or the probe installation is gone (planning it for workers failed): the
+        // run says why, and the other runs still resume. Anything else (Redis down) is thrown.
+        if (!(err instanceof ProbeRunUnavailable)) throw err;
+        await deps.store.finishRun(id, 'failed', null, `could not resume: ${(err as Error).message}`);
+      }
+    }
     ids.push(...probes);
   }
   return ids;

@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { testDatabase, type Backend } from '../support/databases';
 import { testRedis } from '../support/redis';
 import { startServer, type Running } from '../../src/http/server';
+import { cpus } from 'node:os';
+import { findInstalled } from '../../src/probe/installed';
+import { DEFAULT_BOOT_TIMEOUT_SECONDS } from '../../src/http/server';
+import { ProbeRunWorker } from '../../src/runs/redis/probe-worker';
 import { RunWorker } from '../../src/runs/redis/worker';
 
 /** How a test server is deployed: its store, and whether runs go to a worker through Redis. */
@@ -41,6 +45,13 @@ export async function startTestServer(options: {
   });
   // The worker shares the server's store connection; in production it is a process of its own.
   const worker = redis ? new RunWorker(running.services.store, { redisUrl: redis.url, prefix: redis.prefix }) : undefined;
+  // Probe runs go to a worker too, booting from the same artifact directory (shared, as in production).
+  const probeWorker = redis
+    ? new ProbeRunWorker({
+      store: running.services.store, artifacts: running.services.artifacts.artifacts, blobs: running.services.artifacts.blobs,
+      installed: () => findInstalled(), concurrency: cpus().length, bootTimeoutSeconds: DEFAULT_BOOT_TIMEOUT_SECONDS,
+    }, { redisUrl: redis.url, prefix: redis.prefix })
+    : undefined;
   return {
     ...running,
     async gql(query, variables) {
@@ -49,6 +60,7 @@ export async function startTestServer(options: {
     },
     async dispose() {
       await worker?.close();
+      await probeWorker?.close();
       await running.close();
       await redis?.flush();
       await db.drop();

@@ -7,14 +7,26 @@
 import type { ConnectionOptions, JobsOptions } from 'bullmq';
 
 export const RUNS_QUEUE = 'virtio-matrix-runs';
+/** Probe runs' shards (a few boots each) and finish jobs: a queue of their own, served only by workers that can boot. */
+export const PROBE_RUNS_QUEUE = 'virtio-matrix-probe-runs';
 
 export interface ShardJobData {
   runId: string;
   index: number;
 }
 
+/** A probe shard names its cells: the plan that cut them may not be reproducible on the worker (another installation). */
+export interface ProbeShardJobData extends ShardJobData {
+  positions: number[];
+}
+
 export interface FinishJobData {
   runId: string;
+}
+
+/** A probe run finishes once this many cells are stored (every probeable cell, booted or failed). */
+export interface ProbeFinishJobData extends FinishJobData {
+  boots: number;
 }
 
 export type RunJobName = 'shard' | 'finish';

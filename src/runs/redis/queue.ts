@@ -1,17 +1,33 @@
 /**
  * The RunQueue the service uses when REDIS_URL is set: enqueue adds a run's flow to Redis for
  * `virtio-matrix worker` processes to execute. Progress is read from the store, where workers
- * commit it, so it reports what is durable, whichever worker wrote it.
+ * commit it, so it reports what is durable, whichever worker wrote it. Engine runs and probe runs
+ * are two flows of the same shape (shards under a finish job) in two queues.
  */
 import { FlowProducer, Job, Queue } from 'bullmq';
 import { isFinished } from '../shard-step';
-import type { RunProgress, RunQueue, RunStore } from '../types';
-import { JOB_OPTIONS, RUNS_QUEUE, finishJobId, redisConnection, shardJobId, type RedisQueueOptions, type ShardJobData } from './jobs';
+import type { RunProgress, RunQueue, RunRecord, RunStore } from '../types';
+import { JOB_OPTIONS, RUNS_QUEUE, finishJobId, redisConnection, shardJobId, type FinishJobData, type RedisQueueOptions, type ShardJobData } from './jobs';
 
 export interface RedisRunQueueOptions extends RedisQueueOptions {
   /** How often runs enqueued here are read back for progress (ms). */
   pollMs?: number;
 }
+
+/** What a kind of run puts in its flow: the queue, the shards not yet stored, the finish job's data. */
+export interface RunFlow {
+  queueName: string;
+  jobs(run: RunRecord): Promise<{ shards: ShardJobData[]; finish: FinishJobData }>;
+}
+
+/** Engine runs: one job per shard of positions not yet done. */
+export const engineFlow = (store: RunStore): RunFlow => ({
+  queueName: RUNS_QUEUE,
+  async jobs(run) {
+    const pending = (await store.shards(run.id)).filter((s) => !s.done);
+    return { shards: pending.map((s) => ({ runId: run.id, index: s.index })), finish: { runId: run.id } };
+  },
+});
 
 export class RedisRunQueue implements RunQueue {
   private readonly flows: FlowProducer;
@@ -28,10 +44,11 @@ export class RedisRunQueue implements RunQueue {
   constructor(
     private readonly store: RunStore,
     options: RedisRunQueueOptions,
+    private readonly flow: RunFlow = engineFlow(store),
   ) {
     const connection = redisConnection(options.redisUrl, 'producer');
     this.flows = new FlowProducer({ connection, prefix: options.prefix });
-    this.jobs = new Queue(RUNS_QUEUE, { connection, prefix: options.prefix });
+    this.jobs = new Queue(flow.queueName, { connection, prefix: options.prefix });
     this.timer = setInterval(() => void this.poll(), options.pollMs ?? 250).unref();
   }
 
@@ -43,13 +60,14 @@ export class RedisRunQueue implements RunQueue {
       this.watched.set(runId, '');
       return;
     }
-    const pending = (await this.store.shards(runId)).filter((s) => !s.done);
+    const { shards, finish } = await this.flow.jobs(run);
+    const queueName = this.flow.queueName;
     await this.flows.add({
-      name: 'finish', queueName: RUNS_QUEUE, data: { runId }, opts: { ...JOB_OPTIONS, jobId: finishJobId(runId) },
-      children: pending.map((s) => ({
-        name: 'shard', queueName: RUNS_QUEUE, data: { runId, index: s.index },
+      name: 'finish', queueName, data: finish, opts: { ...JOB_OPTIONS, jobId: finishJobId(runId) },
+      children: shards.map((data) => ({
+        name: 'shard', queueName, data,
         // A shard that fails every attempt fails its run's finish job instead of leaving it waiting.
-        opts: { ...JOB_OPTIONS, jobId: shardJobId(runId, s.index), failParentOnFailure: true },
+        opts: { ...JOB_OPTIONS, jobId: shardJobId(runId, data.index), failParentOnFailure: true },
       })),
     });
     this.watched.set(runId, '');

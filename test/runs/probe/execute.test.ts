@@ -2,10 +2,12 @@
  * A probe run of real boots, when VIRTIO_MATRIX_PROBES=1 (PROBE_DIR holding the probe
  * dependencies, the kernel cache holding the s390x 6.1 pre-fix build): the pre-fix image is PUT
  * as an artifact, a tiny matrix is run through GraphQL, two cells boot (2-8 s each under TCG).
+ * Twice: booted by the service on SQLite, and by a worker through Redis on PostgreSQL; both store
+ * the same cells and summary.
  */
 import { readFileSync } from 'node:fs';
 import { buildKernel } from '../../../src/kernels/build';
-import { startTestServer, type TestServer } from '../../http/helpers';
+import { DEPLOYMENTS, startTestServer, type TestServer } from '../../http/helpers';
 
 const enabled = process.env.VIRTIO_MATRIX_PROBES === '1';
 const maybe = enabled ? test : test.skip;
@@ -18,11 +20,15 @@ const TINY = {
 type Obs = { verdict: string; guestValue: number; negotiatedBits: number[]; negotiated: string[] };
 type CellNode = { combination: { mode: string; strategy: string }; verdict: string; agree: boolean; differences: string[]; observed: Obs; predicted: Obs; boot: { attempts: number; consolePath: string } };
 
-maybe('When a tiny matrix runs as real boots of the pre-fix s390x kernel, then the transitional net cell loses VIRTIO_NET_F_MTU as the engine predicts, and the other strategy is skipped with its reason', async () => {
+/** What each deployment stored, without what differs by nature (paths, timings). */
+const stored = new Map<string, unknown>();
+const deployments = DEPLOYMENTS.filter(([, d]) => d.backend === 'sqlite' || d.workers);
+
+maybe.each(deployments)('When a tiny matrix runs as real boots of the pre-fix s390x kernel (%s), then the transitional net cell loses VIRTIO_NET_F_MTU as the engine predicts, and the other strategy is skipped with its reason', async (label, deployment) => {
   const { kernel: built } = await buildKernel({ series: '6.1', arch: 's390x', strategy: 'pre-fix' });
   let server: TestServer | undefined;
   try {
-    server = await startTestServer();
+    server = await startTestServer(deployment);
     const put = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=${built.linuxVersion}&strategy=pre-fix`, { method: 'PUT', body: readFileSync(built.image) });
     expect(put.status).toBe(201);
     const kernel = ((await put.json()) as { id: string }).id;
@@ -44,6 +50,7 @@ maybe('When a tiny matrix runs as real boots of the pre-fix s390x kernel, then t
     });
     const cells = r.data!.cells.edges.map((e) => e.node);
     expect(cells).toHaveLength(2);
+    stored.set(label, { summary: r.data!.run.summary, cells: cells.map(({ boot: _boot, ...cell }) => cell) });
     const transitional = cells.find((c) => c.combination.mode === 'transitional')!;
     expect(transitional).toMatchObject({ verdict: 'BROKEN', agree: true, differences: [], observed: { verdict: 'BROKEN', guestValue: 1500 } });
     expect(transitional.observed.negotiatedBits).not.toContain(3); // VIRTIO_NET_F_MTU, dropped in validate()
@@ -61,3 +68,9 @@ maybe('When a tiny matrix runs as real boots of the pre-fix s390x kernel, then t
     await server?.dispose();
   }
 }, 10 * 60_000);
+
+maybe('When both deployments have booted the matrix, then they stored the same cells and summary', () => {
+  const [inProcess, workers] = deployments.map(([label]) => stored.get(label));
+  expect(inProcess).toBeDefined();
+  expect(workers).toEqual(inProcess);
+});
