@@ -7,6 +7,9 @@ import { STRATEGIES } from '../engine';
 import { buildKernel, type BuildResult } from '../kernels/build';
 import { listBuilt } from '../kernels/cache';
 import { KernelBuildInputError } from '../kernels/targets';
+import { openDatabase } from '../db/database';
+import { databaseUrl } from '../db/url';
+import { addKernelFile, artifactDeps } from './artifact-command';
 import { CliError } from './input';
 
 export interface KernelsBuildOptions {
@@ -14,6 +17,9 @@ export interface KernelsBuildOptions {
   arch: string;
   strategy: string;
   jobs?: string;
+  /** Register each image as a kernel artifact in the store, ready for `run --kernel ID`. */
+  register?: boolean;
+  db?: string;
 }
 
 /** `all` or a comma-separated list. */
@@ -22,13 +28,14 @@ export function strategiesOf(text: string): string[] {
 }
 
 export async function kernelsBuild(opts: KernelsBuildOptions): Promise<void> {
-  const results: (BuildResult['kernel'] & { cached: boolean })[] = [];
+  const results: (BuildResult['kernel'] & { cached: boolean; artifact?: string })[] = [];
   for (const arch of opts.arch.split(',')) {
     for (const strategy of strategiesOf(opts.strategy)) {
       const result = await buildWithProgress({ series: opts.series, arch, strategy, jobs: opts.jobs ? Number(opts.jobs) : undefined });
       results.push({ ...result.kernel, cached: result.cached });
     }
   }
+  if (opts.register) await registerBuilt(results, opts.db);
   process.stdout.write(JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + '\n');
 }
 
@@ -61,6 +68,19 @@ export async function buildWithProgress(req: { series: string; arch: string; str
     bar?.stop();
     if (err instanceof KernelBuildInputError) throw new CliError('INVALID_KERNEL_BUILD', err.message);
     throw err;
+  }
+}
+
+/** The images as kernel artifacts, declared with the version and strategy they were built as. */
+async function registerBuilt(results: (BuildResult['kernel'] & { artifact?: string })[], db?: string): Promise<void> {
+  const store = await openDatabase(databaseUrl(db));
+  try {
+    for (const k of results) {
+      const { artifact } = await addKernelFile(artifactDeps(store), k.image, { arch: k.inputs.arch, linux: k.linuxVersion, strategy: k.inputs.strategy });
+      k.artifact = artifact.id;
+    }
+  } finally {
+    await store.close();
   }
 }
 

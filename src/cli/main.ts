@@ -148,7 +148,9 @@ export function buildProgram(): Command {
     .requiredOption('-a, --arch <arch>', 's390x (big-endian) or x86_64 (little-endian control); a comma list builds several')
     .option('--strategy <name>', 'as-shipped, pre-fix, revert, write-back, ack-all; a comma list, or all', 'as-shipped')
     .option('-j, --jobs <n>', 'make -j (default: the number of cores)')
-    .action(async (opts: { series: string; arch: string; strategy: string; jobs?: string }) => {
+    .option('--register', 'also register each image as a kernel artifact in the store (its id is printed as "artifact"), for run --kernel ID')
+    .option('--db <url>', 'with --register: the store (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .action(async (opts: { series: string; arch: string; strategy: string; jobs?: string; register?: boolean; db?: string }) => {
       try {
         await kernelsBuild(opts);
       } catch (err) {

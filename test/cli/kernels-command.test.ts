@@ -74,3 +74,21 @@ describe('virtio-matrix profiles', () => {
     expect(patches.find((p) => p.id === 'ff63198850f3')!.sourcePatches).toEqual([]);
   });
 });
+
+describe('virtio-matrix kernels build --register', () => {
+  // Needs Debian's linux-source-6.1 and the s390x compiler: with VIRTIO_MATRIX_PROBES=1, as in .ci/run (which builds pre-fix first).
+  const maybe = process.env.VIRTIO_MATRIX_PROBES === '1' ? test : test.skip;
+  maybe('registers the built image as a kernel artifact declared with its Linux version and strategy; twice gives the same id', () => {
+    const store = `file:${join(dir, 'register', 'store.db')}`;
+    mkdirSync(join(dir, 'register'), { recursive: true });
+    const build = () => run(['kernels', 'build', '--series', '6.1', '--arch', 's390x', '--strategy', 'pre-fix', '--register', '--db', store]);
+    const first = build();
+    expect(first.status).toBe(0);
+    const built = JSON.parse(first.stdout);
+    expect(built.artifact).toBe(built.imageSha256);
+    const listed = JSON.parse(run(['artifact', 'list', '--db', store]).stdout);
+    expect(listed).toEqual([expect.objectContaining({ id: built.imageSha256, arch: 's390x', linux: built.linuxVersion, strategy: 'pre-fix' })]);
+    expect(JSON.parse(build().stdout).artifact).toBe(built.artifact);
+    expect(JSON.parse(run(['artifact', 'list', '--db', store]).stdout)).toHaveLength(1);
+  }, 20 * 60_000);
+});
