@@ -3,6 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import pino from 'pino';
 import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
+import { notifyFromEnv } from '../notify/run-notifier';
 import { SqlRunStore } from '../db/runs';
 import { cpus } from 'node:os';
 import { BlobDirectory } from '../artifacts/blob-dir';
@@ -46,12 +47,21 @@ function limits(): Limits {
 /** Several deployments can share one Redis under different key prefixes (BullMQ's default: bull). */
 export const redisPrefix = () => process.env.REDIS_PREFIX || undefined;
 
+/** NOTIFY_URL and NOTIFY_SECRET, as a usage error when only one is set or the secret is not whsec_…. */
+function notify() {
+  try {
+    return notifyFromEnv();
+  } catch (err) {
+    throw new CliError('INVALID_COMBINATION', (err as Error).message, { field: 'NOTIFY_URL' });
+  }
+}
+
 export async function serve(opts: { port?: string; host?: string; db?: string; redis?: string }): Promise<void> {
   const port = Number(opts.port ?? process.env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('INVALID_COMBINATION', `bad port ${opts.port}`, { field: 'port' });
   const starting = startServer({
     databaseUrl: databaseUrl(opts.db), port, host: opts.host ?? process.env.HOST ?? '127.0.0.1', webhookSecret: process.env.WEBHOOK_SECRET,
-    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(), limits: limits(),
+    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(), limits: limits(), notify: notify() ?? undefined,
   });
   // Handled from the start: a signal during migrations or the resume of runs stops once started.
   stopOnSignals(async () => (await starting).close(), pino({ level: process.env.LOG_LEVEL ?? 'info' }));

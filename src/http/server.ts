@@ -9,6 +9,7 @@ import { BlobDirectory } from '../artifacts/blob-dir';
 import { maxArtifactBytes } from '../artifacts/register';
 import { SqlArtifactStore, artifactDir } from '../db/artifacts';
 import { SqlProbeRunStore } from '../db/probe-runs';
+import { RunNotifier, type NotifyOptions } from '../notify/run-notifier';
 import { findInstalled } from '../probe/installed';
 import { InProcessProbeQueue } from '../runs/probe/queue';
 import { openDatabase, type Database } from '../db/database';
@@ -45,6 +46,8 @@ export interface StartOptions {
   logLevel?: string;
   /** Default: DEFAULT_LIMITS (the CLI reads MAX_MATRIX_POSITIONS). */
   limits?: Limits;
+  /** Signed notifications when a run ends (the CLI reads NOTIFY_URL and NOTIFY_SECRET). */
+  notify?: Omit<NotifyOptions, 'log'>;
 }
 
 export interface Running {
@@ -53,6 +56,7 @@ export interface Running {
   services: Services;
   queue: RunQueue;
   probeQueue: RunQueue;
+  notifier: RunNotifier | null;
   close(): Promise<void>;
 }
 
@@ -112,6 +116,9 @@ export async function startServer(options: StartOptions): Promise<Running> {
     // At run end, load its grid and plan once, so the first diff or cells query does not pay for it.
     if (p.status === 'succeeded') services.views.view(p.runId).catch((err) => log.warn({ err }, 'could not warm the run view'));
   });
+  const notifier = options.notify ? new RunNotifier((id) => services.store.getRun(id), { ...options.notify, log: (event, fields) => log.info(fields, event) }) : null;
+  notifier?.watch(queue);
+  notifier?.watch(probeQueue);
   // Grids of the latest finished runs, loaded in the background so the first diff after a restart is fast.
   void services.store.listRuns(null, 3, null).then(async ({ items }) => {
     for (const run of items.filter((r) => r.status === 'succeeded')) await services.views.view(run.id);
@@ -134,6 +141,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
     services,
     queue,
     probeQueue,
+    notifier,
     /** Stop accepting, let requests in flight finish (cut after CLOSE_GRACE_MS), stop the runs, close the store. */
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -66,6 +66,7 @@ export class InProcessRunQueue implements RunQueue {
       } catch (err) {
         try {
           await this.store.finishRun(runId, 'failed', null, (err as Error).message);
+          this.emit({ runId, status: 'failed', cellsDone: 0, cellsTotal: 0 });
         } catch (inner) {
           this.options.onError?.(inner);
         }

@@ -31,6 +31,7 @@ export interface TestServer extends Running {
 
 export async function startTestServer(options: {
   webhookSecret?: string; seed?: boolean; backend?: Backend; workers?: boolean; maxArtifactBytes?: number;
+  notify?: Parameters<typeof startServer>[0]['notify'];
   /** Writes to the store before the server opens it (e.g. runs made by another engine). */
   prepare?: (databaseUrl: string) => Promise<void>;
 } = {}): Promise<TestServer> {
@@ -41,7 +42,7 @@ export async function startTestServer(options: {
   const redis = options.workers ? testRedis('http') : undefined;
   const running = await startServer({
     databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret, logLevel: 'silent',
-    redisUrl: redis?.url, redisPrefix: redis?.prefix, artifactDir, maxArtifactBytes: options.maxArtifactBytes,
+    redisUrl: redis?.url, redisPrefix: redis?.prefix, artifactDir, maxArtifactBytes: options.maxArtifactBytes, notify: options.notify,
   });
   // The worker shares the server's store connection; in production it is a process of its own.
   const worker = redis ? new RunWorker(running.services.store, { redisUrl: redis.url, prefix: redis.prefix }) : undefined;

@@ -67,6 +67,7 @@ export class InProcessProbeQueue implements RunQueue {
       } catch (err) {
         try {
           await this.deps.store.finishRun(id, 'failed', null, (err as Error).message);
+          emit('failed', last.done, last.total);
         } catch (inner) {
           this.onError?.(inner);
         }
