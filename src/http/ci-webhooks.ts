@@ -138,8 +138,9 @@ function route(source: Source, deps: RunDeps): express.RequestHandler[] {
     try {
       const { run, duplicate } = await startDeliveredRun(deps, matrixName, summary, { source: source.name, deliveryId, event, repository, ref, commit });
       res.status(duplicate ? 200 : 202).json({
-        ...ack, runId: run.id, started: !duplicate, duplicate, status: run.status, trigger: { source: source.name, repository, ref, commit, deliveryId },
-        ...(duplicate ? { reason: `delivery ${deliveryId} was received before: it started run ${run.id}` } : {}),
+        ...ack, runId: run.id, started: !duplicate, duplicate, status: run.status,
+        // A duplicate's run is about what the first delivery said (Run.delivery), not necessarily this body.
+        ...(duplicate ? { reason: `delivery ${deliveryId} was received before: it started run ${run.id}` } : { trigger: { repository, ref, commit } }),
       });
     } catch (err) {
       if (err instanceof NotFoundError) return sendError(res, 404, 'NOT_FOUND', err.message, { field: 'matrix' });
