@@ -61,6 +61,7 @@ export async function serve(opts: { port?: string; host?: string; db?: string; r
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('INVALID_COMBINATION', `bad port ${opts.port}`, { field: 'port' });
   const starting = startServer({
     databaseUrl: databaseUrl(opts.db), port, host: opts.host ?? process.env.HOST ?? '127.0.0.1', webhookSecret: process.env.WEBHOOK_SECRET,
+    githubWebhookSecret: process.env.GITHUB_WEBHOOK_SECRET || undefined, gitlabWebhookToken: process.env.GITLAB_WEBHOOK_TOKEN || undefined,
     redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(), limits: limits(), notify: notify() ?? undefined,
   });
   // Handled from the start: a signal during migrations or the resume of runs stops once started.

@@ -6,7 +6,7 @@
  */
 import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
 import { matrixSpecSchema, SKIPPED } from '../engine';
-import type { MatrixRecord, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
+import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, MatrixRecord, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
 import type { Database, Dialect } from './database';
 import { inTransaction } from './transaction';
 
@@ -60,6 +60,11 @@ export function runKey(id: string): number | null {
   return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : null;
 }
 
+/** Prisma's code for a unique constraint refusing a row. */
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}
+
 export const DEFAULT_SHARD_SIZE = 50_000;
 /** Positions per query when rebuilding a grid from results. */
 const VERDICTS_PER_READ = 100_000;
@@ -68,18 +73,55 @@ export class SqlRunStore implements RunStore {
   constructor(protected readonly db: Database) {}
 
   async createRun(matrix: MatrixRecord, trigger: string, shardSize = DEFAULT_SHARD_SIZE): Promise<RunRecord> {
+    const row = await this.db.prisma.run.create({ data: this.newRun(matrix, trigger, shardSize), ...SELECT_RUN });
+    return toRecord(row);
+  }
+
+  /**
+   * The run and its delivery in one write. When (source, deliveryId) is already stored nothing is
+   * written and the first delivery's run comes back: the unique index decides, so any number of
+   * concurrent redeliveries start one run between them.
+   */
+  async createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, shardSize = DEFAULT_SHARD_SIZE): Promise<DeliveredRun> {
+    const key = { source_deliveryId: { source: delivery.source, deliveryId: delivery.deliveryId } };
+    // A second pass only when the first delivery was released (its run could not be queued) in between.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const row = await this.db.prisma.run.create({ data: { ...this.newRun(matrix, trigger, shardSize), delivery: { create: delivery } }, ...SELECT_RUN });
+        return { run: toRecord(row), duplicate: false };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+      const first = await this.db.prisma.delivery.findUnique({ where: key, include: { run: SELECT_RUN } });
+      if (first) return { run: toRecord(first.run), duplicate: true };
+      if (attempt > 0) throw new Error(`delivery ${delivery.source} ${delivery.deliveryId} is taken but names no run`);
+    }
+  }
+
+  /** Forget a run's delivery (its run could not be queued), so that a redelivery tries again. */
+  async releaseDelivery(runId: string): Promise<void> {
+    const key = runKey(runId);
+    if (key !== null) await this.db.prisma.delivery.deleteMany({ where: { runId: key } });
+  }
+
+  async deliveriesByRunIds(ids: readonly string[]): Promise<Map<string, DeliveryRecord>> {
+    const keys = ids.map(runKey).filter((k): k is number => k !== null);
+    const rows = await this.db.prisma.delivery.findMany({ where: { runId: { in: keys } } });
+    return new Map(rows.map((d) => [String(d.runId), {
+      source: d.source as DeliverySource, deliveryId: d.deliveryId, event: d.event, repository: d.repository, ref: d.ref, commit: d.commit,
+      runId: String(d.runId), receivedAt: d.createdAt,
+    }]));
+  }
+
+  private newRun(matrix: MatrixRecord, trigger: string, shardSize: number) {
     const shards = [];
     for (let from = 0, index = 0; from < matrix.positions; from += shardSize, index++) {
       shards.push({ index, from, to: Math.min(from + shardSize, matrix.positions) });
     }
-    const row = await this.db.prisma.run.create({
-      data: {
-        matrixId: matrix.id, status: 'queued', trigger, profileHash: this.db.profileHash, spec: JSON.stringify(matrix.spec),
-        cellsTotal: matrix.positions, shards: { create: shards },
-      },
-      ...SELECT_RUN,
-    });
-    return toRecord(row);
+    return {
+      matrixId: matrix.id, status: 'queued', trigger, profileHash: this.db.profileHash, spec: JSON.stringify(matrix.spec),
+      cellsTotal: matrix.positions, shards: { create: shards },
+    };
   }
 
   async getRun(id: string): Promise<RunRecord | null> {

@@ -6,7 +6,7 @@ import type { ArtifactDeps } from '../artifacts/register';
 import type { SqlProbeRunStore } from '../db/probe-runs';
 import type { RunDeps } from '../runs/commands';
 import type { Limits } from '../runs/limits';
-import type { MatrixRecord } from '../runs/types';
+import type { DeliveryRecord, MatrixRecord } from '../runs/types';
 import type { RunViews } from '../runs/views';
 
 export interface Services {
@@ -20,6 +20,8 @@ export interface Services {
 
 export interface Context extends Services {
   matrixLoader: DataLoader<number, MatrixRecord | null>;
+  /** By run id. */
+  deliveryLoader: DataLoader<string, DeliveryRecord | null>;
 }
 
 export function createContext(services: Services): Context {
@@ -28,6 +30,10 @@ export function createContext(services: Services): Context {
     matrixLoader: new DataLoader(async (ids) => {
       const found = await matricesByIds(services.db, ids);
       return ids.map((id) => found.get(id) ?? null);
+    }),
+    deliveryLoader: new DataLoader(async (runIds) => {
+      const found = await services.store.deliveriesByRunIds(runIds);
+      return runIds.map((id) => found.get(id) ?? null);
     }),
   };
 }

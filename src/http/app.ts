@@ -1,5 +1,6 @@
 /**
- * The HTTP surface: /graphql (Apollo), /webhooks/runs (signed CI triggers), /api/artifacts
+ * The HTTP surface: /graphql (Apollo), /webhooks/runs (signed CI triggers), /webhooks/github and
+ * /webhooks/gitlab (those products' own webhooks), /api/artifacts
  * (kernel images for probe runs), /api/runs/:id/cells/:position/console, /healthz, and the
  * dashboard. Bodies are size-limited; oversized, malformed or unsigned requests get a typed JSON
  * error and change nothing.
@@ -10,9 +11,10 @@ import express, { type ErrorRequestHandler, type Request, type Response } from '
 import { z } from 'zod';
 import type { Context, Services } from '../graphql/context';
 import { createContext } from '../graphql/context';
-import { startRun } from '../runs/commands';
+import { startDeliveredRun } from '../runs/commands';
 import { BadInputError, NotFoundError } from '../runs/errors';
 import { artifactRoutes } from './artifacts';
+import { ciWebhookRoutes, type CiWebhookOptions } from './ci-webhooks';
 import { dashboardHtml } from './dashboard';
 import { sendError } from './errors';
 import { consoleRoutes } from './probe-console';
@@ -20,7 +22,7 @@ import { BODY_LIMIT, requestProblem } from './request-problems';
 import { runReports } from './run-reports';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from './webhook-signature';
 
-export interface AppOptions {
+export interface AppOptions extends CiWebhookOptions {
   /** Shared secret for webhooks; without one, webhooks answer 503 WEBHOOKS_DISABLED. */
   webhookSecret?: string;
   now?: () => number;
@@ -54,6 +56,8 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
 
   app.use('/graphql', express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context: async () => createContext(services) }));
 
+  app.use(ciWebhookRoutes(services.runDeps, options));
+
   app.post('/webhooks/runs', express.raw({ type: '*/*', limit: BODY_LIMIT }), async (req: Request, res: Response) => {
     if (!options.webhookSecret) return sendError(res, 503, 'WEBHOOKS_DISABLED', 'set WEBHOOK_SECRET to accept signed webhooks');
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -73,8 +77,10 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
       return sendError(res, 400, 'INVALID_JSON', 'body is not JSON');
     }
     try {
-      const run = await startRun(services.runDeps, payload.matrix, `webhook${payload.trigger ? `: ${payload.trigger}` : ''}`);
-      res.status(202).json({ runId: run.id, status: run.status, matrix: run.matrixName });
+      // The signature is the delivery id: one signed request, replayed, starts one run.
+      const delivery = { source: 'native' as const, deliveryId: req.header(SIGNATURE_HEADER)!, event: 'run', repository: null, ref: null, commit: null };
+      const { run, duplicate } = await startDeliveredRun(services.runDeps, payload.matrix, `webhook${payload.trigger ? `: ${payload.trigger}` : ''}`, delivery);
+      res.status(duplicate ? 200 : 202).json({ runId: run.id, status: run.status, matrix: run.matrixName, duplicate });
     } catch (err) {
       if (err instanceof NotFoundError) return sendError(res, 404, 'NOT_FOUND', err.message, { field: 'matrix' });
       if (err instanceof BadInputError) return sendError(res, 400, 'BAD_USER_INPUT', err.message, { field: err.field });

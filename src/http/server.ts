@@ -35,6 +35,9 @@ export interface StartOptions {
   port: number;
   host?: string;
   webhookSecret?: string;
+  /** GITHUB_WEBHOOK_SECRET and GITLAB_WEBHOOK_TOKEN: /webhooks/github and /webhooks/gitlab answer 503 without them. */
+  githubWebhookSecret?: string;
+  gitlabWebhookToken?: string;
   /** Runs go to `virtio-matrix worker` processes through this Redis; unset: they run in this process. */
   redisUrl?: string;
   /** Redis key prefix (tests). */
@@ -127,7 +130,10 @@ export async function startServer(options: StartOptions): Promise<Running> {
   if (resumed.length) log.info({ runs: resumed }, 'resumed unfinished runs');
   const apollo = createApolloServer((err) => log.error({ err }, 'graphql internal error'));
   await apollo.start();
-  const app = createApp(services, apollo, { webhookSecret: options.webhookSecret, log: (err) => log.error({ err }, 'http internal error') });
+  const app = createApp(services, apollo, {
+    webhookSecret: options.webhookSecret, githubSecret: options.githubWebhookSecret, gitlabToken: options.gitlabWebhookToken,
+    log: (err) => log.error({ err }, 'http internal error'),
+  });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(options.port, options.host ?? '127.0.0.1', () => resolve(s));
   });

@@ -3,7 +3,7 @@ import type { ArtifactStore } from '../artifacts/types';
 import { BadInputError, NotFoundError } from './errors';
 import { DEFAULT_LIMITS, positionsProblem, type Limits } from './limits';
 import { ProbeRunUnavailable } from './probe/execute';
-import type { MatrixRecord, RunKind, RunQueue, RunRecord, RunStore } from './types';
+import type { DeliveredRun, Delivery, MatrixRecord, RunKind, RunQueue, RunRecord, RunStore } from './types';
 
 /** Probe runs: real boots of a kernel artifact, on a queue of their own. */
 export interface ProbeRunDeps {
@@ -14,8 +14,14 @@ export interface ProbeRunDeps {
   unavailable(): string | null;
 }
 
+/** Runs started by webhook deliveries, each delivery id stored once per source. */
+export interface DeliveryStore {
+  createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery): Promise<DeliveredRun>;
+  releaseDelivery(runId: string): Promise<void>;
+}
+
 export interface RunDeps {
-  store: RunStore & { createRun(matrix: MatrixRecord, trigger: string): Promise<RunRecord>; unfinishedRunIds(kind?: RunKind): Promise<string[]> };
+  store: RunStore & DeliveryStore & { createRun(matrix: MatrixRecord, trigger: string): Promise<RunRecord>; unfinishedRunIds(kind?: RunKind): Promise<string[]> };
   matrixByName(name: string): Promise<MatrixRecord | null>;
   queue: RunQueue;
   probe?: ProbeRunDeps;
@@ -42,6 +48,23 @@ async function enqueueOrFail(deps: RunDeps, queue: RunQueue, run: RunRecord): Pr
 export async function startRun(deps: RunDeps, matrixName: string, trigger: string): Promise<RunRecord> {
   const matrix = await runnableMatrix(deps, matrixName);
   return enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger));
+}
+
+/**
+ * A run for a webhook delivery. A delivery id already stored for its source (a redelivery, a
+ * replayed request) answers with the first delivery's run and starts nothing. A run that cannot
+ * be queued fails and gives its delivery id back, so redelivering tries again.
+ */
+export async function startDeliveredRun(deps: RunDeps, matrixName: string, trigger: string, delivery: Delivery): Promise<DeliveredRun> {
+  const matrix = await runnableMatrix(deps, matrixName);
+  const delivered = await deps.store.createDeliveredRun(matrix, trigger, delivery);
+  if (delivered.duplicate) return delivered;
+  try {
+    return { run: await enqueueOrFail(deps, deps.queue, delivered.run), duplicate: false };
+  } catch (err) {
+    await deps.store.releaseDelivery(delivered.run.id);
+    throw err;
+  }
 }
 
 /** A matrix stored before the limit (or under a higher one) is kept, but not run. */

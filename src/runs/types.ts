@@ -54,6 +54,35 @@ export interface RunRecord extends VerdictCounts {
   skipReasons: Record<string, number>;
 }
 
+/** Where a webhook delivery came from: GitHub, GitLab, or POST /webhooks/runs (signed by us). */
+export type DeliverySource = 'github' | 'gitlab' | 'native';
+
+/**
+ * A webhook delivery that starts a run: the CI event and what it is about. (source, deliveryId)
+ * is unique in the store, so a redelivery finds the first delivery's run.
+ */
+export interface Delivery {
+  source: DeliverySource;
+  /** X-GitHub-Delivery; GitLab's Idempotency-Key or X-Gitlab-Event-UUID; the native signature. */
+  deliveryId: string;
+  /** The event as the source names it (push, pull_request, Merge Request Hook, ...). */
+  event: string;
+  repository: string | null;
+  ref: string | null;
+  commit: string | null;
+}
+
+export interface DeliveryRecord extends Delivery {
+  runId: string;
+  receivedAt: Date;
+}
+
+/** A run for a delivery, or the run an earlier delivery with the same id started. */
+export interface DeliveredRun {
+  run: RunRecord;
+  duplicate: boolean;
+}
+
 /** One stored result row, feature words unsigned again. */
 export interface StoredResult {
   position: number;

@@ -30,7 +30,7 @@ export interface TestServer extends Running {
 }
 
 export async function startTestServer(options: {
-  webhookSecret?: string; seed?: boolean; backend?: Backend; workers?: boolean; maxArtifactBytes?: number;
+  webhookSecret?: string; githubWebhookSecret?: string; gitlabWebhookToken?: string; seed?: boolean; backend?: Backend; workers?: boolean; maxArtifactBytes?: number;
   notify?: Parameters<typeof startServer>[0]['notify'];
   /** Writes to the store before the server opens it (e.g. runs made by another engine). */
   prepare?: (databaseUrl: string) => Promise<void>;
@@ -41,7 +41,8 @@ export async function startTestServer(options: {
   const artifactDir = mkdtempSync(join(tmpdir(), 'virtio-matrix-artifacts-'));
   const redis = options.workers ? testRedis('http') : undefined;
   const running = await startServer({
-    databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret, logLevel: 'silent',
+    databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret,
+    githubWebhookSecret: options.githubWebhookSecret, gitlabWebhookToken: options.gitlabWebhookToken, logLevel: 'silent',
     redisUrl: redis?.url, redisPrefix: redis?.prefix, artifactDir, maxArtifactBytes: options.maxArtifactBytes, notify: options.notify,
   });
   // The worker shares the server's store connection; in production it is a process of its own.

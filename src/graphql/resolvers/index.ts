@@ -17,6 +17,7 @@ export const resolvers = {
   Matrix: matrices.Matrix,
   Run: runs.Run,
   KernelArtifact: runs.KernelArtifact,
+  RunDelivery: runs.RunDelivery,
   Cell: cells.Cell,
   ...scalars,
 };

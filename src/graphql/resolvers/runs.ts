@@ -1,7 +1,7 @@
 /** Runs: list, look up, start, cancel; progress and summary come from the stored counters. */
 import { cancelRun, startProbeRun, startRun } from '../../runs/commands';
 import type { KernelArtifact } from '../../artifacts/types';
-import type { RunRecord } from '../../runs/types';
+import type { DeliveryRecord, RunRecord } from '../../runs/types';
 import type { Context } from '../context';
 import { decodeCursor, encodeCursor, pageSize } from '../cursors';
 
@@ -21,6 +21,10 @@ const kernelArtifact = {
 
 export const resolvers = {
   KernelArtifact: kernelArtifact,
+  RunDelivery: {
+    source: (d: DeliveryRecord) => d.source.toUpperCase(),
+    receivedAt: (d: DeliveryRecord) => d.receivedAt.toISOString(),
+  },
   Query: {
     runs: async (_: unknown, args: { matrix?: string | null; first?: number; after?: string }, ctx: Context) => {
       if (args.matrix === undefined || args.matrix === null) return runConnection(ctx, null, args);
@@ -41,6 +45,7 @@ export const resolvers = {
     kind: (r: RunRecord) => r.kind.toUpperCase(),
     kernel: (r: RunRecord, _: unknown, ctx: Context) => (r.kernelId ? ctx.artifacts.artifacts.getKernel(r.kernelId) : null),
     status: (r: RunRecord) => r.status.toUpperCase(),
+    delivery: (r: RunRecord, _: unknown, ctx: Context) => ctx.deliveryLoader.load(r.id),
     progress: (r: RunRecord) => (r.cellsTotal === 0 ? 1 : r.cellsDone / r.cellsTotal),
     summary: (r: RunRecord) => ({
       total: r.ok + r.degraded + r.broken + r.probeFailed + r.skipped + r.infraFailures + r.guestFailures,

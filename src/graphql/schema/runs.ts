@@ -106,7 +106,10 @@ type Run {
   cellsDone: Count!
   cellsTotal: Count!
   summary: RunSummary!
+  """Who started the run, as free text (graphql, cli, webhook: ..., github push: REPO REF COMMIT)."""
   trigger: String!
+  """The webhook delivery that started the run, with what it was about; null for runs started by GraphQL or the CLI."""
+  delivery: RunDelivery
   profileHash: String!
   """False when the engine's profiles changed since the run: recomputed outcomes may differ."""
   profilesCurrent: Boolean!
@@ -114,6 +117,29 @@ type Run {
   startedAt: String
   finishedAt: String
   error: String
+}
+
+enum DeliverySource {
+  GITHUB
+  GITLAB
+  """POST /webhooks/runs, signed with WEBHOOK_SECRET; its signature is the delivery id."""
+  NATIVE
+}
+
+"""A webhook delivery that started a run. A delivery id is stored once per source: redelivered, it starts nothing."""
+type RunDelivery {
+  source: DeliverySource!
+  """X-GitHub-Delivery; GitLab's Idempotency-Key or X-Gitlab-Event-UUID; the native request's signature."""
+  deliveryId: String!
+  """As the source names it: push, pull_request, workflow_run, release, Push Hook, Merge Request Hook, Pipeline Hook, run."""
+  event: String!
+  """owner/name on GitHub, group/project on GitLab."""
+  repository: String
+  """refs/heads/..., refs/tags/..., or a pull or merge request's source branch."""
+  ref: String
+  """The full commit id the event is about."""
+  commit: String
+  receivedAt: String!
 }
 
 type RunEdge { cursor: String! node: Run! }
