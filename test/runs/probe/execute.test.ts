@@ -23,7 +23,7 @@ maybe('When a tiny matrix runs as real boots of the pre-fix s390x kernel, then t
   let server: TestServer | undefined;
   try {
     server = await startTestServer();
-    const put = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=${built.linuxVersion}&strategy=pre-fix`, { method: 'PUT', body: readFileSync(built.image) });
+    const put = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=${built.linuxVersion}&strategy=pre-fix`, { method: 'PUT', body: readFileSync(built.image), headers: server.auth });
     expect(put.status).toBe(201);
     const kernel = ((await put.json()) as { id: string }).id;
     expect((await server.gql('mutation($input: MatrixInput!) { createMatrix(input: $input) { name } }', { input: TINY })).errors).toBeUndefined();
