@@ -63,7 +63,7 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('Start the GraphQL service (embedded SQLite: migrations applied, seed matrix present).')
+    .description('Start the GraphQL service (embedded SQLite: migrations applied, seed matrix present). Mutations and uploads need an API token (see `token create`); READS_REQUIRE_TOKEN=1 makes reads need one too.')
     .option('-p, --port <port>', 'port (default $PORT or 4000)')
     .option('--host <host>', 'address to bind (default $HOST or 127.0.0.1)')
     .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')

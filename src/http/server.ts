@@ -16,6 +16,7 @@ import { InProcessProbeQueue } from '../runs/probe/queue';
 import { openDatabase, type Database } from '../db/database';
 import { matrixByName } from '../db/matrices';
 import { redact } from '../db/redact';
+import { DEFAULT_DATABASE_URL } from '../db/url';
 import type { Services } from '../graphql/context';
 import { createApolloServer } from '../graphql/server';
 import { resumeUnfinishedRuns, type RunDeps } from '../runs/commands';
@@ -98,6 +99,12 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
   };
 }
 
+/** How `token create` finds this server's store, for the first-use hint. */
+function storeOption(databaseUrl: string): string {
+  if (databaseUrl === DEFAULT_DATABASE_URL) return '';
+  return databaseUrl.startsWith('file:') ? ` --db ${databaseUrl.slice('file:'.length)}` : ' (with this DATABASE_URL)';
+}
+
 export async function startServer(options: StartOptions): Promise<Running> {
   const log = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
   const db = await openDatabase(options.databaseUrl);
@@ -128,7 +135,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   log.info({ url, database: redact(options.databaseUrl), runs: options.redisUrl ? `workers via ${redact(options.redisUrl)}` : 'in process', readsRequireToken: services.access.reads !== null }, 'virtio-matrix listening');
   if ((await services.tokens.count()) === 0) {
-    log.warn(`no API tokens yet: mutations and uploads are refused (401) until you create one, e.g. npx virtio-matrix token create --name admin --scope admin${options.databaseUrl.startsWith('file:') ? ` --db ${options.databaseUrl.slice('file:'.length)}` : ' (with this DATABASE_URL)'}`);
+    log.warn(`no API tokens yet: mutations and uploads are refused (401) until you create one, e.g. npx virtio-matrix token create --name admin --scope admin${storeOption(options.databaseUrl)}`);
   }
   return {
     url,
