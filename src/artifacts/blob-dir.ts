@@ -29,7 +29,11 @@ export class BlobDirectory implements BlobStore {
       out.end();
       await once(out, 'finish');
     } catch (err) {
+      // The stream opens (creates) the file asynchronously: remove it only once the stream is
+      // closed, or a body refused before the open completes leaves the file behind.
+      const closed = out.closed ? Promise.resolve() : once(out, 'close').then(() => undefined, () => undefined);
       out.destroy();
+      await closed;
       rmSync(temp, { force: true });
       throw err;
     }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 
 export class CliError extends Error {
   constructor(
-    readonly code: 'INPUT_NOT_FOUND' | 'INVALID_JSON' | 'INVALID_COMBINATION' | 'EMPTY_INPUT' | 'INVALID_KERNEL_BUILD' | 'INVALID_ARTIFACT' | 'PAYLOAD_TOO_LARGE' | 'CONFLICT' | 'NOT_FOUND',
+    readonly code: 'INPUT_NOT_FOUND' | 'INVALID_JSON' | 'INVALID_COMBINATION' | 'EMPTY_INPUT' | 'INVALID_KERNEL_BUILD' | 'INVALID_ARTIFACT' | 'PAYLOAD_TOO_LARGE' | 'CONFLICT' | 'NOT_FOUND' | 'BAD_USER_INPUT',
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {

@@ -11,6 +11,9 @@ import { profilesSummary } from './profiles';
 import { probeCommand } from './probe-command';
 import { probeRun } from './probe-run-command';
 import { runMatrix, serve, worker } from './service-commands';
+import { tokenCreate, tokenList, tokenRevoke } from './token-command';
+
+const STD_IO = { stdout: (l: string) => process.stdout.write(l + '\n'), stderr: (l: string) => process.stderr.write(l + '\n') };
 
 function fail(err: unknown): never {
   if (err instanceof CliError) {
@@ -60,7 +63,7 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('Start the GraphQL service (embedded SQLite: migrations applied, seed matrix present).')
+    .description('Start the GraphQL service (embedded SQLite: migrations applied, seed matrix present). Mutations and uploads need an API token (see `token create`); READS_REQUIRE_TOKEN=1 makes reads need one too.')
     .option('-p, --port <port>', 'port (default $PORT or 4000)')
     .option('--host <host>', 'address to bind (default $HOST or 127.0.0.1)')
     .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
@@ -108,7 +111,7 @@ export function buildProgram(): Command {
     // Usage errors exit 2 like every other bad input of this command (commander's own default is 1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (opts: GateInput) => {
-      process.exitCode = await gate(opts, { stdout: (l) => process.stdout.write(l + '\n'), stderr: (l) => process.stderr.write(l + '\n') });
+      process.exitCode = await gate(opts, STD_IO);
     });
 
   program
@@ -184,6 +187,43 @@ export function buildProgram(): Command {
     .action(async (opts: { db?: string }) => {
       try {
         await artifactList(opts);
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  const token = program.command('token').description('API tokens for the server: mutations and uploads need a run or admin token (Authorization: Bearer); reads too with READS_REQUIRE_TOKEN=1. Only a hash of each token is stored.');
+  token
+    .command('create')
+    .description('Create a token and print it as the last line (it is shown once).')
+    .requiredOption('-n, --name <name>', 'a name to list and revoke it by, e.g. ci-linux-next')
+    .requiredOption('-s, --scope <scope>', 'read (queries and GET /api/*), run (also mutations and uploads) or admin (everything)')
+    .option('--db <file>', 'the server\'s store: SQLite file or URL (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .action(async (opts: { name: string; scope: string; db?: string }) => {
+      try {
+        await tokenCreate(opts, STD_IO);
+      } catch (err) {
+        fail(err);
+      }
+    });
+  token
+    .command('list')
+    .description('Tokens as JSON: id, name, scope, created, last used (never the secret).')
+    .option('--db <file>', 'the server\'s store: SQLite file or URL (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .action(async (opts: { db?: string }) => {
+      try {
+        await tokenList(opts, STD_IO);
+      } catch (err) {
+        fail(err);
+      }
+    });
+  token
+    .command('revoke <name|id>')
+    .description('Delete a token: requests carrying it are refused from then on.')
+    .option('--db <file>', 'the server\'s store: SQLite file or URL (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .action(async (nameOrId: string, opts: { db?: string }) => {
+      try {
+        await tokenRevoke(nameOrId, opts, STD_IO);
       } catch (err) {
         fail(err);
       }

@@ -1,6 +1,7 @@
 /** `serve`, `run` and `worker`: the service, a matrix run without a server, and a scale-out worker. */
 import { SingleBar, Presets } from 'cli-progress';
 import pino from 'pino';
+import { accessPolicy } from '../auth/policy';
 import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
 import { notifyFromEnv } from '../notify/run-notifier';
@@ -62,7 +63,7 @@ export async function serve(opts: { port?: string; host?: string; db?: string; r
   const starting = startServer({
     databaseUrl: databaseUrl(opts.db), port, host: opts.host ?? process.env.HOST ?? '127.0.0.1', webhookSecret: process.env.WEBHOOK_SECRET,
     githubWebhookSecret: process.env.GITHUB_WEBHOOK_SECRET || undefined, gitlabWebhookToken: process.env.GITLAB_WEBHOOK_TOKEN || undefined,
-    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(), limits: limits(), notify: notify() ?? undefined,
+    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(), limits: limits(), notify: notify() ?? undefined, access: accessPolicy(),
   });
   // Handled from the start: a signal during migrations or the resume of runs stops once started.
   stopOnSignals(async () => (await starting).close(), pino({ level: process.env.LOG_LEVEL ?? 'info' }));

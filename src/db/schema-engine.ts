@@ -4,11 +4,12 @@
  * Applies the same prisma/migrations/ as `prisma migrate deploy` and records them in the same
  * `_prisma_migrations` table, so either tool can take over.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { wasmSchemaEngineLoader } from '@prisma/internals';
 import { listMigrations } from '@prisma/migrate/dist/utils/listMigrations';
+import Sqlite from 'better-sqlite3';
 import { Client } from 'pg';
 import { targetFor, type Target } from './adapters';
 
@@ -91,6 +92,29 @@ async function withPgMigrationLock<T>(target: Target, fn: () => Promise<T>): Pro
   }
 }
 
+/**
+ * Whether every committed migration is recorded as applied in an SQLite file, read without a
+ * write lock. The engine takes SQLite's exclusive lock even when nothing is pending, which fails
+ * while `serve` has the file open, so a CLI command beside a running server (token create,
+ * artifact add) asks this first.
+ */
+function sqliteUpToDate(path: string, migrationsDir: string): boolean {
+  if (path === ':memory:' || !existsSync(path)) return false;
+  const committed = readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(migrationsDir, entry.name, 'migration.sql')))
+    .map((entry) => entry.name);
+  const db = new Sqlite(path, { readonly: true, fileMustExist: true });
+  try {
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    if (!table) return false;
+    const rows = db.prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL').all() as { migration_name: string }[];
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return committed.every((name) => applied.has(name));
+  } finally {
+    db.close();
+  }
+}
+
 /** Apply pending migrations to the database at `url` (`file:PATH` or `postgresql://…`); returns the names applied. */
 export async function applyMigrations(url: string): Promise<string[]> {
   const target = targetFor(url);
@@ -102,6 +126,7 @@ export async function applyMigrations(url: string): Promise<string[]> {
   if (target.provider === 'sqlite') {
     const dbPath = url.replace(/^file:/, '');
     if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+    if (sqliteUpToDate(dbPath, target.migrationsDir)) return [];
     return apply();
   }
   return withPgMigrationLock(target, async () => {

@@ -1,5 +1,8 @@
 /** What resolvers get: use cases and readers, plus per-request loaders (no N+1). */
 import DataLoader from 'dataloader';
+import { ANONYMOUS, type Caller } from '../auth/caller';
+import type { AccessPolicy } from '../auth/policy';
+import type { TokenStore } from '../auth/tokens';
 import type { Database } from '../db/database';
 import { matricesByIds } from '../db/matrices';
 import type { ArtifactDeps } from '../artifacts/register';
@@ -16,17 +19,23 @@ export interface Services {
   views: RunViews;
   artifacts: ArtifactDeps;
   limits: Limits;
+  tokens: TokenStore;
+  /** What reads and writes need (READS_REQUIRE_TOKEN). */
+  access: AccessPolicy;
 }
 
 export interface Context extends Services {
   matrixLoader: DataLoader<number, MatrixRecord | null>;
   /** By run id. */
   deliveryLoader: DataLoader<string, DeliveryRecord | null>;
+  /** Who sent the request (the Authorization header), checked by graphql/access.ts. */
+  caller: Caller;
 }
 
-export function createContext(services: Services): Context {
+export function createContext(services: Services, caller: Caller = ANONYMOUS): Context {
   return {
     ...services,
+    caller,
     matrixLoader: new DataLoader(async (ids) => {
       const found = await matricesByIds(services.db, ids);
       return ids.map((id) => found.get(id) ?? null);

@@ -3,16 +3,19 @@
  * /webhooks/gitlab (those products' own webhooks), /api/artifacts
  * (kernel images for probe runs), /api/runs/:id/cells/:position/console, /healthz, and the
  * dashboard. Bodies are size-limited; oversized, malformed or unsigned requests get a typed JSON
- * error and change nothing.
+ * error and change nothing. API tokens (Authorization: Bearer) gate /graphql per root field and
+ * /api per method (./access); webhooks are signed instead.
  */
 import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer } from '@apollo/server';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { identify } from '../auth/caller';
 import type { Context, Services } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import { startDeliveredRun } from '../runs/commands';
 import { BadInputError, NotFoundError } from '../runs/errors';
+import { apiAccess } from './access';
 import { artifactRoutes } from './artifacts';
 import { ciWebhookRoutes, type CiWebhookOptions } from './ci-webhooks';
 import { dashboardHtml } from './dashboard';
@@ -50,11 +53,14 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
     res.type('html').send(dashboardHtml());
   });
 
+  app.use('/api', apiAccess(services.tokens, services.access));
   app.use(artifactRoutes(services.artifacts));
   app.use(consoleRoutes(services.store));
   app.use('/api/runs', runReports(services));
 
-  app.use('/graphql', express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, { context: async () => createContext(services) }));
+  app.use('/graphql', express.json({ limit: BODY_LIMIT }), expressMiddleware(apollo, {
+    context: async ({ req }) => createContext(services, await identify(services.tokens, req.header('authorization'))),
+  }));
 
   app.use(ciWebhookRoutes(services.runDeps, options));
 

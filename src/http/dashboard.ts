@@ -2,6 +2,8 @@
  * The dashboard: one static page that asks /graphql for a run's heatmap over two axes and draws
  * it on a canvas (green OK, amber DEGRADED, red BROKEN/PROBE_FAILED, share by area); clicking a
  * square lists its cells. No build step, no framework: the API is the product, this is a view.
+ * It only reads. With READS_REQUIRE_TOKEN=1 it needs a read token, typed into the page once and
+ * kept in the browser's localStorage, and sent as Authorization: Bearer.
  */
 const AXES = ['ARCH', 'TRANSPORT', 'DEVICE', 'MODE', 'BACKEND', 'HYPERVISOR', 'KERNEL', 'STRATEGY', 'CONFIG'];
 
@@ -25,14 +27,19 @@ export function dashboardHtml(): string {
  <label>Arch <input id="arch" size="8" value="s390x"></label>
  <label>Device <input id="device" size="6" value="blk"></label>
  <button id="draw">Draw</button>
+ <label>Token <input id="token" type="password" size="14" placeholder="vmx_… (if reads need one)" autocomplete="off"></label>
 </p>
 <p id="legend"><span style="background:#2e7d32"></span>OK<span style="background:#f9a825"></span>DEGRADED<span style="background:#c62828"></span>BROKEN / PROBE_FAILED<span style="background:#eee"></span>no cells</p>
 <p id="status"></p>
 <canvas id="map" width="900" height="600"></canvas>
 <div id="cells"></div>
 <script>
+const TOKEN_KEY = 'virtio-matrix-token';
 const gql = async (query, variables) => {
-  const res = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const headers = { 'content-type': 'application/json' };
+  const token = localStorage.getItem(TOKEN_KEY);
+  if (token) headers.authorization = 'Bearer ' + token;
+  const res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   const json = await res.json();
   if (json.errors) throw new Error(json.errors.map((e) => e.message).join('; '));
   return json.data;
@@ -48,7 +55,7 @@ let current = null;
 async function loadRuns() {
   const data = await gql('{ runs(first: 50) { edges { node { id status matrix { name } summary { total } } } } }');
   $('run').innerHTML = data.runs.edges.map(({ node }) => '<option value="' + node.id + '">#' + node.id + ' ' + node.matrix.name + ' (' + node.status.toLowerCase() + ')</option>').join('');
-  if (!data.runs.edges.length) $('status').textContent = 'No runs yet: mutation { startRun(matrix: "be-config-2021") { id } }';
+  if (!data.runs.edges.length) $('status').textContent = 'No runs yet: mutation { startRun(matrix: "be-config-2021") { id } } with a run token (Authorization: Bearer <token>; npx virtio-matrix token create --name me --scope run)';
 }
 async function draw() {
   $('status').textContent = 'loading...';
@@ -95,6 +102,12 @@ $('map').addEventListener('click', async (ev) => {
   const data = await gql('query($run: ID!, $filter: CellFilter) { cells(run: $run, filter: $filter, first: 25) { totalCount edges { node { id verdict effective combination { arch transport device mode backend hypervisor kernel strategy config } } } } }', { run: current.run, filter: f });
   $('cells').textContent = h.rows[i] + ' x ' + h.columns[j] + ': ' + data.cells.totalCount + ' cells not OK\\n' +
     data.cells.edges.map(({ node }) => node.id.padEnd(12) + node.verdict.padEnd(13) + JSON.stringify(node.combination)).join('\\n');
+});
+$('token').value = localStorage.getItem(TOKEN_KEY) || '';
+$('token').addEventListener('change', () => {
+  const t = $('token').value.trim();
+  if (t) localStorage.setItem(TOKEN_KEY, t); else localStorage.removeItem(TOKEN_KEY);
+  loadRuns().then(() => { if ($('run').value) draw(); }).catch((e) => { $('status').innerHTML = '<span class="err">' + e.message + '</span>'; });
 });
 $('draw').addEventListener('click', draw);
 loadRuns().then(() => { if ($('run').value) draw(); }).catch((e) => { $('status').innerHTML = '<span class="err">' + e.message + '</span>'; });

@@ -5,16 +5,19 @@
 import type { Server } from 'node:http';
 import { cpus } from 'node:os';
 import pino from 'pino';
+import { OPEN_READS, type AccessPolicy } from '../auth/policy';
 import { BlobDirectory } from '../artifacts/blob-dir';
 import { maxArtifactBytes } from '../artifacts/register';
 import { SqlArtifactStore, artifactDir } from '../db/artifacts';
 import { SqlProbeRunStore } from '../db/probe-runs';
 import { RunNotifier, type NotifyOptions } from '../notify/run-notifier';
+import { SqlTokenStore } from '../db/tokens';
 import { findInstalled } from '../probe/installed';
 import { InProcessProbeQueue } from '../runs/probe/queue';
 import { openDatabase, type Database } from '../db/database';
 import { matrixByName } from '../db/matrices';
 import { redact } from '../db/redact';
+import { DEFAULT_DATABASE_URL } from '../db/url';
 import type { Services } from '../graphql/context';
 import { createApolloServer } from '../graphql/server';
 import { resumeUnfinishedRuns, type RunDeps } from '../runs/commands';
@@ -51,6 +54,8 @@ export interface StartOptions {
   limits?: Limits;
   /** Signed notifications when a run ends (the CLI reads NOTIFY_URL and NOTIFY_SECRET). */
   notify?: Omit<NotifyOptions, 'log'>;
+  /** Default: reads open, writes need a run token (the CLI reads READS_REQUIRE_TOKEN). */
+  access?: AccessPolicy;
 }
 
 export interface Running {
@@ -77,7 +82,7 @@ export interface QueueChoice {
 
 export const DEFAULT_BOOT_TIMEOUT_SECONDS = 120;
 
-export function createServices(db: Database, choice: QueueChoice = {}, limits: Limits = DEFAULT_LIMITS): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
+export function createServices(db: Database, choice: QueueChoice = {}, limits: Limits = DEFAULT_LIMITS, access: AccessPolicy = OPEN_READS): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
   const store = new SqlProbeRunStore(db);
   const q: RunQueue = choice.redisUrl
     ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix })
@@ -101,9 +106,15 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
     },
   };
   return {
-    services: { db, store, runDeps, views: new RunViews(store), limits, artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
+    services: { db, store, runDeps, views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
     queue: q, probeQueue,
   };
+}
+
+/** How `token create` finds this server's store, for the first-use hint. */
+function storeOption(databaseUrl: string): string {
+  if (databaseUrl === DEFAULT_DATABASE_URL) return '';
+  return databaseUrl.startsWith('file:') ? ` --db ${databaseUrl.slice('file:'.length)}` : ' (with this DATABASE_URL)';
 }
 
 export async function startServer(options: StartOptions): Promise<Running> {
@@ -113,7 +124,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const { services, queue, probeQueue } = createServices(db, {
     redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run failed'),
     artifactDir: options.artifactDir, maxArtifactBytes: options.maxArtifactBytes,
-  }, options.limits);
+  }, options.limits, options.access);
   queue.onProgress((p) => {
     log.debug(p, 'run progress');
     // At run end, load its grid and plan once, so the first diff or cells query does not pay for it.
@@ -140,7 +151,10 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
-  log.info({ url, database: redact(options.databaseUrl), runs: options.redisUrl ? `workers via ${redact(options.redisUrl)}` : 'in process' }, 'virtio-matrix listening');
+  log.info({ url, database: redact(options.databaseUrl), runs: options.redisUrl ? `workers via ${redact(options.redisUrl)}` : 'in process', readsRequireToken: services.access.reads !== null }, 'virtio-matrix listening');
+  if ((await services.tokens.count()) === 0) {
+    log.warn(`no API tokens yet: mutations and uploads are refused (401) until you create one, e.g. npx virtio-matrix token create --name admin --scope admin${storeOption(options.databaseUrl)}`);
+  }
   return {
     url,
     server,

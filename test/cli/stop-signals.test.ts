@@ -2,7 +2,7 @@
  * `serve` as a real process stops on SIGTERM and SIGINT: exit 0, the run in flight left to resume,
  * the store closed (SQLite folds its WAL back and removes it only when the last connection closes).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,9 @@ afterEach(() => {
 });
 
 /** `serve` on a fresh store, as in production (Apollo would install signal handlers of its own there). */
-async function serve(dbFile: string): Promise<{ url: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; log: () => string }> {
+async function serve(dbFile: string): Promise<{ url: string; token: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; log: () => string }> {
+  // The operator's first step on a fresh store: a token to start runs with.
+  const token = execFileSync(process.execPath, [BIN, 'token', 'create', '--name', 'ops', '--scope', 'run', '--db', dbFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', DATABASE_URL: `file:${dbFile}`, REDIS_URL: '' };
   const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child = proc;
@@ -44,20 +46,20 @@ async function serve(dbFile: string): Promise<{ url: string; exited: Promise<{ c
     });
     void exited.then(() => reject(new Error(`serve exited: ${out}`)));
   });
-  return { url, exited, log: () => out };
+  return { url, token, exited, log: () => out };
 }
 
-async function gql<T>(url: string, query: string): Promise<T> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+async function gql<T>(server: { url: string; token: string }, query: string): Promise<T> {
+  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` }, body: JSON.stringify({ query }) });
   return ((await res.json()) as { data: T }).data;
 }
 
 test('When serve gets SIGTERM during a run, then it exits 0 with the store closed, and the run is left to resume from its committed shards', async () => {
   const dbFile = join(dir, 'store.db');
   const server = await serve(dbFile);
-  const { startRun } = await gql<{ startRun: { id: string } }>(server.url, 'mutation { startRun(matrix: "be-config-2021") { id } }');
+  const { startRun } = await gql<{ startRun: { id: string } }>(server, 'mutation { startRun(matrix: "be-config-2021") { id } }');
   for (let i = 0; i < 400; i++) {
-    const { run } = await gql<{ run: { cellsDone: number } }>(server.url, `{ run(id: "${startRun.id}") { cellsDone } }`);
+    const { run } = await gql<{ run: { cellsDone: number } }>(server, `{ run(id: "${startRun.id}") { cellsDone } }`);
     if (run.cellsDone > 0) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

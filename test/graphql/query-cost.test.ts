@@ -24,7 +24,7 @@ const aliases = (n: number, field: (i: number) => string) => Array.from({ length
 
 async function timed(query: string) {
   const started = performance.now();
-  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...server.auth }, body: JSON.stringify({ query }) });
   const body = (await res.json()) as { data?: unknown; errors?: { extensions: { code: string; cost?: number } }[] };
   return { status: res.status, body, ms: performance.now() - started };
 }

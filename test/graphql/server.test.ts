@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 async function post(body: string, contentType = 'application/json') {
-  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType, ...server.auth }, body });
   const text = await res.text();
   return { status: res.status, body: JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } };
 }

@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 async function put(query: string, body: Uint8Array) {
-  const res = await fetch(`${server.url}/api/artifacts?${query}`, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
+  const res = await fetch(`${server.url}/api/artifacts?${query}`, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream', ...server.auth } });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> & { error?: Record<string, unknown> } };
 }
 
@@ -65,7 +65,7 @@ test('When a streamed body without a length exceeds the limit, then 413 too and 
       else controller.close();
     },
   });
-  const res = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=6.1.192`, { method: 'PUT', body, duplex: 'half' } as RequestInit);
+  const res = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=6.1.192`, { method: 'PUT', body, headers: server.auth, duplex: 'half' } as RequestInit);
   expect(res.status).toBe(413);
   expect(readdirSync(server.artifactDir)).toEqual(filesBefore);
 });

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDatabase, type Backend } from '../support/databases';
 import { testRedis } from '../support/redis';
+import { createToken } from '../../src/auth/commands';
+import type { Scope } from '../../src/auth/tokens';
 import { startServer, type Running } from '../../src/http/server';
 import { cpus } from 'node:os';
 import { findInstalled } from '../../src/probe/installed';
@@ -23,15 +25,32 @@ export const DEPLOYMENTS: [string, Deployment][] = [
   ['PostgreSQL, runs by a worker through Redis', { backend: 'postgresql', workers: true }],
 ];
 
+export interface GqlAnswer<T> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
 export interface TestServer extends Running {
   artifactDir: string;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+  /** A `run` token created at start, as an operator would; gql and `auth` send it. */
+  token: string;
+  /** `{ authorization: 'Bearer <token>' }` for plain HTTP writes. */
+  auth: { authorization: string };
+  /** GraphQL with the run token. */
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GqlAnswer<T>>;
+  /** GraphQL with this token, or none (null). */
+  gqlAs<T = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlAnswer<T>>;
+  /** Another token in the server's store. */
+  createToken(name: string, scope: Scope): Promise<string>;
   dispose(): Promise<void>;
 }
 
 export async function startTestServer(options: {
   webhookSecret?: string; githubWebhookSecret?: string; gitlabWebhookToken?: string; seed?: boolean; backend?: Backend; workers?: boolean; maxArtifactBytes?: number;
   notify?: Parameters<typeof startServer>[0]['notify'];
+  /** READS_REQUIRE_TOKEN=1: queries and GET /api/* need a read token. */
+  readsRequireToken?: boolean;
   /** Writes to the store before the server opens it (e.g. runs made by another engine). */
   prepare?: (databaseUrl: string) => Promise<void>;
 } = {}): Promise<TestServer> {
@@ -44,6 +63,7 @@ export async function startTestServer(options: {
     databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret,
     githubWebhookSecret: options.githubWebhookSecret, gitlabWebhookToken: options.gitlabWebhookToken, logLevel: 'silent',
     redisUrl: redis?.url, redisPrefix: redis?.prefix, artifactDir, maxArtifactBytes: options.maxArtifactBytes, notify: options.notify,
+    access: { reads: options.readsRequireToken ? 'read' : null, writes: 'run' },
   });
   // The worker shares the server's store connection; in production it is a process of its own.
   const worker = redis ? new RunWorker(running.services.store, { redisUrl: redis.url, prefix: redis.prefix }) : undefined;
@@ -54,12 +74,21 @@ export async function startTestServer(options: {
       installed: () => findInstalled(), concurrency: cpus().length, bootTimeoutSeconds: DEFAULT_BOOT_TIMEOUT_SECONDS,
     }, { redisUrl: redis.url, prefix: redis.prefix })
     : undefined;
+  const newToken = async (name: string, scope: Scope) => (await createToken(running.services.tokens, { name, scope })).token;
+  const token = await newToken('test-run', 'run');
+  const gqlAs = async <T>(as: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlAnswer<T>> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (as !== null) headers.authorization = `Bearer ${as}`;
+    const res = await fetch(`${running.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    return { status: res.status, ...((await res.json()) as object) };
+  };
   return {
     ...running,
-    async gql(query, variables) {
-      const res = await fetch(`${running.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-      return { status: res.status, ...((await res.json()) as object) };
-    },
+    token,
+    auth: { authorization: `Bearer ${token}` },
+    gql: (query, variables) => gqlAs(token, query, variables),
+    gqlAs,
+    createToken: newToken,
     async dispose() {
       await worker?.close();
       await probeWorker?.close();

@@ -35,7 +35,7 @@ describe.each(BACKENDS)('probe runs read through the API: %s', (backend) => {
   beforeAll(async () => {
     server = await startTestServer({ backend });
     expect((await server.gql('mutation($input: MatrixInput!) { createMatrix(input: $input) { name } }', { input: TINY })).errors).toBeUndefined();
-    const res = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=6.1.192&strategy=pre-fix`, { method: 'PUT', body: randomBytes(512) });
+    const res = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=6.1.192&strategy=pre-fix`, { method: 'PUT', body: randomBytes(512), headers: server.auth });
     kernelId = ((await res.json()) as { id: string }).id;
     const store = server.services.store;
     const matrix = (await server.services.runDeps.matrixByName('tiny-net'))!;

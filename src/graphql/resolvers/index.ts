@@ -1,4 +1,5 @@
 import { resolvers as scalars } from '../schema/scalars';
+import { guarded } from '../access';
 import { withErrorCodes } from '../errors';
 import { resolvers as cells } from './cells';
 import { resolvers as engine } from './engine';
@@ -6,13 +7,14 @@ import { resolvers as matrices } from './matrices';
 import { resolvers as runs } from './runs';
 
 /**
- * All resolvers, merged per type. Root fields map domain errors to codes; field resolvers stay
- * plain functions (wrapping each would cost on every field of a 1,000-cell page).
+ * All resolvers, merged per type. Root fields check the caller's access (./access) and map domain
+ * errors to codes; field resolvers stay plain functions (wrapping each would cost on every field
+ * of a 1,000-cell page).
  */
 export const resolvers = {
   ...withErrorCodes({
-    Query: { ...engine.Query, ...matrices.Query, ...runs.Query, ...cells.Query },
-    Mutation: { ...matrices.Mutation, ...runs.Mutation },
+    Query: guarded('reads', { ...engine.Query, ...matrices.Query, ...runs.Query, ...cells.Query }),
+    Mutation: guarded('writes', { ...matrices.Mutation, ...runs.Mutation }),
   }),
   Matrix: matrices.Matrix,
   Run: runs.Run,

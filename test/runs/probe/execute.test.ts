@@ -29,7 +29,7 @@ maybe.each(deployments)('When a tiny matrix runs as real boots of the pre-fix s3
   let server: TestServer | undefined;
   try {
     server = await startTestServer(deployment);
-    const put = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=${built.linuxVersion}&strategy=pre-fix`, { method: 'PUT', body: readFileSync(built.image) });
+    const put = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=${built.linuxVersion}&strategy=pre-fix`, { method: 'PUT', body: readFileSync(built.image), headers: server.auth });
     expect(put.status).toBe(201);
     const kernel = ((await put.json()) as { id: string }).id;
     expect((await server.gql('mutation($input: MatrixInput!) { createMatrix(input: $input) { name } }', { input: TINY })).errors).toBeUndefined();

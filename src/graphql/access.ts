@@ -1,0 +1,26 @@
+/**
+ * Access in GraphQL: every root field asks `requireAccess` (the auth policy's one check) before
+ * it resolves. Mutations need the policy's write scope; queries its read scope (open by default).
+ */
+import { GraphQLError } from 'graphql';
+import { authorize } from '../auth/policy';
+import type { Context } from './context';
+
+export function requireAccess(ctx: Context, kind: 'reads' | 'writes', action: string): void {
+  const problem = authorize(ctx.caller, ctx.access[kind], action);
+  if (problem) throw new GraphQLError(problem.message, { extensions: { code: problem.code, http: { status: problem.status } } });
+}
+
+type Resolver = (parent: unknown, args: unknown, ctx: Context, info: unknown) => unknown;
+
+/** Root resolvers that check access first: `query X` / `mutation X` names the action in the message. */
+export function guarded<T extends Record<string, unknown>>(kind: 'reads' | 'writes', fields: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, resolve] of Object.entries(fields)) {
+    out[name] = (parent: unknown, args: unknown, ctx: Context, info: unknown) => {
+      requireAccess(ctx, kind, `${kind === 'writes' ? 'mutation' : 'query'} ${name}`);
+      return (resolve as Resolver)(parent, args, ctx, info);
+    };
+  }
+  return out as T;
+}
