@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   createPatchRegistry, evaluate, InvalidCombinationError, KERNEL_PATCHES, PatchDefinitionError,
   type CombinationInput, type Outcome, type PatchRegistry,
@@ -148,5 +150,19 @@ describe('refusals', () => {
   test('a nonsense definition in a list is refused with its index and the path of the bad part', () => {
     const bad = { ...blkSizeCheck, driver: [{ ...blkSizeCheck.driver![0], reject: { min: 'small', max: 'PAGE_SIZE' } }] };
     expect(refusal(() => createPatchRegistry([writeBackV3, bad]))).toEqual({ index: 1, path: 'driver.0.reject.min', reason: 'expected a number' });
+  });
+});
+
+describe('the README what-if example (examples/what-if)', () => {
+  test('the example definitions pass the schema, and the cells go BROKEN on s390x only, then OK with the write-back', () => {
+    const read = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'what-if', name), 'utf8'));
+    const patches = createPatchRegistry(read('patches.json'));
+    const cells: CombinationInput[] = read('blk-size-check-on-5.13.json');
+    expect(cells.map((c) => [c.arch, c.kernel, run(c, patches).verdict])).toEqual([
+      ['s390x', '5.13+blk-size-check', 'BROKEN'],
+      ['x86_64', '5.13+blk-size-check', 'OK'],
+      ['s390x', '5.13+blk-size-check+write-back-v3', 'OK'],
+      ['x86_64', '5.13+blk-size-check+write-back-v3', 'OK'],
+    ]);
   });
 });
