@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 
 export class CliError extends Error {
   constructor(
-    readonly code: 'INPUT_NOT_FOUND' | 'INVALID_JSON' | 'INVALID_COMBINATION' | 'EMPTY_INPUT' | 'INVALID_KERNEL_BUILD' | 'INVALID_ARTIFACT' | 'PAYLOAD_TOO_LARGE' | 'CONFLICT' | 'NOT_FOUND' | 'BAD_USER_INPUT',
+    readonly code: 'INPUT_NOT_FOUND' | 'INVALID_JSON' | 'INVALID_COMBINATION' | 'INVALID_PATCH' | 'EMPTY_INPUT' | 'INVALID_KERNEL_BUILD' | 'INVALID_ARTIFACT' | 'PAYLOAD_TOO_LARGE' | 'CONFLICT' | 'NOT_FOUND' | 'BAD_USER_INPUT',
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
@@ -17,13 +17,18 @@ export class CliError extends Error {
 
 /** `-` reads stdin. */
 export function readInput(path: string): unknown {
+  return readJson(path, 'a combination object or an array of them');
+}
+
+/** A JSON file (`-`: stdin); `expected` says what an empty one should have held. */
+export function readJson(path: string, expected: string): unknown {
   let text: string;
   try {
     text = readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (err) {
     throw new CliError('INPUT_NOT_FOUND', `cannot read ${path === '-' ? 'stdin' : path}: ${(err as Error).message}`);
   }
-  if (text.trim() === '') throw new CliError('EMPTY_INPUT', 'input is empty: expected a combination object or an array of them');
+  if (text.trim() === '') throw new CliError('EMPTY_INPUT', `${path === '-' ? 'stdin' : path} is empty: expected ${expected}`);
   try {
     return JSON.parse(text);
   } catch (err) {

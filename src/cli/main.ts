@@ -28,6 +28,8 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
+const PATCHES_HELP = 'JSON file with proposed kernel patches (one definition or an array, schemas/kernel-patch.v1.json); a kernel value BASE+ID applies them';
+
 export function buildProgram(): Command {
   const program = new Command('virtio-matrix')
     .description('Regression tests for virtio feature negotiation: simulate Linux drivers against QEMU devices, byte by byte.')
@@ -37,11 +39,12 @@ export function buildProgram(): Command {
     .command('evaluate')
     .description('Evaluate one combination (object) or a batch (array); print outcome(s) as JSON, in input order.')
     .requiredOption('-i, --input <file>', 'JSON file with a combination or an array of them; "-" for stdin')
+    .option('--patches <file>', PATCHES_HELP)
     .option('--no-trace', 'leave out the step-by-step trace')
     .option('--compact', 'one line of JSON instead of indented')
-    .action((opts: { input: string; trace: boolean; compact?: boolean }) => {
+    .action((opts: { input: string; patches?: string; trace: boolean; compact?: boolean }) => {
       try {
-        const { batch, outcomes } = evaluateInput(opts.input, opts.trace);
+        const { batch, outcomes } = evaluateInput(opts.input, opts.trace, opts.patches);
         process.stdout.write(JSON.stringify(batch ? outcomes : outcomes[0], null, opts.compact ? 0 : 2) + '\n');
       } catch (err) {
         fail(err);
@@ -52,9 +55,10 @@ export function buildProgram(): Command {
     .command('explain')
     .description('Print the same outcome(s) as a readable step-by-step trace.')
     .requiredOption('-i, --input <file>', 'JSON file with a combination or an array of them; "-" for stdin')
-    .action((opts: { input: string }) => {
+    .option('--patches <file>', PATCHES_HELP)
+    .action((opts: { input: string; patches?: string }) => {
       try {
-        const { outcomes } = evaluateInput(opts.input, true);
+        const { outcomes } = evaluateInput(opts.input, true, opts.patches);
         process.stdout.write(outcomes.map(explainOutcome).join('\n\n' + '-'.repeat(72) + '\n\n') + '\n');
       } catch (err) {
         fail(err);

@@ -1,6 +1,8 @@
 /** Public surface of the pure engine: adapters (CLI, store, API) import from here only. */
 export { evaluate, evaluateResolved, type EvaluateOptions } from './evaluate';
-export { resolveCombination } from './resolve';
+export { resolveCombination, type ResolveOptions } from './resolve';
+export { createPatchRegistry, PatchDefinitionError, type PatchRegistry } from './patch-registry';
+export { kernelPatchSchema, qemuChangeSchema, parseKernelPatch, parseQemuChange, DefinitionError, SCHEMA_VERSION } from './profiles/schema';
 export { combinationSchema, parseCombination, InvalidCombinationError, type Combination, type CombinationInput } from './combination';
 export type { Cell, ResolvedCell } from './cell';
 export type { Outcome, ConfigRead, TraceStep } from './outcome';

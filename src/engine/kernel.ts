@@ -80,14 +80,18 @@ export function patchesIn(kernel: KernelVersion): KernelPatch[] {
 }
 
 /**
- * The patch set a strategy runs: `as-shipped` is the release; `pre-fix` drops every remedy;
- * `revert`, `write-back`, `ack-all` are pre-fix plus that one remedy.
+ * The patch set a strategy runs: `as-shipped` is the release with `applied` (proposed patches,
+ * `5.13+ID`) after its own; `pre-fix` drops every remedy, proposed ones too; `revert`,
+ * `write-back`, `ack-all` are pre-fix plus that one remedy: the applied fixes naming it when
+ * there are any, else the built-in one.
  */
-export function patchesForStrategy(kernel: KernelVersion, strategy: StrategyName): KernelPatch[] {
-  const shipped = patchesIn(kernel);
+export function patchesForStrategy(kernel: KernelVersion, strategy: StrategyName, applied: readonly KernelPatch[] = []): KernelPatch[] {
+  const shipped = applied.length === 0 ? patchesIn(kernel) : [...patchesIn(kernel), ...applied];
   if (strategy === 'as-shipped') return shipped;
   const preFix = shipped.filter((p) => p.role !== 'fix');
   if (strategy === 'pre-fix') return preFix;
+  const proposed = applied.filter((p) => p.role === 'fix' && p.remedy === strategy);
+  if (proposed.length > 0) return [...preFix, ...proposed];
   const remedy = KERNEL_PATCHES.find((p) => p.remedy === strategy)!;
   return [...preFix, remedy];
 }
@@ -126,8 +130,9 @@ function effectiveRules(patches: readonly KernelPatch[]) {
 }
 
 /** A revert or replacement touches a device when a patch it removes had rules for it. */
-function touches(patch: KernelPatch, device: DeviceName): boolean {
-  return (patch.removes ?? []).some((id) => KERNEL_PATCHES.find((p) => p.id === id)?.driver?.some((r) => r.device === device) ?? false);
+function touches(patch: KernelPatch, device: DeviceName, applied: readonly KernelPatch[]): boolean {
+  const find = (id: string) => KERNEL_PATCHES.find((p) => p.id === id) ?? applied.find((p) => p.id === id);
+  return (patch.removes ?? []).some((id) => find(id)?.driver?.some((r) => r.device === device) ?? false);
 }
 
 function compileCheck(device: DeviceName, rule: Extract<DriverRule, { kind: 'configCheck' }>): CompiledCheck {
@@ -143,9 +148,14 @@ function compileCheck(device: DeviceName, rule: Extract<DriverRule, { kind: 'con
   };
 }
 
-export function compileDriver(kernel: KernelVersion, strategy: StrategyName, device: DeviceName): CompiledDriver {
+/**
+ * `applied`: proposed patches on top of the release, in order (`5.13+ID+ID`); the compiled
+ * driver's `kernel` then names them too. Everything version-bound (transports, ring features,
+ * extrapolation) follows the release.
+ */
+export function compileDriver(kernel: KernelVersion, strategy: StrategyName, device: DeviceName, applied: readonly KernelPatch[] = []): CompiledDriver {
   const profile = LINUX_DRIVERS[device];
-  const { live, driver, core } = effectiveRules(patchesForStrategy(kernel, strategy));
+  const { live, driver, core } = effectiveRules(patchesForStrategy(kernel, strategy, applied));
   const rules = [...(profile.rules ?? []), ...driver].filter((r) => r.device === device);
 
   const table = featuresFromBits(profile.featureTable.map((n) => requireFeatureBit(device, n)));
@@ -176,11 +186,11 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
   }
   const hasValidate = core.has('validateHook') && validate.length > 0;
   return {
-    kernel: kernel.text,
+    kernel: [kernel.text, ...applied.map((p) => p.id)].join('+'),
     strategy,
     device,
     // Only patches that change this driver or the core: another device's check is no cause here.
-    patches: live.filter((p) => (p.core?.length ?? 0) > 0 || (p.driver ?? []).some((r) => r.device === device) || (p.removes ?? []).length > 0 && touches(p, device)).map((p) => p.id),
+    patches: live.filter((p) => (p.core?.length ?? 0) > 0 || (p.driver ?? []).some((r) => r.device === device) || (p.removes ?? []).length > 0 && touches(p, device, applied)).map((p) => p.id),
     featureTable: table,
     featureTableLegacy: legacy,
     ringMasks: { pci: ringMask(kernel, device, 'pci'), ccw: ringMask(kernel, device, 'ccw'), mmio: ringMask(kernel, device, 'mmio') },

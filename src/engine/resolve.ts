@@ -8,6 +8,7 @@ import type { Cell, ResolvedCell } from './cell';
 import { InvalidCombinationError, parseCombination } from './combination';
 import { deviceSetup, isInvalid } from './device-setup';
 import { compileDriver, type CompiledDriver } from './kernel';
+import { EMPTY_REGISTRY, kernelBuildOf, type KernelBuild, type PatchRegistry } from './patch-registry';
 import { ARCHS } from './profiles/archs';
 import { parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
 import { HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
@@ -27,12 +28,15 @@ function oneOf<T extends string>(field: string, values: readonly T[], value: str
 
 export function kernelVersionOf(text: string): KernelVersion {
   const kernel = parseKernelVersion(text);
+  if (!kernel && text.includes('+')) throw new InvalidCombinationError('kernel', `"${text}" applies proposed patches (BASE+ID), which only evaluate and explain take so far`);
   if (!kernel) throw new InvalidCombinationError('kernel', `"${text}" is not a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14)`);
   return kernel;
 }
 
 /** Compiled drivers are shared by every cell with the same kernel, strategy and device. */
 const driverCache = new Map<string, CompiledDriver>();
+/** Kernels with proposed patches: one cache per registry, since two callers may define an id differently. */
+const proposedCaches = new WeakMap<PatchRegistry, Map<string, CompiledDriver>>();
 
 export function driverFor(kernel: KernelVersion, strategy: StrategyName, device: DeviceName): CompiledDriver {
   const key = `${kernel.text}|${strategy}|${device}`;
@@ -44,7 +48,25 @@ export function driverFor(kernel: KernelVersion, strategy: StrategyName, device:
   return driver;
 }
 
-export function resolveCombination(input: unknown): ResolvedCell {
+function driverForBuild(build: KernelBuild, registry: PatchRegistry, strategy: StrategyName, device: DeviceName): CompiledDriver {
+  if (build.applied.length === 0) return driverFor(build.version, strategy, device);
+  let cache = proposedCaches.get(registry);
+  if (!cache) proposedCaches.set(registry, (cache = new Map()));
+  const key = `${build.text}|${strategy}|${device}`;
+  let driver = cache.get(key);
+  if (!driver) {
+    driver = compileDriver(build.version, strategy, device, build.applied);
+    cache.set(key, driver);
+  }
+  return driver;
+}
+
+export interface ResolveOptions {
+  /** Proposed patches that kernel values may apply (`5.13+ID`). */
+  patches?: PatchRegistry;
+}
+
+export function resolveCombination(input: unknown, options: ResolveOptions = {}): ResolvedCell {
   const c = parseCombination(input);
   const arch = ARCHS[oneOf('arch', ARCH_NAMES, c.arch)];
   const transport = TRANSPORTS[oneOf('transport', TRANSPORT_NAMES, c.transport)];
@@ -54,7 +76,9 @@ export function resolveCombination(input: unknown): ResolvedCell {
   const strategy = oneOf('strategy', STRATEGIES, c.strategy);
   const hypervisor = HYPERVISORS_BY_NAME.get(c.hypervisor);
   if (!hypervisor) raise({ field: 'hypervisor', reason: `unknown hypervisor "${c.hypervisor}"; expected one of: ${[...HYPERVISORS_BY_NAME.keys()].join(', ')}` });
-  const kernel = kernelVersionOf(c.kernel);
+  const registry = options.patches ?? EMPTY_REGISTRY;
+  const build = kernelBuildOf(c.kernel, registry);
+  const kernel = build.version;
   const hostArch = c.hostArch === undefined ? arch : ARCHS[oneOf('hostArch', ARCH_NAMES, c.hostArch)];
   const pageSize = c.pageSize ?? arch.defaultPageSize;
 
@@ -80,7 +104,7 @@ export function resolveCombination(input: unknown): ResolvedCell {
     configSource: configSource as Cell['configSource'],
     hypervisor: hypervisor!,
     earlyModernDetect: hasQemuChange(hypervisor!, 'earlyModernDetect'),
-    driver: driverFor(kernel, strategy, device.name),
+    driver: driverForBuild(build, registry, strategy, device.name),
     pageSize,
     hostFeatures: setup.hostFeatures,
     modernView: setup.modernView,

@@ -71,3 +71,65 @@ describe('virtio-matrix explain', () => {
     expect(r.stdout).toMatch(/validate read blk_size: bytes 00001000 → driver 1048576, device meant 4096 \(MISREAD\)/);
   });
 });
+
+describe('virtio-matrix evaluate/explain --patches: proposed kernel patches', () => {
+  // 82e89ea077b9's validate() check (fact sheet §2) and 2f9a174f918e's write-back (§1), as a patch author would write them.
+  const blkSizeCheck = {
+    id: 'blk-size-check', title: 'virtio-blk: Add validation for block size in config space', mainline: '5.14-rc7', stable: [], role: 'change',
+    driver: [{
+      kind: 'configCheck', device: 'blk', phase: 'validate', field: 'blk_size', whenFeature: 'VIRTIO_BLK_F_BLK_SIZE',
+      reject: { min: 512, max: 'PAGE_SIZE' }, action: 'clearFeature', message: 'virtblk_validate: blk_size out of range, VIRTIO_BLK_F_BLK_SIZE cleared',
+    }],
+    source: '<20210809101609.148-1-xieyongji@bytedance.com>',
+  };
+  const writeBack = {
+    id: 'write-back-v3', title: 'virtio: write back F_VERSION_1 before validate', mainline: '5.15-rc6', stable: [], role: 'fix', remedy: 'write-back',
+    core: [{ kind: 'writeBackVersion1BeforeValidate' }], source: '<20211011053921.1198936-1-pasic@linux.ibm.com>',
+  };
+  const on513 = { ...dasd, kernel: '5.13+blk-size-check' };
+
+  test('a file with one definition lets the kernel value apply it: the s390x DASD on 5.13+blk-size-check is BROKEN', () => {
+    const r = run(['evaluate', '--input', file('p1.json', on513), '--patches', file('one-patch.json', blkSizeCheck), '--no-trace']);
+    expect(r.status).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o.verdict).toBe('BROKEN');
+    expect(o.validateReads[0]).toEqual({ field: 'blk_size', bytes: '00001000', driverValue: 1048576, deviceValue: 4096 });
+  });
+
+  test('an array of definitions applies in the order the kernel value names them: the write-back on top makes it OK', () => {
+    const r = run(['evaluate', '--input', file('p2.json', { ...dasd, kernel: '5.13+blk-size-check+write-back-v3' }), '--patches', file('two.json', [blkSizeCheck, writeBack]), '--no-trace']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).verdict).toBe('OK');
+  });
+
+  test('explain takes --patches too and names the proposed patch among those in effect', () => {
+    const r = run(['explain', '--input', file('p3.json', on513), '--patches', file('one-patch-e.json', blkSizeCheck)]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/BROKEN/);
+    expect(r.stdout).toMatch(/patches: .*blk-size-check/);
+  });
+
+  test('a nonsense definition is exit 2 with INVALID_PATCH, its index and the path of the bad part', () => {
+    const bad = { ...blkSizeCheck, driver: [{ ...blkSizeCheck.driver[0], reject: { min: 'small', max: 'PAGE_SIZE' } }] };
+    const path = file('bad-patches.json', [writeBack, bad]);
+    const r = run(['evaluate', '--input', file('p4.json', on513), '--patches', path]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stderr).error).toEqual({
+      code: 'INVALID_PATCH', message: `${path}: patch 1: driver.0.reject.min: expected a number`,
+      file: path, index: 1, path: 'driver.0.reject.min', reason: 'expected a number',
+    });
+  });
+
+  test('a kernel value naming a patch the file does not define is exit 2 with INVALID_COMBINATION on kernel', () => {
+    const r = run(['evaluate', '--input', file('p5.json', { ...dasd, kernel: '5.13+write-back-v3' }), '--patches', file('one-patch-2.json', blkSizeCheck)]);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'INVALID_COMBINATION', field: 'kernel', reason: expect.stringMatching(/unknown patch "write-back-v3"/) });
+  });
+
+  test('a patches file that is not JSON is exit 2 with INVALID_JSON', () => {
+    const r = run(['evaluate', '--input', file('p6.json', on513), '--patches', file('broken.json', '[{"id": ')]);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stderr).error.code).toBe('INVALID_JSON');
+  });
+});

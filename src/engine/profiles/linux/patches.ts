@@ -1,3 +1,4 @@
+import { DefinitionError, parseKernelPatch } from '../schema';
 import type { KernelPatch } from '../types';
 import { FEATURE_TABLE_PATCHES } from './feature-tables';
 
@@ -152,5 +153,16 @@ const CONFIG_PATCHES: readonly KernelPatch[] = [
   },
 ];
 
+/** Built-in data goes through the schema users' definitions go through; a bad entry stops the load. */
+export function checkedPatch(patch: KernelPatch): KernelPatch {
+  try {
+    parseKernelPatch(patch);
+  } catch (err) {
+    if (err instanceof DefinitionError) throw new Error(`built-in kernel patch ${patch.id}: ${err.message}`);
+    throw err;
+  }
+  return patch;
+}
+
 /** Every patch the engine knows: the config-space and ordering changes above, and the feature-table changes. */
-export const KERNEL_PATCHES: readonly KernelPatch[] = [...CONFIG_PATCHES, ...FEATURE_TABLE_PATCHES];
+export const KERNEL_PATCHES: readonly KernelPatch[] = [...CONFIG_PATCHES, ...FEATURE_TABLE_PATCHES].map(checkedPatch);

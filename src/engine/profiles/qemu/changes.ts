@@ -1,22 +1,23 @@
+import { parseQemuChange } from '../schema';
 import type { QemuChange } from '../types';
 
 const FACTS = '../shared/domain/virtio-config-endianness.md';
 
 /** QEMU changes that alter which devices and modes exist, or when config turns little endian. */
-export const LEGACY_CHECK: QemuChange = {
+export const LEGACY_CHECK: QemuChange = parseQemuChange({
   id: '9b3a35ec82',
   title: 'virtio: verify that legacy support is not accidentally on',
   release: '5.1',
   effect: 'enforceLegacyAllowed',
   source: `${FACTS} §6: "virtio: list legacy-capable devices" (MST [PULL 6/9] 22 Jul 2020) and 9b3a35ec82, QEMU 5.1. d55f518248f (5.2) relaxes it only for machine types < 5.1, which combinations here do not use`,
-};
+});
 
-export const EARLY_DETECT_RFC: QemuChange = {
+export const EARLY_DETECT_RFC: QemuChange = parseQemuChange({
   id: 'rfc-v2-20211112145749',
   title: "virtio: early detect 'modern' virtio (RFC v2, never merged)",
   effect: 'earlyModernDetect',
   source: `${FACTS} §6: <20211112145749.618157-1-pasic@linux.ibm.com>; ccw: virtio_force_modern() in virtio_ccw_reset_virtio() if revision > 0; pci: after the modern STATUS reset; vhost (4/5) but no vhost-user`,
-};
+});
 
 /**
  * Features QEMU's virtio core offers every device (DEFINE_VIRTIO_COMMON_FEATURES: indirect_desc,
