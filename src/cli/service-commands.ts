@@ -5,6 +5,7 @@ import { accessPolicy } from '../auth/policy';
 import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
 import { notifyFromEnv } from '../notify/run-notifier';
+import { mutationsPerMinute } from '../auth/write-limit';
 import { SqlRunStore } from '../db/runs';
 import { cpus } from 'node:os';
 import { BlobDirectory } from '../artifacts/blob-dir';
@@ -48,6 +49,15 @@ function limits(): Limits {
 /** Several deployments can share one Redis under different key prefixes (BullMQ's default: bull). */
 export const redisPrefix = () => process.env.REDIS_PREFIX || undefined;
 
+/** MUTATIONS_PER_MINUTE, as a usage error when it is not a whole number. */
+function writeLimit(): number {
+  try {
+    return mutationsPerMinute();
+  } catch (err) {
+    throw new CliError('INVALID_COMBINATION', (err as Error).message, { field: 'MUTATIONS_PER_MINUTE' });
+  }
+}
+
 /** NOTIFY_URL and NOTIFY_SECRET, as a usage error when only one is set or the secret is not whsec_…. */
 function notify() {
   try {
@@ -63,7 +73,7 @@ export async function serve(opts: { port?: string; host?: string; db?: string; r
   const starting = startServer({
     databaseUrl: databaseUrl(opts.db), port, host: opts.host ?? process.env.HOST ?? '127.0.0.1', webhookSecret: process.env.WEBHOOK_SECRET,
     githubWebhookSecret: process.env.GITHUB_WEBHOOK_SECRET || undefined, gitlabWebhookToken: process.env.GITLAB_WEBHOOK_TOKEN || undefined,
-    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(), limits: limits(), notify: notify() ?? undefined, access: accessPolicy(),
+    redisUrl: redisUrl(opts.redis), redisPrefix: redisPrefix(), limits: limits(), notify: notify() ?? undefined, access: accessPolicy(), mutationsPerMinute: writeLimit(),
   });
   // Handled from the start: a signal during migrations or the resume of runs stops once started.
   stopOnSignals(async () => (await starting).close(), pino({ level: process.env.LOG_LEVEL ?? 'info' }));

@@ -1,6 +1,7 @@
 /**
  * Access in GraphQL: every root field asks `requireAccess` (the auth policy's one check) before
- * it resolves. Mutations need the policy's write scope; queries its read scope (open by default).
+ * it resolves. Mutations need the policy's write scope and a place in the token's per-minute
+ * budget (RATE_LIMITED, 429); queries need the read scope (open by default).
  */
 import { GraphQLError } from 'graphql';
 import { authorize } from '../auth/policy';
@@ -17,10 +18,19 @@ type Resolver = (parent: unknown, args: unknown, ctx: Context, info: unknown) =>
 export function guarded<T extends Record<string, unknown>>(kind: 'reads' | 'writes', fields: T): T {
   const out: Record<string, unknown> = {};
   for (const [name, resolve] of Object.entries(fields)) {
-    out[name] = (parent: unknown, args: unknown, ctx: Context, info: unknown) => {
-      requireAccess(ctx, kind, `${kind === 'writes' ? 'mutation' : 'query'} ${name}`);
-      return (resolve as Resolver)(parent, args, ctx, info);
-    };
+    out[name] = kind === 'reads'
+      ? (parent: unknown, args: unknown, ctx: Context, info: unknown) => {
+        requireAccess(ctx, kind, `query ${name}`);
+        return (resolve as Resolver)(parent, args, ctx, info);
+      }
+      : async (parent: unknown, args: unknown, ctx: Context, info: unknown) => {
+        requireAccess(ctx, kind, `mutation ${name}`);
+        const limited = await ctx.writeLimiter.take(ctx.caller);
+        if (limited) {
+          throw new GraphQLError(limited.message, { extensions: { code: limited.code, retryAfterSeconds: limited.retryAfterSeconds, http: { status: limited.status, headers: new Map([['retry-after', String(limited.retryAfterSeconds)]]) } } });
+        }
+        return (resolve as Resolver)(parent, args, ctx, info);
+      };
   }
   return out as T;
 }

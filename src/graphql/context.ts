@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import { ANONYMOUS, type Caller } from '../auth/caller';
 import type { AccessPolicy } from '../auth/policy';
 import type { TokenStore } from '../auth/tokens';
+import type { WriteLimiter } from '../auth/write-limit';
 import type { Database } from '../db/database';
 import { matricesByIds } from '../db/matrices';
 import type { ArtifactDeps } from '../artifacts/register';
@@ -22,6 +23,8 @@ export interface Services {
   tokens: TokenStore;
   /** What reads and writes need (READS_REQUIRE_TOKEN). */
   access: AccessPolicy;
+  /** Mutations per token per minute (MUTATIONS_PER_MINUTE). */
+  writeLimiter: WriteLimiter;
 }
 
 export interface Context extends Services {

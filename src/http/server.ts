@@ -12,6 +12,7 @@ import { SqlArtifactStore, artifactDir } from '../db/artifacts';
 import { SqlProbeRunStore } from '../db/probe-runs';
 import { RunNotifier, type NotifyOptions } from '../notify/run-notifier';
 import { SqlTokenStore } from '../db/tokens';
+import { DEFAULT_MUTATIONS_PER_MINUTE, WriteLimiter } from '../auth/write-limit';
 import { findInstalled } from '../probe/installed';
 import { InProcessProbeQueue } from '../runs/probe/queue';
 import { openDatabase, type Database } from '../db/database';
@@ -56,6 +57,8 @@ export interface StartOptions {
   notify?: Omit<NotifyOptions, 'log'>;
   /** Default: reads open, writes need a run token (the CLI reads READS_REQUIRE_TOKEN). */
   access?: AccessPolicy;
+  /** Mutations per token per minute, 0 for no limit (default 120; the CLI reads MUTATIONS_PER_MINUTE). */
+  mutationsPerMinute?: number;
 }
 
 export interface Running {
@@ -82,7 +85,7 @@ export interface QueueChoice {
 
 export const DEFAULT_BOOT_TIMEOUT_SECONDS = 120;
 
-export function createServices(db: Database, choice: QueueChoice = {}, limits: Limits = DEFAULT_LIMITS, access: AccessPolicy = OPEN_READS): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
+export function createServices(db: Database, choice: QueueChoice = {}, limits: Limits = DEFAULT_LIMITS, access: AccessPolicy = OPEN_READS, mutationsPerMinute = DEFAULT_MUTATIONS_PER_MINUTE): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
   const store = new SqlProbeRunStore(db);
   const q: RunQueue = choice.redisUrl
     ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix })
@@ -106,7 +109,7 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
     },
   };
   return {
-    services: { db, store, runDeps, views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
+    services: { db, store, runDeps, views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, writeLimiter: new WriteLimiter(mutationsPerMinute), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
     queue: q, probeQueue,
   };
 }
@@ -124,7 +127,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const { services, queue, probeQueue } = createServices(db, {
     redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run failed'),
     artifactDir: options.artifactDir, maxArtifactBytes: options.maxArtifactBytes,
-  }, options.limits, options.access);
+  }, options.limits, options.access, options.mutationsPerMinute);
   queue.onProgress((p) => {
     log.debug(p, 'run progress');
     // At run end, load its grid and plan once, so the first diff or cells query does not pay for it.

@@ -51,6 +51,8 @@ export async function startTestServer(options: {
   notify?: Parameters<typeof startServer>[0]['notify'];
   /** READS_REQUIRE_TOKEN=1: queries and GET /api/* need a read token. */
   readsRequireToken?: boolean;
+  /** MUTATIONS_PER_MINUTE (default: the server's). */
+  mutationsPerMinute?: number;
   /** Writes to the store before the server opens it (e.g. runs made by another engine). */
   prepare?: (databaseUrl: string) => Promise<void>;
 } = {}): Promise<TestServer> {
@@ -63,7 +65,7 @@ export async function startTestServer(options: {
     databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret,
     githubWebhookSecret: options.githubWebhookSecret, gitlabWebhookToken: options.gitlabWebhookToken, logLevel: 'silent',
     redisUrl: redis?.url, redisPrefix: redis?.prefix, artifactDir, maxArtifactBytes: options.maxArtifactBytes, notify: options.notify,
-    access: { reads: options.readsRequireToken ? 'read' : null, writes: 'run' },
+    access: { reads: options.readsRequireToken ? 'read' : null, writes: 'run' }, mutationsPerMinute: options.mutationsPerMinute,
   });
   // The worker shares the server's store connection; in production it is a process of its own.
   const worker = redis ? new RunWorker(running.services.store, { redisUrl: redis.url, prefix: redis.prefix }) : undefined;
