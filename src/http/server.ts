@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import { cpus } from 'node:os';
 import pino from 'pino';
+import { SqlRetentionStore } from '../db/retention';
 import { OPEN_READS, type AccessPolicy } from '../auth/policy';
 import { BlobDirectory } from '../artifacts/blob-dir';
 import { maxArtifactBytes } from '../artifacts/register';
@@ -106,7 +107,7 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
     },
   };
   return {
-    services: { db, store, runDeps, views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
+    services: { db, store, runDeps, retention: new SqlRetentionStore(db), views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
     queue: q, probeQueue,
   };
 }
