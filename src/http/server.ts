@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { cpus } from 'node:os';
 import pino from 'pino';
 import { SqlRetentionStore } from '../db/retention';
+import { watchRunLog } from '../runs/run-log';
 import { OPEN_READS, type AccessPolicy } from '../auth/policy';
 import { BlobDirectory } from '../artifacts/blob-dir';
 import { maxArtifactBytes } from '../artifacts/register';
@@ -51,6 +52,8 @@ export interface StartOptions {
   /** Seed be-config-2021 (default true). */
   seed?: boolean;
   logLevel?: string;
+  /** Where the log lines go (default: pino on stdout at logLevel); tests pass a logger of their own. */
+  logger?: pino.Logger;
   /** Default: DEFAULT_LIMITS (the CLI reads MAX_MATRIX_POSITIONS). */
   limits?: Limits;
   /** Signed notifications when a run ends (the CLI reads NOTIFY_URL and NOTIFY_SECRET). */
@@ -119,11 +122,11 @@ function storeOption(databaseUrl: string): string {
 }
 
 export async function startServer(options: StartOptions): Promise<Running> {
-  const log = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
+  const log = options.logger ?? pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
   const db = await openDatabase(options.databaseUrl);
   if (options.seed !== false) await ensureSeedMatrices(db);
   const { services, queue, probeQueue } = createServices(db, {
-    redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run failed'),
+    redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run error'),
     artifactDir: options.artifactDir, maxArtifactBytes: options.maxArtifactBytes,
   }, options.limits, options.access);
   queue.onProgress((p) => {
@@ -132,6 +135,8 @@ export async function startServer(options: StartOptions): Promise<Running> {
     if (p.status === 'succeeded') services.views.view(p.runId).catch((err) => log.warn({ err }, 'could not warm the run view'));
   });
   const notifier = options.notify ? new RunNotifier((id) => services.store.getRun(id), { ...options.notify, log: (event, fields) => log.info(fields, event) }) : null;
+  watchRunLog(queue, (id) => services.store.getRun(id), log);
+  watchRunLog(probeQueue, (id) => services.store.getRun(id), log);
   notifier?.watch(queue);
   notifier?.watch(probeQueue);
   // Grids of the latest finished runs, loaded in the background so the first diff after a restart is fast.
@@ -145,6 +150,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const app = createApp(services, apollo, {
     webhookSecret: options.webhookSecret, githubSecret: options.githubWebhookSecret, gitlabToken: options.gitlabWebhookToken,
     log: (err) => log.error({ err }, 'http internal error'),
+    events: log,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(options.port, options.host ?? '127.0.0.1', () => resolve(s));
