@@ -10,6 +10,7 @@ import { CliError } from './input';
 import { profilesSummary } from './profiles';
 import { probeCommand } from './probe-command';
 import { probeRun } from './probe-run-command';
+import { runsPrune } from './runs-command';
 import { runMatrix, serve, worker } from './service-commands';
 import { tokenCreate, tokenList, tokenRevoke } from './token-command';
 
@@ -191,6 +192,21 @@ export function buildProgram(): Command {
     .action(async (opts: { db?: string }) => {
       try {
         await artifactList(opts);
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  const runs = program.command('runs').description('Stored runs: retention.');
+  runs
+    .command('prune')
+    .description('Keep the newest N finished runs of each matrix and delete the rest with their results (queued and running runs are never touched); print the deleted runs as JSON, then reclaim the space (VACUUM).')
+    .requiredOption('-k, --keep <n>', 'finished runs to keep per matrix (0 deletes every finished run)')
+    .option('-m, --matrix <name>', 'only this matrix')
+    .option('--db <file>', 'the server\'s store: SQLite file or URL (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .action(async (opts: { keep: string; matrix?: string; db?: string }) => {
+      try {
+        await runsPrune(opts, STD_IO);
       } catch (err) {
         fail(err);
       }

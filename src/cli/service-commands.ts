@@ -17,7 +17,7 @@ import { redact } from '../db/redact';
 import { DEFAULT_BOOT_TIMEOUT_SECONDS, createServices, startServer } from '../http/server';
 import { redisConnection } from '../runs/redis/jobs';
 import { RunWorker } from '../runs/redis/worker';
-import { startRun } from '../runs/commands';
+import { startOrResumeRun } from '../runs/commands';
 import { BadInputError, NotFoundError } from '../runs/errors';
 import { limitsFromEnv, type Limits } from '../runs/limits';
 import type { VerdictCounts } from '../runs/types';
@@ -101,15 +101,21 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
     await ensureSeedMatrices(db);
     const started = Date.now();
     let run;
+    let resumed = false;
     try {
-      run = await startRun(services.runDeps, opts.matrix, 'cli');
+      const begun = await startOrResumeRun(services.runDeps, opts.matrix, 'cli');
+      run = begun.run;
+      resumed = begun.resumed;
+      if (resumed) {
+        process.stderr.write(`resuming run ${run.id} of matrix "${run.matrixName}" (${run.status}, ${run.cellsDone}/${run.cellsTotal} positions done), left unfinished by an earlier run of this command\n`);
+      }
     } catch (err) {
       if (err instanceof NotFoundError) throw new CliError('INVALID_COMBINATION', err.message, { field: 'matrix' });
       if (err instanceof BadInputError) throw new CliError('INVALID_COMBINATION', err.message, { field: err.field });
       throw err;
     }
     const bar = process.stderr.isTTY ? new SingleBar({ format: 'run {run} [{bar}] {percentage}% | {value}/{total} positions | ETA {eta}s', stream: process.stderr }, Presets.shades_classic) : null;
-    bar?.start(run.cellsTotal, 0, { run: run.id });
+    bar?.start(run.cellsTotal, run.cellsDone, { run: run.id });
     queue.onProgress((p) => bar?.update(p.cellsDone));
     await queue.idle();
     bar?.stop();
@@ -126,6 +132,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
       skipped: done.skipped,
       positions: done.cellsTotal,
       seconds: Number(((Date.now() - started) / 1000).toFixed(2)),
+      ...(resumed ? { resumed: true } : {}),
       ...(failWhen ? { failOn: failWhen, failing: FAIL_ON[failWhen](done) } : {}),
     };
     process.stdout.write(JSON.stringify(summary) + '\n');

@@ -165,6 +165,14 @@ export class SqlRunStore implements RunStore {
     return rows.map((r) => String(r.id));
   }
 
+  /** The newest queued or running engine run of a matrix started by this trigger, or null. */
+  async unfinishedRunOf(matrixId: number, trigger: string): Promise<RunRecord | null> {
+    const row = await this.db.prisma.run.findFirst({
+      where: { matrixId, trigger, kind: 'engine', status: { in: ['queued', 'running'] } }, orderBy: { id: 'desc' }, ...SELECT_RUN,
+    });
+    return row ? toRecord(row) : null;
+  }
+
   async shards(runId: string): Promise<ShardRecord[]> {
     const rows = await this.db.prisma.runShard.findMany({ where: { runId: Number(runId) }, orderBy: { index: 'asc' } });
     return rows.map((r) => ({ runId, index: r.index, from: r.from, to: r.to, done: r.done }));

@@ -9,6 +9,7 @@ import { matricesByIds } from '../db/matrices';
 import type { ArtifactDeps } from '../artifacts/register';
 import type { SqlProbeRunStore } from '../db/probe-runs';
 import type { RunDeps } from '../runs/commands';
+import type { RetentionStore } from '../runs/retention';
 import type { Limits } from '../runs/limits';
 import type { DeliveryRecord, MatrixRecord } from '../runs/types';
 import type { RunViews } from '../runs/views';
@@ -17,6 +18,8 @@ export interface Services {
   db: Database;
   store: SqlProbeRunStore;
   runDeps: RunDeps;
+  /** Deleting runs (deleteRun). */
+  retention: RetentionStore;
   views: RunViews;
   artifacts: ArtifactDeps;
   limits: Limits;

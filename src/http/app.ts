@@ -15,7 +15,9 @@ import type { Context, Services } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import { startDeliveredRun } from '../runs/commands';
 import { BadInputError, NotFoundError } from '../runs/errors';
+import type { EventLog } from '../runs/run-log';
 import { apiAccess } from './access';
+import { logWebhooks } from './webhook-log';
 import { artifactRoutes } from './artifacts';
 import { ciWebhookRoutes, type CiWebhookOptions } from './ci-webhooks';
 import { dashboardHtml } from './dashboard';
@@ -31,6 +33,8 @@ export interface AppOptions extends CiWebhookOptions {
   now?: () => number;
   /** Internal errors only; refused requests are the client's and not logged as errors. */
   log?: (err: unknown) => void;
+  /** Webhook deliveries accepted and refused, with the reason (./webhook-log). */
+  events?: EventLog;
 }
 
 
@@ -62,6 +66,7 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
     context: async ({ req }) => createContext(services, await identify(services.tokens, req.header('authorization'))),
   }));
 
+  if (options.events) app.use('/webhooks', logWebhooks(options.events));
   app.use(ciWebhookRoutes(services.runDeps, options));
 
   app.post('/webhooks/runs', express.raw({ type: '*/*', limit: BODY_LIMIT }), async (req: Request, res: Response) => {

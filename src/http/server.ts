@@ -5,6 +5,8 @@
 import type { Server } from 'node:http';
 import { cpus } from 'node:os';
 import pino from 'pino';
+import { SqlRetentionStore } from '../db/retention';
+import { watchRunLog } from '../runs/run-log';
 import { OPEN_READS, type AccessPolicy } from '../auth/policy';
 import { BlobDirectory } from '../artifacts/blob-dir';
 import { maxArtifactBytes } from '../artifacts/register';
@@ -51,6 +53,8 @@ export interface StartOptions {
   /** Seed be-config-2021 (default true). */
   seed?: boolean;
   logLevel?: string;
+  /** Where the log lines go (default: pino on stdout at logLevel); tests pass a logger of their own. */
+  logger?: pino.Logger;
   /** Default: DEFAULT_LIMITS (the CLI reads MAX_MATRIX_POSITIONS). */
   limits?: Limits;
   /** Signed notifications when a run ends (the CLI reads NOTIFY_URL and NOTIFY_SECRET). */
@@ -109,7 +113,7 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
     },
   };
   return {
-    services: { db, store, runDeps, views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, writeLimiter: new WriteLimiter(mutationsPerMinute), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
+    services: { db, store, runDeps, retention: new SqlRetentionStore(db), views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, writeLimiter: new WriteLimiter(mutationsPerMinute), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
     queue: q, probeQueue,
   };
 }
@@ -121,11 +125,11 @@ function storeOption(databaseUrl: string): string {
 }
 
 export async function startServer(options: StartOptions): Promise<Running> {
-  const log = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
+  const log = options.logger ?? pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
   const db = await openDatabase(options.databaseUrl);
   if (options.seed !== false) await ensureSeedMatrices(db);
   const { services, queue, probeQueue } = createServices(db, {
-    redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run failed'),
+    redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run error'),
     artifactDir: options.artifactDir, maxArtifactBytes: options.maxArtifactBytes,
   }, options.limits, options.access, options.mutationsPerMinute);
   queue.onProgress((p) => {
@@ -134,6 +138,8 @@ export async function startServer(options: StartOptions): Promise<Running> {
     if (p.status === 'succeeded') services.views.view(p.runId).catch((err) => log.warn({ err }, 'could not warm the run view'));
   });
   const notifier = options.notify ? new RunNotifier((id) => services.store.getRun(id), { ...options.notify, log: (event, fields) => log.info(fields, event) }) : null;
+  watchRunLog(queue, (id) => services.store.getRun(id), log);
+  watchRunLog(probeQueue, (id) => services.store.getRun(id), log);
   notifier?.watch(queue);
   notifier?.watch(probeQueue);
   // Grids of the latest finished runs, loaded in the background so the first diff after a restart is fast.
@@ -147,6 +153,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const app = createApp(services, apollo, {
     webhookSecret: options.webhookSecret, githubSecret: options.githubWebhookSecret, gitlabToken: options.gitlabWebhookToken,
     log: (err) => log.error({ err }, 'http internal error'),
+    events: log,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(options.port, options.host ?? '127.0.0.1', () => resolve(s));

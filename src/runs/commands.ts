@@ -21,7 +21,7 @@ export interface DeliveryStore {
 }
 
 export interface RunDeps {
-  store: RunStore & DeliveryStore & { createRun(matrix: MatrixRecord, trigger: string): Promise<RunRecord>; unfinishedRunIds(kind?: RunKind): Promise<string[]> };
+  store: RunStore & DeliveryStore & { createRun(matrix: MatrixRecord, trigger: string): Promise<RunRecord>; unfinishedRunIds(kind?: RunKind): Promise<string[]>; unfinishedRunOf(matrixId: number, trigger: string): Promise<RunRecord | null> };
   matrixByName(name: string): Promise<MatrixRecord | null>;
   queue: RunQueue;
   probe?: ProbeRunDeps;
@@ -48,6 +48,20 @@ async function enqueueOrFail(deps: RunDeps, queue: RunQueue, run: RunRecord): Pr
 export async function startRun(deps: RunDeps, matrixName: string, trigger: string): Promise<RunRecord> {
   const matrix = await runnableMatrix(deps, matrixName);
   return enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger));
+}
+
+/**
+ * A run of the matrix by this trigger, or the one it left unfinished (interrupted, killed): that
+ * run is queued again and continues from its shards not done, with the spec it started with.
+ */
+export async function startOrResumeRun(deps: RunDeps, matrixName: string, trigger: string): Promise<{ run: RunRecord; resumed: boolean }> {
+  const matrix = await runnableMatrix(deps, matrixName);
+  const unfinished = await deps.store.unfinishedRunOf(matrix.id, trigger);
+  if (unfinished) {
+    await deps.queue.enqueue(unfinished.id);
+    return { run: unfinished, resumed: true };
+  }
+  return { run: await enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger)), resumed: false };
 }
 
 /**

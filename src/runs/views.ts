@@ -85,6 +85,15 @@ export class RunViews {
     return loading;
   }
 
+  /** A deleted run: nothing cached about it (its view, diffs and comparisons, counts, heatmaps) is served again. */
+  forget(runId: string): void {
+    this.views.delete(runId);
+    const mentions = (key: string) => key.split('|').slice(0, 3).includes(runId);
+    for (const cache of [this.diffs, this.counts, this.heatmaps] as LRUCache<string, object | number>[]) {
+      for (const key of [...cache.keys()]) if (mentions(key)) cache.delete(key);
+    }
+  }
+
   private async load(runId: string): Promise<RunView> {
     const run = await this.reader.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);

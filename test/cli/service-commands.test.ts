@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
 import { createMatrix } from '../../src/db/matrices';
+import { SqlRunStore } from '../../src/db/runs';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 let dir: string;
@@ -59,4 +60,43 @@ describe('run --fail-on', () => {
     expect(JSON.parse(r.stderr.trim().split('\n').pop()!).error).toMatchObject({ field: 'fail-on' });
     expect(r.stdout).toBe('');
   });
+});
+
+describe('run resumes its own unfinished run', () => {
+  const spec = { archs: ['s390x', 'x86_64'], transports: ['ccw', 'pci'], devices: ['blk'], modes: ['transitional'], hypervisors: ['qemu-6.1'], kernels: ['5.14', '5.15'], strategies: ['pre-fix', 'write-back'], config: { blk_size: [512, 4096] } };
+  let db: string;
+  let interrupted: string;
+  let other: string;
+  beforeAll(async () => {
+    db = join(dir, 'resume.db');
+    const store = await openDatabase(`file:${db}`);
+    const matrix = await createMatrix(store, { name: 'dasd', spec });
+    const runs = new SqlRunStore(store);
+    // Another trigger's unfinished run is not this command's to take over.
+    other = (await runs.createRun(matrix, 'graphql')).id;
+    // As a `run` killed after it started: running, no shard done.
+    interrupted = (await runs.createRun(matrix, 'cli')).id;
+    await runs.markRunning(interrupted);
+    await store.close();
+  });
+
+  test('When run finds a cli run of the matrix left running, then it says so on stderr, finishes that run and starts none; the next run starts a new one', async () => {
+    const r = spawnSync(process.execPath, [BIN, 'run', '--matrix', 'dasd', '--db', db], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`resuming run ${interrupted} of matrix "dasd" (running, 0/`);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toMatchObject({ runId: interrupted, status: 'succeeded', resumed: true });
+    const next = spawnSync(process.execPath, [BIN, 'run', '--matrix', 'dasd', '--db', db], { encoding: 'utf8' });
+    expect(next.stderr).not.toContain('resuming');
+    const summary = JSON.parse(next.stdout.trim().split('\n').pop()!);
+    expect(summary.runId).not.toBe(interrupted);
+    expect(summary).not.toHaveProperty('resumed');
+    const store = await openDatabase(`file:${db}`);
+    const rows = await store.prisma.run.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, trigger: true } });
+    await store.close();
+    expect(rows).toEqual([
+      { id: Number(other), status: 'queued', trigger: 'graphql' },
+      { id: Number(interrupted), status: 'succeeded', trigger: 'cli' },
+      { id: Number(summary.runId), status: 'succeeded', trigger: 'cli' },
+    ]);
+  }, 60_000);
 });

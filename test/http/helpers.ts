@@ -55,6 +55,8 @@ export async function startTestServer(options: {
   mutationsPerMinute?: number;
   /** Writes to the store before the server opens it (e.g. runs made by another engine). */
   prepare?: (databaseUrl: string) => Promise<void>;
+  /** The server's log lines go here (default: none). */
+  logger?: Parameters<typeof startServer>[0]['logger'];
 } = {}): Promise<TestServer> {
   const db = await testDatabase(options.backend ?? 'sqlite', 'http');
   await options.prepare?.(db.url);
@@ -63,7 +65,7 @@ export async function startTestServer(options: {
   const redis = options.workers ? testRedis('http') : undefined;
   const running = await startServer({
     databaseUrl: db.url, port: 0, seed: options.seed ?? false, webhookSecret: options.webhookSecret,
-    githubWebhookSecret: options.githubWebhookSecret, gitlabWebhookToken: options.gitlabWebhookToken, logLevel: 'silent',
+    githubWebhookSecret: options.githubWebhookSecret, gitlabWebhookToken: options.gitlabWebhookToken, logLevel: 'silent', logger: options.logger,
     redisUrl: redis?.url, redisPrefix: redis?.prefix, artifactDir, maxArtifactBytes: options.maxArtifactBytes, notify: options.notify,
     access: { reads: options.readsRequireToken ? 'read' : null, writes: 'run' }, mutationsPerMinute: options.mutationsPerMinute,
   });

@@ -1,5 +1,6 @@
 /** Runs: list, look up, start, cancel; progress and summary come from the stored counters. */
 import { cancelRun, startProbeRun, startRun } from '../../runs/commands';
+import { deleteRun } from '../../runs/retention';
 import type { KernelArtifact } from '../../artifacts/types';
 import type { DeliveryRecord, RunRecord } from '../../runs/types';
 import type { Context } from '../context';
@@ -39,6 +40,11 @@ export const resolvers = {
     startRun: (_: unknown, args: { matrix: string; probe?: { kernel: string } | null }, ctx: Context) =>
       (args.probe ? startProbeRun(ctx.runDeps, args.matrix, args.probe.kernel, 'graphql') : startRun(ctx.runDeps, args.matrix, 'graphql')),
     cancelRun: (_: unknown, args: { id: string }, ctx: Context) => cancelRun(ctx.runDeps, args.id),
+    deleteRun: async (_: unknown, args: { id: string }, ctx: Context) => {
+      const run = await deleteRun(ctx.retention, args.id);
+      ctx.views.forget(run.id);
+      return run;
+    },
   },
   Run: {
     matrix: (r: RunRecord, _: unknown, ctx: Context) => ctx.matrixLoader.load(Number(r.matrixId)),

@@ -26,5 +26,7 @@ type Mutation {
   """With probe: a run of real boots of the matrix's probeable cells on that kernel artifact."""
   startRun(matrix: String!, probe: ProbeRunInput): Run!
   cancelRun(id: ID!): Run!
+  """Delete a finished run with its results, shards, boot consoles and delivery; answers the run as it was. A queued or running run is refused (cancel it first)."""
+  deleteRun(id: ID!): Run!
 }
 `;
