@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { execute, parse } from 'graphql';
 import { createContext, type Services } from '../graphql/context';
 import { makeExecutableSchema } from '../graphql/executable-schema';
+import { createToken } from '../auth/commands';
 import { startServer } from '../http/server';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
@@ -64,8 +65,10 @@ export async function benchStore(): Promise<void> {
   const running = await startServer({ databaseUrl: `file:${join(dir, 'bench.db')}`, port: 0, logLevel: 'silent' });
   try {
     const { services, queue } = running;
+    // Writes need a run token (reads, which the load test makes, stay open).
+    const { token } = await createToken(services.tokens, { name: 'bench', scope: 'run' });
     const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-      const res = await fetch(`${running.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`${running.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
       const json = (await res.json()) as { data: Record<string, any>; errors?: unknown };
       if (json.errors) throw new Error(JSON.stringify(json.errors));
       return json.data;

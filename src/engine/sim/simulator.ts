@@ -174,7 +174,7 @@ export class Simulator {
     const checks = cell.driver.probeChecks;
     for (let i = 0; i < values.length; i++) {
       const gv = values[i];
-      this.effective[i] = gv.value.linuxDefault;
+      // effective[i] holds Linux's default since run() began: kept unless the read is used.
       if (!hasBit(this.features, gv.featureBit)) continue;
       const value = this.readConfigValue(cell.device.config[gv.fieldIndex], gv.fieldIndex, 'probe');
       let use = true;
