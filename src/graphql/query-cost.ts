@@ -18,6 +18,7 @@ export const MAX_SELECTIONS = 10_000;
 /** Fields that cost more than reading a stored value, per alias. */
 const FIELD_COSTS: Record<string, number> = {
   'Query.cells': GRID_READ,
+  'Query.cell': GRID_READ,
   'Query.diff': GRID_READ,
   'Query.compareRuns': 2 * GRID_READ,
   // Loads the grid and walks every position.

@@ -131,6 +131,30 @@ describe.each(DEPLOYMENTS)('GraphQL over HTTP: %s', (_name, deployment) => {
     expect(cmp.data!.compareRuns.totalCount).toBe(0);
   });
 
+  test('When a cell is asked for by the position a cells page gave, then it is that cell with its combination and trace; a skipped or out-of-range position is null', async () => {
+    const page = await server.gql<{ cells: { edges: { node: { position: number; verdict: string; combination: Record<string, unknown> } }[] } }>(
+      'query($run: ID!) { cells(run: $run, filter: { arch: ["s390x"], verdict: [BROKEN] }, first: 1) { edges { node { position verdict combination { arch transport device mode kernel strategy config } } } } }',
+      { run: runId },
+    );
+    const listed = page.data!.cells.edges[0].node;
+    const one = await server.gql<{ cell: { position: number; verdict: string; combination: Record<string, unknown>; outcome: { verdict: string; deviceStatus: string[]; validateReads: { bytes: string }[]; trace: { seq: number }[] } } }>(
+      'query($run: ID!, $p: Count!) { cell(run: $run, position: $p) { position verdict combination { arch transport device mode kernel strategy config } outcome { verdict deviceStatus validateReads { bytes } trace { seq } } } }',
+      { run: runId, p: listed.position },
+    );
+    expect(one.errors).toBeUndefined();
+    expect(one.data!.cell).toMatchObject({ position: listed.position, verdict: 'BROKEN', combination: listed.combination });
+    expect(one.data!.cell.outcome.verdict).toBe('BROKEN');
+    expect(one.data!.cell.outcome.validateReads.length).toBeGreaterThan(0);
+    expect(one.data!.cell.outcome.trace!.length).toBeGreaterThan(0);
+    // A gap in the positions of all cells is a combination that cannot exist (x86_64 on ccw): no cell there, nor past the grid's end.
+    const all = await server.gql<{ cells: { edges: { node: { position: number } }[] } }>('query($run: ID!) { cells(run: $run, first: 1000) { edges { node { position } } } }', { run: runId });
+    const positions = all.data!.cells.edges.map((e) => e.node.position);
+    const gap = positions.find((p, i) => positions[i + 1] !== undefined && positions[i + 1] !== p + 1)! + 1;
+    const skipped = await server.gql<{ a: unknown; b: unknown }>('query($run: ID!, $gap: Count!) { a: cell(run: $run, position: $gap) { id } b: cell(run: $run, position: 1000000) { id } }', { run: runId, gap });
+    expect(skipped.errors).toBeUndefined();
+    expect(skipped.data).toEqual({ a: null, b: null });
+  });
+
   test('When a run is looked up that does not exist, then NOT_FOUND; a bad diff value is BAD_USER_INPUT naming the field', async () => {
     const missing = await server.gql('{ cells(run: "999") { totalCount } }');
     expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');

@@ -1,6 +1,6 @@
 /** cells, diff, compareRuns: pages over a run's verdict grid; cell details from stored results. */
 import DataLoader from 'dataloader';
-import { VERDICTS, evaluate, type Transition } from '../../engine';
+import { SKIPPED, VERDICTS, evaluate, type Transition } from '../../engine';
 import { featureName } from '../../engine/catalog';
 import { featureNames } from '../../engine/outcome';
 import type { DeviceName } from '../../engine/profiles/types';
@@ -92,6 +92,11 @@ export const resolvers = {
         // A function: graphql-js calls it only when totalCount is selected.
         totalCount: page.total,
       };
+    },
+    cell: async (_: unknown, args: { run: string; position: number }, ctx: Context): Promise<CellRef | null> => {
+      const view = await ctx.views.view(args.run);
+      const held = Number.isSafeInteger(args.position) && args.position >= 0 && args.position < view.grid.length && view.grid[args.position] !== SKIPPED;
+      return held ? { view, position: args.position } : null;
     },
     diff: async (_: unknown, args: { run: string; axis: AxisName; base: string; head: string; transitions?: Transition[] | null; first?: number; after?: string }, ctx: Context) => {
       const first = pageSize(args.first, 100);

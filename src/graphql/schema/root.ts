@@ -11,6 +11,8 @@ type Query {
   kernelArtifacts: [KernelArtifact!]!
   """Results of a run, filtered by axis values and verdict, in matrix order."""
   cells(run: ID!, filter: CellFilter, first: Int = 100, after: String): CellConnection!
+  """One cell of a run by matrix position (a Cell's position, as in links); null when the position holds no evaluated cell (an invalid combination, or not yet run)."""
+  cell(run: ID!, position: Count!): Cell
   """Cells of one run identical on every axis but \`axis\`, where it is \`base\` vs \`head\` and the verdict changed."""
   diff(run: ID!, axis: Axis!, base: String!, head: String!, transitions: [Transition!], first: Int = 100, after: String): DiffConnection!
   """The same between two runs, on the cells they share."""
