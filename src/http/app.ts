@@ -2,8 +2,8 @@
  * The HTTP surface: /graphql (Apollo), /webhooks/runs (signed CI triggers), /webhooks/github and
  * /webhooks/gitlab (those products' own webhooks), /api/artifacts
  * (kernel images for probe runs), /api/runs/:id/cells/:position/console, /healthz, and the
- * dashboard. Bodies are size-limited; oversized, malformed or unsigned requests get a typed JSON
- * error and change nothing. API tokens (Authorization: Bearer) gate /graphql per root field and
+ * dashboard (./dashboard: the bundle of web/ at /, /runs/…, /compare). Bodies are size-limited;
+ * oversized, malformed or unsigned requests get a typed JSON error and change nothing. API tokens (Authorization: Bearer) gate /graphql per root field and
  * /api per method (./access); webhooks are signed instead.
  */
 import { expressMiddleware } from '@as-integrations/express5';
@@ -20,7 +20,7 @@ import { apiAccess } from './access';
 import { logWebhooks } from './webhook-log';
 import { artifactRoutes } from './artifacts';
 import { ciWebhookRoutes, type CiWebhookOptions } from './ci-webhooks';
-import { dashboardHtml } from './dashboard';
+import { dashboardRoutes } from './dashboard';
 import { sendError } from './errors';
 import { consoleRoutes } from './probe-console';
 import { BODY_LIMIT, requestProblem } from './request-problems';
@@ -35,6 +35,8 @@ export interface AppOptions extends CiWebhookOptions {
   log?: (err: unknown) => void;
   /** Webhook deliveries accepted and refused, with the reason (./webhook-log). */
   events?: EventLog;
+  /** The built dashboard (default: dist/web). */
+  dashboardDir?: string;
 }
 
 
@@ -53,9 +55,7 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
     res.json({ ok: true, profileHash: services.db.profileHash });
   });
 
-  app.get('/', (_req, res) => {
-    res.type('html').send(dashboardHtml());
-  });
+  app.use(dashboardRoutes(options.dashboardDir));
 
   app.use('/api', apiAccess(services.tokens, services.access));
   app.use(artifactRoutes(services.artifacts));

@@ -2,14 +2,14 @@
  * `serve` as a real process stops on SIGTERM and SIGINT: exit 0, the run in flight left to resume,
  * the store closed (SQLite folds its WAL back and removes it only when the last connection closes).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
 import { SqlRunStore } from '../../src/db/runs';
+import { serveProcess, type ServeProcess } from '../support/serve-process';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 let dir: string;
 let child: ChildProcess | undefined;
 
@@ -25,28 +25,10 @@ afterEach(() => {
 });
 
 /** `serve` on a fresh store, as in production (Apollo would install signal handlers of its own there). */
-async function serve(dbFile: string): Promise<{ url: string; token: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; log: () => string }> {
-  // The operator's first step on a fresh store: a token to start runs with.
-  const token = execFileSync(process.execPath, [BIN, 'token', 'create', '--name', 'ops', '--scope', 'run', '--db', dbFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', DATABASE_URL: `file:${dbFile}`, REDIS_URL: '' };
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  child = proc;
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
-    proc.stdout!.on('data', () => {
-      const m = /"url":"([^"]+)".*"msg":"virtio-matrix listening"/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    void exited.then(() => reject(new Error(`serve exited: ${out}`)));
-  });
-  return { url, token, exited, log: () => out };
+async function serve(dbFile: string): Promise<ServeProcess> {
+  const server = await serveProcess(dbFile);
+  child = server.proc;
+  return server;
 }
 
 async function gql<T>(server: { url: string; token: string }, query: string): Promise<T> {

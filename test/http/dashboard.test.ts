@@ -1,0 +1,189 @@
+/**
+ * The dashboard in a real browser: Chromium (Debian's, driven by playwright-core) against a real
+ * `serve` process on a temporary store holding real runs. Runs when Chromium is installed
+ * (scripts/install-browser-deps.sh; .ci/run does it); without it, skipped with a message, except
+ * under CI, where a missing browser fails.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { MatrixPlan, evaluate, InvalidCombinationError, type MatrixSpecInput } from '../../src/engine';
+import { expectedRegressions, prepareEngineChange } from '../support/gate-runs';
+import { serveProcess, type ServeProcess } from '../support/serve-process';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const present = existsSync(CHROMIUM);
+if (!present && !process.env.CI) {
+  console.warn(`dashboard browser tests skipped: no Chromium at ${CHROMIUM} (bash scripts/install-browser-deps.sh installs it; CHROMIUM_PATH points elsewhere)`);
+}
+const maybe = present || process.env.CI ? describe : describe.skip;
+
+/** 1,152 cells around the 2021 fix: enough changed cells between pre-fix and write-back to page through. */
+const AROUND_2021: MatrixSpecInput = {
+  archs: ['s390x', 'x86_64', 'ppc64'], transports: ['ccw', 'pci'], devices: ['blk', 'net'], modes: ['legacy', 'transitional', 'modern'],
+  hypervisors: ['qemu-5.2', 'qemu-6.1', 'qemu-7.2'], kernels: ['5.13', '5.14', '5.15', '6.1'], strategies: ['pre-fix', 'write-back'],
+  config: { blk_size: [512, 4096], mtu: [1280, 9000] },
+};
+
+/** Pairs of cells identical but for strategy whose verdict today's engine gives differently for pre-fix and write-back. */
+function strategyChanges(spec: MatrixSpecInput): number {
+  const plan = new MatrixPlan(spec);
+  let changed = 0;
+  for (let p = 0; p < plan.size; p++) {
+    const c = plan.combinationAt(p);
+    if (c.strategy !== 'pre-fix') continue;
+    try {
+      if (evaluate(c, { trace: false }).verdict !== evaluate({ ...c, strategy: 'write-back' }, { trace: false }).verdict) changed++;
+    } catch (err) {
+      if (!(err instanceof InvalidCombinationError)) throw err;
+    }
+  }
+  return changed;
+}
+
+maybe('The dashboard in Chromium', () => {
+  jest.setTimeout(60_000);
+  let dir: string;
+  let server: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  let runId: string;
+  let gateRun: string;
+
+  async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as { data: T; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    return body.data;
+  }
+
+  async function finished(id: string): Promise<void> {
+    for (let i = 0; i < 600; i++) {
+      const { run } = await gql<{ run: { status: string } }>('query($id: ID!) { run(id: $id) { status } }', { id });
+      if (run.status === 'SUCCEEDED') return;
+      if (run.status !== 'QUEUED' && run.status !== 'RUNNING') throw new Error(`run ${id} ${run.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`run ${id} did not finish`);
+  }
+
+  beforeAll(async () => {
+    if (!present) throw new Error(`CI needs Chromium at ${CHROMIUM}: bash scripts/install-browser-deps.sh`);
+    dir = mkdtempSync(join(tmpdir(), 'virtio-matrix-dashboard-'));
+    const dbFile = join(dir, 'store.db');
+    // Run 1: matrix "gate" as an engine with the write-back remedy in pre-fix kernels stored it.
+    await prepareEngineChange(`file:${dbFile}`);
+    server = await serveProcess(dbFile);
+    await gql('mutation($input: MatrixInput!) { createMatrix(input: $input) { name } }', { input: { name: 'around-2021', ...AROUND_2021 } });
+    runId = (await gql<{ startRun: { id: string } }>('mutation { startRun(matrix: "around-2021") { id } }')).startRun.id;
+    gateRun = (await gql<{ startRun: { id: string } }>('mutation { startRun(matrix: "gate") { id } }')).startRun.id;
+    await finished(runId);
+    await finished(gateRun);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('When the runs page opens, then it lists every run with its status and summary, and links to the run', async () => {
+    await page.goto(`${server.url}/`);
+    const row = page.locator('#runs-table tbody tr', { has: page.locator(`a[href="/runs/${runId}"]`) });
+    await expect(row.locator('td').nth(3).textContent()).resolves.toBe('succeeded');
+    const { run } = await gql<{ run: { summary: { ok: number; broken: number } } }>('query($id: ID!) { run(id: $id) { summary { ok broken } } }', { id: runId });
+    await expect(row.locator('td').nth(5).textContent()).resolves.toBe(String(run.summary.ok));
+    await expect(row.locator('td').nth(7).textContent()).resolves.toBe(String(run.summary.broken));
+    await expect(page.locator('#matrices-table').textContent()).resolves.toContain('around-2021');
+    await row.locator(`a[href="/runs/${runId}"]`).click();
+    await page.waitForURL(`${server.url}/runs/${runId}`);
+    await page.locator('table.heatmap').waitFor();
+  });
+
+  test('When a heatmap square is picked by keyboard, then its cells list, and a cell opens with its bytes, status sequence, trace and first regression', async () => {
+    await page.goto(`${server.url}/runs/${runId}?rows=KERNEL&columns=ARCH&strategy=pre-fix&device=blk`);
+    await page.locator('table.heatmap').waitFor();
+    const squares = page.locator('table.heatmap button.square');
+    // 4 kernels x 3 archs, each with cells.
+    await expect(squares.count()).resolves.toBe(12);
+    const s390x514 = page.locator('table.heatmap tbody tr', { has: page.locator('th', { hasText: /^5\.14$/ }) }).locator('button.square').first();
+    const label = await s390x514.getAttribute('aria-label');
+    expect(label).toMatch(/^kernel 5\.14, arch s390x: .*Broken/);
+    // Keyboard: focus the first square, move down one row (5.14) with the arrow key, open it with Enter.
+    await squares.first().focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(page.evaluate('document.activeElement?.getAttribute("aria-label")')).resolves.toBe(label);
+    await expect(page.locator('.tooltip').textContent()).resolves.toBe(label);
+    await page.keyboard.press('Enter');
+    const rows = page.locator('#cells-section tbody tr');
+    await rows.first().waitFor();
+    const counts = [...label!.matchAll(/(\d+) (OK|Degraded|Broken|Probe failed)/g)].map((m) => Number(m[1]));
+    const total = counts.reduce((a, b) => a + b, 0);
+    await expect(page.locator('#cells-section caption').textContent()).resolves.toBe(`${total} cells; open one for its outcome and trace`);
+    expect(await rows.count()).toBe(Math.min(total, 25));
+    expect(new URL(page.url()).searchParams.get('row')).toBe('5.14');
+
+    await page.locator('#cells-section tbody tr', { hasText: 'Broken' }).first().locator('a').click();
+    await page.waitForURL(/\/runs\/\d+\/cells\/\d+$/);
+    await page.locator('#regression .responsible').first().waitFor();
+    await expect(page.locator('h1').textContent()).resolves.toMatch(/Broken/);
+    // The DASD story: big-endian bytes as the device wrote them, decoded little-endian by the driver.
+    const read = page.locator('table.reads').first().locator('tbody tr', { hasText: 'blk_size' });
+    await expect(read.locator('td').nth(0).textContent()).resolves.toBe('00 00 10 00');
+    await expect(read.locator('td').nth(1).textContent()).resolves.toBe('1048576');
+    await expect(read.locator('td').nth(2).textContent()).resolves.toBe('4096');
+    await expect(page.locator('.status-seq li').allTextContents()).resolves.toEqual(['ACKNOWLEDGE', 'DRIVER', 'DRIVER_OK', 'FEATURES_OK']);
+    expect(await page.locator('#trace tbody tr').count()).toBeGreaterThan(5);
+    await expect(page.locator('#regression').textContent()).resolves.toMatch(/82e89ea077b9/);
+  });
+
+  test('When a diff is paged, then totals match the engine and pages of 25 cover every changed cell once', async () => {
+    const expected = strategyChanges(AROUND_2021);
+    expect(expected).toBeGreaterThan(50);
+    await page.goto(`${server.url}/runs/${runId}/diff?axis=STRATEGY&base=pre-fix&head=write-back`);
+    await page.locator('dd[data-total="all"]').waitFor();
+    await expect(page.locator('dd[data-total="all"]').textContent()).resolves.toBe(String(expected));
+    const seen = new Set<string>();
+    const pages = Math.ceil(expected / 25);
+    for (let i = 1; i <= pages; i++) {
+      await page.locator('.page-of', { hasText: `Page ${i} of ${pages}` }).waitFor();
+      for (const href of await page.locator('#pairs tbody a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) seen.add(href);
+      if (i < pages) await page.getByRole('button', { name: 'Next page' }).click();
+    }
+    await expect(page.getByRole('button', { name: 'Next page' }).isDisabled()).resolves.toBe(true);
+    // Each pair links its base and its head cell: two distinct cells per changed pair.
+    expect(seen.size).toBe(2 * expected);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.locator('.page-of', { hasText: `Page ${pages - 1} of ${pages}` }).waitFor();
+  });
+
+  test('When two runs are compared, then the regressions are the ones the engine change made, each linking both runs', async () => {
+    const regressions = expectedRegressions();
+    expect(regressions.size).toBeGreaterThan(0);
+    await page.goto(`${server.url}/compare?base=1&head=${gateRun}`);
+    await page.locator('dd[data-total="regressions"]').waitFor();
+    await expect(page.locator('dd[data-total="regressions"]').textContent()).resolves.toBe(String(regressions.size));
+    const first = page.locator('#pairs tbody tr').first();
+    await expect(first.locator('a').nth(0).getAttribute('href')).resolves.toMatch(/^\/runs\/1\/cells\/\d+$/);
+    await expect(first.locator('a').nth(1).getAttribute('href')).resolves.toMatch(new RegExp(`^/runs/${gateRun}/cells/\\d+$`));
+  });
+
+  test('When the server closes reads, then the page says a token is needed, and works once one is typed in', async () => {
+    // Same store, reads closed: a second server process.
+    const closed = await serveProcess(join(dir, 'store.db'), { READS_REQUIRE_TOKEN: '1' }, 'reader');
+    try {
+      await page.goto(`${closed.url}/runs/${runId}`);
+      await page.locator('.error').waitFor();
+      await expect(page.locator('.error').textContent()).resolves.toMatch(/UNAUTHENTICATED/);
+      await page.fill('#token', closed.token);
+      await page.click('#token-form button[type="submit"]');
+      await page.locator('table.heatmap').waitFor();
+      await expect(page.evaluate('sessionStorage.getItem("virtio-matrix-token")')).resolves.toBe(closed.token);
+    } finally {
+      await closed.stop();
+    }
+  });
+});

@@ -1,0 +1,41 @@
+/** The service's APIs as the page uses them: GraphQL for everything it shows, REST for boot logs and run status. */
+import { currentToken } from './token';
+
+/** An API refusal with the service's code (UNAUTHENTICATED, NOT_FOUND, BAD_USER_INPUT, …). */
+export class ApiError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+  }
+}
+
+function headers(): Record<string, string> {
+  const token = currentToken();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+interface GqlReply<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers() },
+    body: JSON.stringify({ query, variables }),
+  });
+  const reply = (await res.json()) as GqlReply<T>;
+  if (reply.errors?.length) {
+    const first = reply.errors[0];
+    throw new ApiError(reply.errors.map((e) => e.message).join('; '), first.extensions?.code ?? `HTTP_${res.status}`);
+  }
+  return reply.data as T;
+}
+
+/** GET a text resource under /api (a boot console); errors come back as the service's JSON. */
+export async function getText(path: string): Promise<string> {
+  const res = await fetch(path, { headers: headers() });
+  if (res.ok) return res.text();
+  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  throw new ApiError(body?.error?.message ?? `HTTP ${res.status}`, body?.error?.code ?? `HTTP_${res.status}`);
+}
