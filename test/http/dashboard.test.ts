@@ -95,8 +95,8 @@ maybe('The dashboard in Chromium', () => {
     const row = page.locator('#runs-table tbody tr', { has: page.locator(`a[href="/runs/${runId}"]`) });
     await expect(row.locator('td').nth(3).textContent()).resolves.toBe('succeeded');
     const { run } = await gql<{ run: { summary: { ok: number; broken: number } } }>('query($id: ID!) { run(id: $id) { summary { ok broken } } }', { id: runId });
-    await expect(row.locator('td').nth(5).textContent()).resolves.toBe(String(run.summary.ok));
-    await expect(row.locator('td').nth(7).textContent()).resolves.toBe(String(run.summary.broken));
+    await expect(row.locator('td').nth(5).textContent()).resolves.toBe(run.summary.ok.toLocaleString('en-US'));
+    await expect(row.locator('td').nth(7).textContent()).resolves.toBe(run.summary.broken.toLocaleString('en-US'));
     await expect(page.locator('#matrices-table').textContent()).resolves.toContain('around-2021');
     await row.locator(`a[href="/runs/${runId}"]`).click();
     await page.waitForURL(`${server.url}/runs/${runId}`);
@@ -120,9 +120,9 @@ maybe('The dashboard in Chromium', () => {
     await page.keyboard.press('Enter');
     const rows = page.locator('#cells-section tbody tr');
     await rows.first().waitFor();
-    const counts = [...label!.matchAll(/(\d+) (OK|Degraded|Broken|Probe failed)/g)].map((m) => Number(m[1]));
+    const counts = [...label!.matchAll(/([\d,]+) (OK|Degraded|Broken|Probe failed)/g)].map((m) => Number(m[1].replace(/,/g, '')));
     const total = counts.reduce((a, b) => a + b, 0);
-    await expect(page.locator('#cells-section caption').textContent()).resolves.toBe(`${total} cells; open one for its outcome and trace`);
+    await expect(page.locator('#cells-section caption').textContent()).resolves.toBe(`${total.toLocaleString('en-US')} cells; open one for its outcome and trace`);
     expect(await rows.count()).toBe(Math.min(total, 25));
     expect(new URL(page.url()).searchParams.get('row')).toBe('5.14');
 
@@ -145,7 +145,7 @@ maybe('The dashboard in Chromium', () => {
     expect(expected).toBeGreaterThan(50);
     await page.goto(`${server.url}/runs/${runId}/diff?axis=STRATEGY&base=pre-fix&head=write-back`);
     await page.locator('dd[data-total="all"]').waitFor();
-    await expect(page.locator('dd[data-total="all"]').textContent()).resolves.toBe(String(expected));
+    await expect(page.locator('dd[data-total="all"]').textContent()).resolves.toBe(expected.toLocaleString('en-US'));
     const seen = new Set<string>();
     const pages = Math.ceil(expected / 25);
     for (let i = 1; i <= pages; i++) {
@@ -165,7 +165,7 @@ maybe('The dashboard in Chromium', () => {
     expect(regressions.size).toBeGreaterThan(0);
     await page.goto(`${server.url}/compare?base=1&head=${gateRun}`);
     await page.locator('dd[data-total="regressions"]').waitFor();
-    await expect(page.locator('dd[data-total="regressions"]').textContent()).resolves.toBe(String(regressions.size));
+    await expect(page.locator('dd[data-total="regressions"]').textContent()).resolves.toBe(regressions.size.toLocaleString('en-US'));
     const first = page.locator('#pairs tbody tr').first();
     await expect(first.locator('a').nth(0).getAttribute('href')).resolves.toMatch(/^\/runs\/1\/cells\/\d+$/);
     await expect(first.locator('a').nth(1).getAttribute('href')).resolves.toMatch(new RegExp(`^/runs/${gateRun}/cells/\\d+$`));

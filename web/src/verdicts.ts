@@ -32,3 +32,6 @@ export function worstOf(c: VerdictCounts): Verdict | null {
   for (let i = VERDICTS.length - 1; i >= 0; i--) if (c[COUNT_KEYS[i]] > 0) return VERDICTS[i];
   return null;
 }
+
+/** Counts as people read them: 1,980,010. */
+export const count = (n: number): string => n.toLocaleString('en-US');

@@ -6,6 +6,8 @@ import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, T
 import { COUNT_KEYS, LABEL, VERDICTS, verdictColour, type VerdictCounts } from '../verdicts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
+// Axis and legend text in the page's text colour (Chart.js's default grey is fainter).
+Chart.defaults.color = '#1f2328';
 
 /** Charts drawn into a host are destroyed before the host is drawn again. */
 const drawn = new WeakMap<HTMLElement, Chart>();

@@ -5,7 +5,7 @@
  * or click. Arrow keys move between squares; a table keeps rows and columns announced.
  */
 import { html, nothing, render } from 'lit-html';
-import { COUNT_KEYS, LABEL, VERDICTS, totalOf, verdictClass, worstOf, type VerdictCounts } from '../verdicts';
+import { COUNT_KEYS, LABEL, VERDICTS, count, totalOf, verdictClass, worstOf, type VerdictCounts } from '../verdicts';
 
 export interface HeatmapData {
   rows: string[];
@@ -21,7 +21,7 @@ export interface HeatmapOptions {
 }
 
 function countsText(c: VerdictCounts): string {
-  const parts = VERDICTS.flatMap((v, i) => (c[COUNT_KEYS[i]] ? [`${c[COUNT_KEYS[i]]} ${LABEL[v]}`] : []));
+  const parts = VERDICTS.flatMap((v, i) => (c[COUNT_KEYS[i]] ? [`${count(c[COUNT_KEYS[i]])} ${LABEL[v]}`] : []));
   return parts.length ? parts.join(', ') : 'no cells';
 }
 
@@ -79,7 +79,7 @@ export function drawHeatmap(host: HTMLElement, data: HeatmapData, options: Heatm
           : html`<button type="button" class="square ${worst ? `worst-${worst.toLowerCase()}` : ''}" aria-label=${text} aria-pressed=${isSelected(r, c) ? 'true' : 'false'}
               @click=${() => options.onPick(r, c)} @mouseenter=${(e: Event) => tip(e, text)} @mouseleave=${(e: Event) => tip(e, null)}
               @focus=${(e: Event) => tip(e, text)} @blur=${(e: Event) => tip(e, null)}>
-              ${bar(counts)}<span class="total">${total}</span></button>`}</td>`;
+              ${bar(counts)}<span class="total">${count(total)}</span>${worst && worst !== 'OK' ? html`<span class="worst">${count(counts[COUNT_KEYS[VERDICTS.indexOf(worst)]])} ${LABEL[worst].toLowerCase()}</span>` : nothing}</button>`}</td>`;
       })}</tr>`)}</tbody>
     </table>
     <div class="tooltip" role="tooltip" hidden></div>`, host);

@@ -3,6 +3,7 @@
  * of pages already seen are kept to go back.
  */
 import { html, render } from 'lit-html';
+import { count } from '../verdicts';
 
 export const PAGE_SIZE = 25;
 
@@ -23,7 +24,7 @@ export async function pageThrough(nav: HTMLElement, load: (after: string | null,
     const pages = Math.max(1, Math.ceil(seen.total / PAGE_SIZE));
     render(html`
       <button type="button" ?disabled=${page === 0} @click=${() => { page--; void show(); }}>Previous page</button>
-      <span class="page-of" aria-live="polite">Page ${page + 1} of ${pages}</span>
+      <span class="page-of" aria-live="polite">Page ${count(page + 1)} of ${count(pages)}</span>
       <button type="button" ?disabled=${!seen.hasNext} @click=${() => { page++; void show(); }}>Next page</button>`, nav);
   };
   await show();

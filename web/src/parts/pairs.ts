@@ -5,7 +5,7 @@
  */
 import { html, render } from 'lit-html';
 import { describe, type Axis, type Combination, COMBINATION_FIELDS } from '../axes';
-import { LABEL, verdictClass, verdictColour, type Verdict } from '../verdicts';
+import { LABEL, count, verdictClass, verdictColour, type Verdict } from '../verdicts';
 import { countBars } from './charts';
 import { failure, loading } from './status';
 import { PAGE_SIZE, pageThrough } from './pager';
@@ -55,7 +55,8 @@ function verdictLink(run: string, cell: PairCell) {
 }
 
 export async function drawPairs(host: HTMLElement, options: PairsOptions): Promise<void> {
-  render(html`<div class="totals"></div><div class="chart"></div><div class="pairs">${loading}</div><nav class="pager" aria-label="Pages of changed cells"></nav>`, host);
+  render(html`<div class="totals"></div><div class="chart"></div><div class="pairs"></div><nav class="pager" aria-label="Pages of changed cells"></nav>`, host);
+  render(loading, host.querySelector<HTMLElement>('.pairs')!);
   let first = true;
   await pageThrough(host.querySelector<HTMLElement>('.pager')!, async (after, page) => {
     let data: PairPage;
@@ -69,10 +70,10 @@ export async function drawPairs(host: HTMLElement, options: PairsOptions): Promi
     if (first) {
       first = false;
       render(html`<dl class="counts">
-        <div><dt>Changed cells</dt><dd data-total="all">${data.totalCount}</dd></div>
-        <div><dt>Regressions</dt><dd data-total="regressions">${data.regressions}</dd></div>
-        <div><dt>Fixes</dt><dd data-total="fixes">${data.fixes}</dd></div>
-        <div><dt>Other changes</dt><dd data-total="changes">${data.changes}</dd></div></dl>`, host.querySelector<HTMLElement>('.totals')!);
+        <div><dt>Changed cells</dt><dd data-total="all">${count(data.totalCount)}</dd></div>
+        <div><dt>Regressions</dt><dd data-total="regressions">${count(data.regressions)}</dd></div>
+        <div><dt>Fixes</dt><dd data-total="fixes">${count(data.fixes)}</dd></div>
+        <div><dt>Other changes</dt><dd data-total="changes">${count(data.changes)}</dd></div></dl>`, host.querySelector<HTMLElement>('.totals')!);
       countBars(host.querySelector<HTMLElement>('.chart')!, 'Changed cells per transition', [
         { name: 'Regressions', count: data.regressions, colour: verdictColour(TRANSITION_COLOUR.REGRESSION) },
         { name: 'Fixes', count: data.fixes, colour: verdictColour(TRANSITION_COLOUR.FIX) },
@@ -81,7 +82,7 @@ export async function drawPairs(host: HTMLElement, options: PairsOptions): Promi
     }
     const from = page * PAGE_SIZE + 1;
     drawTable(host.querySelector<HTMLElement>('.pairs')!, {
-      caption: `${options.caption}: ${data.edges.length ? `${from}–${from + data.edges.length - 1}` : 0} of ${data.totalCount}`,
+      caption: `${options.caption}: ${data.edges.length ? `${count(from)}–${count(from + data.edges.length - 1)}` : 0} of ${count(data.totalCount)}`,
       data: data.edges.map((e) => e.node),
       empty: 'No cell changed its verdict.',
       columns: [

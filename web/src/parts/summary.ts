@@ -1,6 +1,6 @@
 /** A run's header: matrix, status, progress, and the verdict counts as a list and a stacked bar. */
 import { html, type TemplateResult } from 'lit-html';
-import { COUNT_KEYS, LABEL, VERDICTS, verdictClass, type VerdictCounts } from '../verdicts';
+import { COUNT_KEYS, LABEL, VERDICTS, count, verdictClass, type VerdictCounts } from '../verdicts';
 
 export interface RunSummary {
   id: string;
@@ -21,10 +21,10 @@ export function summaryList(run: RunSummary): TemplateResult {
   const s = run.summary;
   return html`<dl class="counts">
     <div><dt>Status</dt><dd class="status status-${run.status.toLowerCase()}">${run.status.toLowerCase()}${run.status === 'RUNNING' ? ` (${Math.floor(run.progress * 100)}%)` : ''}</dd></div>
-    ${VERDICTS.map((v, i) => html`<div><dt><span class=${verdictClass(v)}>${LABEL[v]}</span></dt><dd data-verdict=${v}>${s[COUNT_KEYS[i] as keyof VerdictCounts]}</dd></div>`)}
-    <div><dt>Skipped</dt><dd>${s.skipped}</dd></div>
+    ${VERDICTS.map((v, i) => html`<div><dt><span class=${verdictClass(v)}>${LABEL[v]}</span></dt><dd data-verdict=${v}>${count(s[COUNT_KEYS[i] as keyof VerdictCounts])}</dd></div>`)}
+    <div><dt>Skipped</dt><dd>${count(s.skipped)}</dd></div>
     ${run.kind === 'PROBE' ? html`
-      <div><dt>Disagreements with the engine</dt><dd>${s.disagreements ?? 0}</dd></div>
+      <div><dt>Disagreements with the engine</dt><dd>${count(s.disagreements ?? 0)}</dd></div>
       <div><dt>Infrastructure failures</dt><dd>${s.infrastructureFailures}</dd></div>
       <div><dt>Guest failures</dt><dd>${s.guestFailures}</dd></div>` : ''}
   </dl>

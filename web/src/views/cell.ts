@@ -122,9 +122,10 @@ export async function cellView(outlet: HTMLElement, place: Place): Promise<void>
       <p><strong>Negotiated:</strong> ${o.negotiated.join(', ') || '—'}</p>
       <p><strong>Cleared in validate():</strong> ${o.clearedInValidate.join(', ') || '—'}</p>
       <p><strong>Kernel patches in effect:</strong> ${o.patches.map((p) => html`<code>${p}</code> `)}</p></section>
-    <section aria-labelledby="regress-h"><h2 id="regress-h">First regression</h2><div id="regression">${loading}</div></section>
+    <section aria-labelledby="regress-h"><h2 id="regress-h">First regression</h2><div id="regression"></div></section>
     <section aria-labelledby="trace-h"><h2 id="trace-h">Trace</h2><div id="trace"></div></section>`, outlet);
 
+  render(loading, outlet.querySelector<HTMLElement>('#regression')!);
   drawTable<TraceStep>(outlet.querySelector<HTMLElement>('#trace')!, {
     caption: 'Every step of the init sequence, driver and device',
     data: o.trace,

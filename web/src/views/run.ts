@@ -12,7 +12,7 @@ import { RUN_SUMMARY_FIELDS, summaryList, type RunSummary } from '../parts/summa
 import { failure, loading } from '../parts/status';
 import { drawTable } from '../parts/table';
 import type { Place, Router } from '../router';
-import { LABEL, VERDICTS, verdictClass, type Verdict } from '../verdicts';
+import { LABEL, VERDICTS, count, verdictClass, type Verdict } from '../verdicts';
 
 type RunWithMatrix = RunSummary & { matrix: MatrixAxes & { name: string } };
 
@@ -135,7 +135,9 @@ export function runView(router: Router) {
     async function showCells(row: string, column: string): Promise<void> {
       const host = outlet.querySelector<HTMLElement>('#cells-section')!;
       const cellFilter = { ...filter, [fieldOf(rows)]: [filterValue(rows, row)], [fieldOf(columns)]: [filterValue(columns, column)] };
-      render(html`<h2 id="cells-h">Cells at ${rows.toLowerCase()} ${row}, ${columns.toLowerCase()} ${column}</h2><div class="cells">${loading}</div><nav class="pager" aria-label="Pages of cells"></nav>`, host);
+      render(html`<h2 id="cells-h">Cells at ${rows.toLowerCase()} ${row}, ${columns.toLowerCase()} ${column}</h2><div class="cells"></div><nav class="pager" aria-label="Pages of cells"></nav>`, host);
+      // Nested containers are drawn by render() of their own, never filled by the outer template.
+      render(loading, host.querySelector<HTMLElement>('.cells')!);
       await pageThrough(host.querySelector<HTMLElement>('.pager')!, async (after) => {
         let cells: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: CellRow }[] };
         try {
@@ -148,7 +150,7 @@ export function runView(router: Router) {
           return null;
         }
         drawTable<CellRow>(host.querySelector<HTMLElement>('.cells')!, {
-          caption: `${cells.totalCount} cells; open one for its outcome and trace`,
+          caption: `${count(cells.totalCount)} cells; open one for its outcome and trace`,
           data: cells.edges.map((e) => e.node),
           columns: [
             { id: 'position', header: 'Position', value: (c) => c.position, show: (c) => html`<a href="/runs/${id}/cells/${c.position}">${c.position}</a>` },

@@ -5,7 +5,7 @@ import type { Place } from '../router';
 import { verdictBars } from '../parts/charts';
 import { failure, loading } from '../parts/status';
 import { drawTable } from '../parts/table';
-import type { VerdictCounts } from '../verdicts';
+import { count, type VerdictCounts } from '../verdicts';
 
 interface RunRow {
   id: string;
@@ -78,11 +78,11 @@ export async function runsView(outlet: HTMLElement, place: Place): Promise<void>
         { id: 'kind', header: 'Kind', value: (r) => r.kind.toLowerCase() },
         { id: 'status', header: 'Status', value: (r) => r.status.toLowerCase(), show: (r) => html`<span class="status status-${r.status.toLowerCase()}">${r.status.toLowerCase()}</span>` },
         { id: 'progress', header: 'Progress', value: (r) => r.progress, show: progress },
-        { id: 'ok', header: 'OK', value: (r) => r.summary.ok },
-        { id: 'degraded', header: 'Degraded', value: (r) => r.summary.degraded },
-        { id: 'broken', header: 'Broken', value: (r) => r.summary.broken },
-        { id: 'probeFailed', header: 'Probe failed', value: (r) => r.summary.probeFailed },
-        { id: 'skipped', header: 'Skipped', value: (r) => r.summary.skipped },
+        { id: 'ok', header: 'OK', value: (r) => r.summary.ok, show: (r) => count(r.summary.ok) },
+        { id: 'degraded', header: 'Degraded', value: (r) => r.summary.degraded, show: (r) => count(r.summary.degraded) },
+        { id: 'broken', header: 'Broken', value: (r) => r.summary.broken, show: (r) => count(r.summary.broken) },
+        { id: 'probeFailed', header: 'Probe failed', value: (r) => r.summary.probeFailed, show: (r) => count(r.summary.probeFailed) },
+        { id: 'skipped', header: 'Skipped', value: (r) => r.summary.skipped, show: (r) => count(r.summary.skipped) },
         { id: 'trigger', header: 'Trigger', value: (r) => r.trigger },
         { id: 'created', header: 'Created', value: (r) => r.createdAt, show: (r) => new Date(r.createdAt).toISOString().slice(0, 19).replace('T', ' ') },
       ],
@@ -96,7 +96,7 @@ export async function runsView(outlet: HTMLElement, place: Place): Promise<void>
       columns: [
         { id: 'name', header: 'Matrix', value: (m) => m.name },
         { id: 'description', header: 'Description', value: (m) => m.description ?? '' },
-        { id: 'positions', header: 'Positions', value: (m) => m.positions },
+        { id: 'positions', header: 'Positions', value: (m) => m.positions, show: (m) => count(m.positions) },
         { id: 'runs', header: 'Runs', value: (m) => m.runs.totalCount },
         { id: 'latest', header: 'Latest run', value: (m) => Number(m.runs.edges[0]?.node.id ?? 0),
           show: (m) => (m.runs.edges[0] ? html`<a href="/runs/${m.runs.edges[0].node.id}">#${m.runs.edges[0].node.id}</a> (${m.runs.edges[0].node.status.toLowerCase()})` : '—') },
