@@ -2,13 +2,15 @@
  * The dashboard in a real browser: Chromium (Debian's, driven by playwright-core) against a real
  * `serve` process on a temporary store holding real runs. Runs when Chromium is installed
  * (scripts/install-browser-deps.sh; .ci/run does it); without it, skipped with a message, except
- * under CI, where a missing browser fails.
+ * under CI, where a missing browser fails. The probe run's page is checked with real boots only
+ * when VIRTIO_MATRIX_PROBES=1 (as .ci/run sets it, with the probe dependencies and kernels built).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { MatrixPlan, evaluate, InvalidCombinationError, type MatrixSpecInput } from '../../src/engine';
+import { buildKernel } from '../../src/kernels/build';
 import { expectedRegressions, prepareEngineChange } from '../support/gate-runs';
 import { serveProcess, type ServeProcess } from '../support/serve-process';
 
@@ -18,6 +20,7 @@ if (!present && !process.env.CI) {
   console.warn(`dashboard browser tests skipped: no Chromium at ${CHROMIUM} (bash scripts/install-browser-deps.sh installs it; CHROMIUM_PATH points elsewhere)`);
 }
 const maybe = present || process.env.CI ? describe : describe.skip;
+const withProbes = process.env.VIRTIO_MATRIX_PROBES === '1' ? test : test.skip;
 
 /** 1,152 cells around the 2021 fix: enough changed cells between pre-fix and write-back to page through. */
 const AROUND_2021: MatrixSpecInput = {
@@ -171,6 +174,31 @@ maybe('The dashboard in Chromium', () => {
     await expect(first.locator('a').nth(1).getAttribute('href')).resolves.toMatch(new RegExp(`^/runs/${gateRun}/cells/\\d+$`));
   });
 
+  test('When a run is in progress, then the runs page follows it without a reload until it ends', async () => {
+    // The seed matrix (2.2 million cells) runs for seconds: long enough to be seen running.
+    const big = (await gql<{ startRun: { id: string } }>('mutation { startRun(matrix: "be-config-2021") { id } }')).startRun.id;
+    try {
+      await page.goto(`${server.url}/`);
+      const row = page.locator('#runs-table tbody tr', { has: page.locator(`a[href="/runs/${big}"]`) });
+      const seen = async () => `${await row.locator('td').nth(3).textContent()} ${await row.locator('progress').getAttribute('value')}`;
+      await page.locator('.live', { hasText: 'Runs in progress' }).waitFor();
+      const first = await seen();
+      expect(first).toMatch(/^(queued|running) \d+$/);
+      // Polled every 2 s: the row changes (progress, or the run's end) with no navigation.
+      let now = first;
+      for (let i = 0; i < 200 && now === first; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        now = await seen();
+      }
+      expect(now).not.toBe(first);
+    } finally {
+      await gql('mutation($id: ID!) { cancelRun(id: $id) { status } }', { id: big }).catch(() => undefined);
+    }
+    // Once no run is left unfinished, the page says so and stops polling.
+    await page.locator('#runs-table tbody tr', { has: page.locator(`a[href="/runs/${big}"]`) }).locator('td', { hasText: /^(cancelled|succeeded)$/ }).waitFor({ timeout: 20_000 });
+    await expect(page.locator('.live').textContent()).resolves.toBe('');
+  });
+
   test('When the server closes reads, then the page says a token is needed, and works once one is typed in', async () => {
     // Same store, reads closed: a second server process.
     const closed = await serveProcess(join(dir, 'store.db'), { READS_REQUIRE_TOKEN: '1' }, 'reader');
@@ -186,4 +214,32 @@ maybe('The dashboard in Chromium', () => {
       await closed.stop();
     }
   });
+
+  withProbes('When a probe run of real boots is opened, then its summary counts disagreements, and a cell shows observed beside predicted with its boot console', async () => {
+    const { kernel: built } = await buildKernel({ series: '6.1', arch: 's390x', strategy: 'pre-fix' });
+    const put = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=${built.linuxVersion}&strategy=pre-fix`, { method: 'PUT', body: readFileSync(built.image), headers: { authorization: `Bearer ${server.token}` } });
+    expect(put.status).toBe(201);
+    const kernel = ((await put.json()) as { id: string }).id;
+    const tiny = { name: 'tiny-probe', archs: ['s390x'], transports: ['ccw'], devices: ['net'], modes: ['transitional', 'legacy'], hypervisors: ['qemu-7.2'], kernels: ['6.1'], strategies: ['pre-fix'], config: { mtu: [1280] } };
+    await gql('mutation($input: MatrixInput!) { createMatrix(input: $input) { name } }', { input: tiny });
+    const probeRun = (await gql<{ startRun: { id: string } }>('mutation($k: ID!) { startRun(matrix: "tiny-probe", probe: { kernel: $k }) { id } }', { k: kernel })).startRun.id;
+    await finished(probeRun);
+    const { cells } = await gql<{ cells: { edges: { node: { position: number; combination: { mode: string }; boot: { consolePath: string } } }[] } }>(
+      'query($id: ID!) { cells(run: $id) { edges { node { position combination { mode } boot { consolePath } } } } }', { id: probeRun });
+    const transitional = cells.edges.map((e) => e.node).find((c) => c.combination.mode === 'transitional')!;
+
+    await page.goto(`${server.url}/runs/${probeRun}`);
+    await page.locator('table.heatmap').waitFor();
+    await expect(page.locator('main').textContent()).resolves.toMatch(/Probe run: real boots of s390x Linux 6\.1\.\d+ \(pre-fix\)/);
+    await expect(page.locator('dt:has-text("Disagreements") + dd').textContent()).resolves.toBe('0');
+    await page.goto(`${server.url}/runs/${probeRun}/cells/${transitional.position}`);
+    const sides = page.locator('#probe-h + p + table tbody tr').first();
+    await sides.waitFor();
+    // The 2021 misread on a pre-fix kernel, seen in the guest and predicted by the engine alike.
+    await expect(sides.locator('td').allTextContents()).resolves.toEqual(['Broken', 'Broken']);
+    await expect(page.locator('#probe-h + p').textContent()).resolves.toBe('The guest and the engine agree bit for bit.');
+    const bootLog = await (await fetch(`${server.url}${transitional.boot.consolePath}`)).text();
+    await page.locator('pre.console', { hasText: 'VPROBE' }).waitFor();
+    await expect(page.locator('pre.console').textContent()).resolves.toBe(bootLog);
+  }, 300_000);
 });
