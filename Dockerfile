@@ -8,6 +8,7 @@ COPY scripts ./scripts
 COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
 COPY bin ./bin
 RUN npm install --no-audit --no-fund
 ENV DATABASE_URL=file:/data/virtio-matrix.db PORT=4000 HOST=0.0.0.0
