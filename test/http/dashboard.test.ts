@@ -8,6 +8,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { MatrixPlan, evaluate, InvalidCombinationError, type MatrixSpecInput } from '../../src/engine';
 import { buildKernel } from '../../src/kernels/build';
@@ -28,6 +29,13 @@ const AROUND_2021: MatrixSpecInput = {
   hypervisors: ['qemu-5.2', 'qemu-6.1', 'qemu-7.2'], kernels: ['5.13', '5.14', '5.15', '6.1'], strategies: ['pre-fix', 'write-back'],
   config: { blk_size: [512, 4096], mtu: [1280, 9000] },
 };
+
+/** WCAG 2.1 A and AA rules (contrast, names, roles, keyboard traps) that axe-core finds broken on the page as it stands. */
+async function accessibilityViolations(page: Page): Promise<{ id: string; nodes: string[] }[]> {
+  await page.addScriptTag({ content: axe.source });
+  return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((r) => r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`);
+}
 
 /** Pairs of cells identical but for strategy whose verdict today's engine gives differently for pre-fix and write-back. */
 function strategyChanges(spec: MatrixSpecInput): number {
@@ -101,6 +109,7 @@ maybe('The dashboard in Chromium', () => {
     await expect(row.locator('td').nth(5).textContent()).resolves.toBe(run.summary.ok.toLocaleString('en-US'));
     await expect(row.locator('td').nth(7).textContent()).resolves.toBe(run.summary.broken.toLocaleString('en-US'));
     await expect(page.locator('#matrices-table').textContent()).resolves.toContain('around-2021');
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
     await row.locator(`a[href="/runs/${runId}"]`).click();
     await page.waitForURL(`${server.url}/runs/${runId}`);
     await page.locator('table.heatmap').waitFor();
@@ -114,20 +123,21 @@ maybe('The dashboard in Chromium', () => {
     await expect(squares.count()).resolves.toBe(12);
     const s390x514 = page.locator('table.heatmap tbody tr', { has: page.locator('th', { hasText: /^5\.14$/ }) }).locator('button.square').first();
     const label = await s390x514.getAttribute('aria-label');
-    expect(label).toMatch(/^kernel 5\.14, arch s390x: .*Broken/);
+    expect(label).toMatch(/^[\d,]+ [\d,]+ broken; kernel 5\.14, arch s390x: .*Broken/);
     // Keyboard: focus the first square, move down one row (5.14) with the arrow key, open it with Enter.
     await squares.first().focus();
     await page.keyboard.press('ArrowDown');
     await expect(page.evaluate('document.activeElement?.getAttribute("aria-label")')).resolves.toBe(label);
-    await expect(page.locator('.tooltip').textContent()).resolves.toBe(label);
+    await expect(page.locator('.tooltip').textContent()).resolves.toBe(label!.slice(label!.indexOf('; ') + 2));
     await page.keyboard.press('Enter');
     const rows = page.locator('#cells-section tbody tr');
     await rows.first().waitFor();
-    const counts = [...label!.matchAll(/([\d,]+) (OK|Degraded|Broken|Probe failed)/g)].map((m) => Number(m[1].replace(/,/g, '')));
+    const counts = [...label!.slice(label!.indexOf('; ')).matchAll(/([\d,]+) (OK|Degraded|Broken|Probe failed)/g)].map((m) => Number(m[1].replace(/,/g, '')));
     const total = counts.reduce((a, b) => a + b, 0);
     await expect(page.locator('#cells-section caption').textContent()).resolves.toBe(`${total.toLocaleString('en-US')} cells; open one for its outcome and trace`);
     expect(await rows.count()).toBe(Math.min(total, 25));
     expect(new URL(page.url()).searchParams.get('row')).toBe('5.14');
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
 
     await page.locator('#cells-section tbody tr', { hasText: 'Broken' }).first().locator('a').click();
     await page.waitForURL(/\/runs\/\d+\/cells\/\d+$/);
@@ -141,6 +151,7 @@ maybe('The dashboard in Chromium', () => {
     await expect(page.locator('.status-seq li').allTextContents()).resolves.toEqual(['ACKNOWLEDGE', 'DRIVER', 'DRIVER_OK', 'FEATURES_OK']);
     expect(await page.locator('#trace tbody tr').count()).toBeGreaterThan(5);
     await expect(page.locator('#regression').textContent()).resolves.toMatch(/82e89ea077b9/);
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
   });
 
   test('When a diff is paged, then totals match the engine and pages of 25 cover every changed cell once', async () => {
@@ -157,6 +168,7 @@ maybe('The dashboard in Chromium', () => {
       if (i < pages) await page.getByRole('button', { name: 'Next page' }).click();
     }
     await expect(page.getByRole('button', { name: 'Next page' }).isDisabled()).resolves.toBe(true);
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
     // Each pair links its base and its head cell: two distinct cells per changed pair.
     expect(seen.size).toBe(2 * expected);
     await page.getByRole('button', { name: 'Previous page' }).click();
@@ -172,6 +184,7 @@ maybe('The dashboard in Chromium', () => {
     const first = page.locator('#pairs tbody tr').first();
     await expect(first.locator('a').nth(0).getAttribute('href')).resolves.toMatch(/^\/runs\/1\/cells\/\d+$/);
     await expect(first.locator('a').nth(1).getAttribute('href')).resolves.toMatch(new RegExp(`^/runs/${gateRun}/cells/\\d+$`));
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
   });
 
   test('When a run is in progress, then the runs page follows it without a reload until it ends', async () => {
@@ -241,5 +254,6 @@ maybe('The dashboard in Chromium', () => {
     const bootLog = await (await fetch(`${server.url}${transitional.boot.consolePath}`)).text();
     await page.locator('pre.console', { hasText: 'VPROBE' }).waitFor();
     await expect(page.locator('pre.console').textContent()).resolves.toBe(bootLog);
+    await expect(accessibilityViolations(page)).resolves.toEqual([]);
   }, 300_000);
 });

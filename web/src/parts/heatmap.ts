@@ -74,12 +74,15 @@ export function drawHeatmap(host: HTMLElement, data: HeatmapData, options: Heatm
         const total = totalOf(counts);
         const worst = worstOf(counts);
         const text = `${options.rowAxis.toLowerCase()} ${r}, ${options.columnAxis.toLowerCase()} ${c}: ${countsText(counts)}`;
+        const worstText = worst && worst !== 'OK' ? `${count(counts[COUNT_KEYS[VERDICTS.indexOf(worst)]])} ${LABEL[worst].toLowerCase()}` : null;
+        // The accessible name begins with the words on the square (WCAG 2.5.3), then says where and every count.
+        const name = `${count(total)}${worstText ? ` ${worstText}` : ''}; ${text}`;
         return html`<td>${total === 0
           ? html`<span class="square empty" title=${text}>–</span>`
-          : html`<button type="button" class="square ${worst ? `worst-${worst.toLowerCase()}` : ''}" aria-label=${text} aria-pressed=${isSelected(r, c) ? 'true' : 'false'}
+          : html`<button type="button" class="square ${worst ? `worst-${worst.toLowerCase()}` : ''}" aria-label=${name} aria-pressed=${isSelected(r, c) ? 'true' : 'false'}
               @click=${() => options.onPick(r, c)} @mouseenter=${(e: Event) => tip(e, text)} @mouseleave=${(e: Event) => tip(e, null)}
               @focus=${(e: Event) => tip(e, text)} @blur=${(e: Event) => tip(e, null)}>
-              ${bar(counts)}<span class="total">${count(total)}</span>${worst && worst !== 'OK' ? html`<span class="worst">${count(counts[COUNT_KEYS[VERDICTS.indexOf(worst)]])} ${LABEL[worst].toLowerCase()}</span>` : nothing}</button>`}</td>`;
+              ${bar(counts)}<span class="total">${count(total)}</span> ${worstText ? html`<span class="worst">${worstText}</span>` : nothing}</button>`}</td>`;
       })}</tr>`)}</tbody>
     </table>
     <div class="tooltip" role="tooltip" hidden></div>`, host);
