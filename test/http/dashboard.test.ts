@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { MatrixPlan, evaluate, InvalidCombinationError, type MatrixSpecInput } from '../../src/engine';
+import { MatrixPlan, evaluate, InvalidCombinationError, type Combination, type MatrixSpecInput, type Verdict } from '../../src/engine';
 import { buildKernel } from '../../src/kernels/build';
 import { expectedRegressions, prepareEngineChange } from '../support/gate-runs';
 import { serveProcess, type ServeProcess } from '../support/serve-process';
@@ -29,6 +29,9 @@ const AROUND_2021: MatrixSpecInput = {
   hypervisors: ['qemu-5.2', 'qemu-6.1', 'qemu-7.2'], kernels: ['5.13', '5.14', '5.15', '6.1'], strategies: ['pre-fix', 'write-back'],
   config: { blk_size: [512, 4096], mtu: [1280, 9000] },
 };
+
+/** Verdicts as the page words them. */
+const WORDS: Record<Verdict, string> = { OK: 'OK', DEGRADED: 'Degraded', BROKEN: 'Broken', PROBE_FAILED: 'Probe failed' };
 
 /** WCAG 2.1 A and AA rules (contrast, names, roles, keyboard traps) that axe-core finds broken on the page as it stands. */
 async function accessibilityViolations(page: Page): Promise<{ id: string; nodes: string[] }[]> {
@@ -115,7 +118,7 @@ maybe('The dashboard in Chromium', () => {
     await page.locator('table.heatmap').waitFor();
   });
 
-  test('When a heatmap square is picked by keyboard, then its cells list, and a cell opens with its bytes, status sequence, trace and first regression', async () => {
+  test('When a heatmap square is picked by keyboard, then its cells list, and a cell opens with its bytes, status sequence, trace, first regression, and evaluate on another strategy', async () => {
     await page.goto(`${server.url}/runs/${runId}?rows=KERNEL&columns=ARCH&strategy=pre-fix&device=blk`);
     await page.locator('table.heatmap').waitFor();
     const squares = page.locator('table.heatmap button.square');
@@ -152,6 +155,20 @@ maybe('The dashboard in Chromium', () => {
     expect(await page.locator('#trace tbody tr').count()).toBeGreaterThan(5);
     await expect(page.locator('#regression').textContent()).resolves.toMatch(/82e89ea077b9/);
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
+
+    // The same combination with the write-back remedy, through evaluate: what the engine says of it.
+    const position = Number(new URL(page.url()).pathname.split('/').pop());
+    const { cell } = await gql<{ cell: { combination: Combination } }>('query($id: ID!, $p: Count!) { cell(run: $id, position: $p) { combination { arch transport device mode backend hypervisor kernel strategy config pageSize } } }', { id: runId, p: position });
+    const remedied = evaluate({ ...cell.combination, pageSize: cell.combination.pageSize ?? undefined, strategy: 'write-back' }).verdict;
+    await page.selectOption('#whatif select[name="strategy"]', 'write-back');
+    await page.click('#whatif button[type="submit"]');
+    await page.locator('#whatif-result p').waitFor();
+    await expect(page.locator('#whatif-result p .verdict').textContent()).resolves.toBe(WORDS[remedied]);
+    // A kernel that is no version: the service's typed refusal, shown, and nothing else changes.
+    await page.fill('#whatif input[name="kernel"]', 'banana');
+    await page.click('#whatif button[type="submit"]');
+    await page.locator('#whatif-result .error').waitFor();
+    await expect(page.locator('#whatif-result .error strong').textContent()).resolves.toBe('BAD_USER_INPUT');
   });
 
   test('When a diff is paged, then totals match the engine and pages of 25 cover every changed cell once', async () => {
@@ -187,10 +204,13 @@ maybe('The dashboard in Chromium', () => {
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
   });
 
-  test('When a run is in progress, then the runs page follows it without a reload until it ends', async () => {
+  test('When a run is in progress, then its page and the runs page follow it without a reload until it ends', async () => {
     // The seed matrix (2.2 million cells) runs for seconds: long enough to be seen running.
     const big = (await gql<{ startRun: { id: string } }>('mutation { startRun(matrix: "be-config-2021") { id } }')).startRun.id;
     try {
+      // The run's own page follows it through GET /api/runs/:id.
+      await page.goto(`${server.url}/runs/${big}`);
+      await page.locator('.live', { hasText: /^running: [\d,]+ of 6,085,800 positions/ }).waitFor({ timeout: 10_000 });
       await page.goto(`${server.url}/`);
       const row = page.locator('#runs-table tbody tr', { has: page.locator(`a[href="/runs/${big}"]`) });
       const seen = async () => `${await row.locator('td').nth(3).textContent()} ${await row.locator('progress').getAttribute('value')}`;

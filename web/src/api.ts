@@ -32,10 +32,27 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   return reply.data as T;
 }
 
-/** GET a text resource under /api (a boot console); errors come back as the service's JSON. */
-export async function getText(path: string): Promise<string> {
+async function get(path: string): Promise<Response> {
   const res = await fetch(path, { headers: headers() });
-  if (res.ok) return res.text();
+  if (res.ok) return res;
   const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
   throw new ApiError(body?.error?.message ?? `HTTP ${res.status}`, body?.error?.code ?? `HTTP_${res.status}`);
+}
+
+/** GET a text resource under /api (a boot console); errors come back as the service's JSON. */
+export async function getText(path: string): Promise<string> {
+  return (await get(path)).text();
+}
+
+/** A run's status as CI reads it (GET /api/runs/:id): cheap to poll, no grid is read. */
+export interface RunStatus {
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  finished: boolean;
+  progress: number;
+  cellsDone: number;
+  cellsTotal: number;
+}
+
+export async function runStatus(id: string): Promise<RunStatus> {
+  return (await get(`/api/runs/${encodeURIComponent(id)}`)).json() as Promise<RunStatus>;
 }

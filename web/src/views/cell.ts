@@ -87,9 +87,10 @@ export async function cellView(outlet: HTMLElement, place: Place): Promise<void>
   const crumbs = html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Runs</a> › <a href="/runs/${id}">Run #${id}</a> › Cell ${position}</nav>`;
   render(html`${crumbs}<h1>Cell ${position}</h1>${loading}`, outlet);
   let cell: CellData | null;
+  let strategies: string[];
   try {
     if (!/^\d{1,15}$/.test(position)) throw new Error(`"${position}" is not a matrix position (a whole number)`);
-    ({ cell } = await gql<{ cell: CellData | null }>(`query($id: ID!, $p: Count!) { cell(run: $id, position: $p) {
+    ({ cell, profiles: { strategies } } = await gql<{ cell: CellData | null; profiles: { strategies: string[] } }>(`query($id: ID!, $p: Count!) { profiles { strategies } cell(run: $id, position: $p) {
       position verdict combination { ${COMBINATION_FIELDS} }
       outcome { verdict offered negotiated clearedInValidate validateReads { ${READ_FIELDS} } probeReads { ${READ_FIELDS} } effective deviceStatus patches reasons
         trace { seq phase actor action detail } }
@@ -123,6 +124,14 @@ export async function cellView(outlet: HTMLElement, place: Place): Promise<void>
       <p><strong>Cleared in validate():</strong> ${o.clearedInValidate.join(', ') || '—'}</p>
       <p><strong>Kernel patches in effect:</strong> ${o.patches.map((p) => html`<code>${p}</code> `)}</p></section>
     <section aria-labelledby="regress-h"><h2 id="regress-h">First regression</h2><div id="regression"></div></section>
+    <section aria-labelledby="whatif-h"><h2 id="whatif-h">The same combination, otherwise</h2>
+      <form class="filters" id="whatif" @submit=${(e: Event) => { e.preventDefault(); void whatIf(e.currentTarget as HTMLFormElement); }}>
+        <label>Kernel <input name="kernel" value=${c.combination.kernel} size="10" required></label>
+        <label>QEMU <input name="hypervisor" value=${c.combination.hypervisor} size="12" required></label>
+        <label>Strategy <select name="strategy">${strategies.map((s) => html`<option ?selected=${s === c.combination.strategy}>${s}</option>`)}</select></label>
+        <button type="submit">Evaluate</button>
+      </form>
+      <div id="whatif-result" aria-live="polite"></div></section>
     <section aria-labelledby="trace-h"><h2 id="trace-h">Trace</h2><div id="trace"></div></section>`, outlet);
 
   render(loading, outlet.querySelector<HTMLElement>('#regression')!);
@@ -137,6 +146,22 @@ export async function cellView(outlet: HTMLElement, place: Place): Promise<void>
       { id: 'detail', header: 'Detail', value: (s) => s.detail },
     ],
   });
+
+  /** evaluate() with the trace's length: what the engine says of this combination on another kernel, QEMU or strategy. */
+  async function whatIf(form: HTMLFormElement): Promise<void> {
+    const fd = new FormData(form);
+    const input = { ...c.combination, kernel: String(fd.get('kernel')).trim(), hypervisor: String(fd.get('hypervisor')).trim(), strategy: String(fd.get('strategy')) };
+    const host = outlet.querySelector<HTMLElement>('#whatif-result')!;
+    render(loading, host);
+    try {
+      const { evaluate } = await gql<{ evaluate: { verdict: Verdict; reasons: string[]; validateReads: ConfigRead[]; trace: { seq: number }[] } }>(
+        `query($input: CombinationInput!) { evaluate(input: $input) { verdict reasons validateReads { ${READ_FIELDS} } trace { seq } } }`, { input });
+      render(html`<p>${describe(input)}: <span class=${verdictClass(evaluate.verdict)}>${LABEL[evaluate.verdict]}</span> (${evaluate.trace.length} trace steps)</p>
+        <ul>${evaluate.reasons.map((r) => html`<li>${r}</li>`)}</ul>${reads('Reads in validate()', evaluate.validateReads)}`, host);
+    } catch (err) {
+      render(failure(err), host);
+    }
+  }
 
   const consoleHost = outlet.querySelector<HTMLElement>('pre.console');
   const work: Promise<void>[] = [];

@@ -4,7 +4,7 @@
  * URL, so a view can be shared as it is.
  */
 import { html, render } from 'lit-html';
-import { gql } from '../api';
+import { gql, runStatus } from '../api';
 import { AXES, COMBINATION_FIELDS, MATRIX_AXES_FIELDS, describe, fieldOf, valuesOn, type Axis, type Combination, type MatrixAxes } from '../axes';
 import { drawHeatmap, type HeatmapData } from '../parts/heatmap';
 import { PAGE_SIZE, pageThrough } from '../parts/pager';
@@ -12,6 +12,7 @@ import { RUN_SUMMARY_FIELDS, summaryList, type RunSummary } from '../parts/summa
 import { failure, loading } from '../parts/status';
 import { drawTable } from '../parts/table';
 import type { Place, Router } from '../router';
+import { POLL_MS } from './runs';
 import { LABEL, VERDICTS, count, verdictClass, type Verdict } from '../verdicts';
 
 type RunWithMatrix = RunSummary & { matrix: MatrixAxes & { name: string } };
@@ -88,6 +89,7 @@ export function runView(router: Router) {
       <h1>Run #${id}: ${matrix.name}</h1>
       <p>${run.kind.toLowerCase()} run, ${run.trigger}</p>
       ${summaryList(run)}
+      <p class="live" role="status"></p>
       <section aria-labelledby="heat-h">
         <h2 id="heat-h">Heatmap</h2>
         <form class="filters" @submit=${onFilter}>
@@ -162,5 +164,27 @@ export function runView(router: Router) {
       });
     }
     if (picked) await showCells(picked.row, picked.column);
+    if (run.status === 'QUEUED' || run.status === 'RUNNING') await followRun();
+
+    /** While the run goes on, its progress from the REST status (no grid read); at its end, the view again with the final picture. */
+    async function followRun(): Promise<void> {
+      const line = outlet.querySelector<HTMLElement>('.live')!;
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        if (place.signal.aborted) return;
+        let now;
+        try {
+          now = await runStatus(id);
+        } catch {
+          return;
+        }
+        if (place.signal.aborted) return;
+        if (now.finished) {
+          void router.render();
+          return;
+        }
+        line.textContent = `${now.status}: ${count(now.cellsDone)} of ${count(now.cellsTotal)} positions (${Math.floor(now.progress * 100)}%); the heatmap shows the cells done so far and is redrawn when the run ends.`;
+      }
+    }
   };
 }
