@@ -8,6 +8,9 @@ export class ApiError extends Error {
   }
 }
 
+/** How often a view asks again while a run goes on. */
+export const POLL_MS = 2000;
+
 function headers(): Record<string, string> {
   const token = currentToken();
   return token ? { authorization: `Bearer ${token}` } : {};

@@ -4,7 +4,7 @@
  * URL, so a view can be shared as it is.
  */
 import { html, render } from 'lit-html';
-import { gql, runStatus } from '../api';
+import { POLL_MS, gql, runStatus } from '../api';
 import { AXES, COMBINATION_FIELDS, MATRIX_AXES_FIELDS, describe, fieldOf, valuesOn, type Axis, type Combination, type MatrixAxes } from '../axes';
 import { drawHeatmap, type HeatmapData } from '../parts/heatmap';
 import { PAGE_SIZE, pageThrough } from '../parts/pager';
@@ -12,7 +12,6 @@ import { RUN_SUMMARY_FIELDS, summaryList, type RunSummary } from '../parts/summa
 import { failure, loading } from '../parts/status';
 import { drawTable } from '../parts/table';
 import type { Place, Router } from '../router';
-import { POLL_MS } from './runs';
 import { LABEL, VERDICTS, count, verdictClass, type Verdict } from '../verdicts';
 
 type RunWithMatrix = RunSummary & { matrix: MatrixAxes & { name: string } };

@@ -1,6 +1,6 @@
 /** `/`: every run with its status, live progress while it runs (polled), and verdict summary; the matrices. */
 import { html, render } from 'lit-html';
-import { gql } from '../api';
+import { POLL_MS, gql } from '../api';
 import type { Place } from '../router';
 import { verdictBars } from '../parts/charts';
 import { failure, loading } from '../parts/status';
@@ -32,8 +32,6 @@ const QUERY = `{
     summary { total ok degraded broken probeFailed skipped } } } }
   matrices(first: 50) { totalCount edges { node { name description positions createdAt runs(first: 1) { totalCount edges { node { id status } } } } } }
 }`;
-
-export const POLL_MS = 2000;
 
 const unfinished = (r: RunRow) => r.status === 'QUEUED' || r.status === 'RUNNING';
 
