@@ -37,6 +37,8 @@ interface CellData {
 }
 
 const READ_FIELDS = 'field bytes driverValue deviceValue';
+/** Trace actions that write or check the device status (the engine's simulator and transport name them so). */
+const STATUS_ACTIONS = ['reset', 'add-status', 're-read status'];
 const OBSERVATION_FIELDS = 'verdict guestValue negotiated status';
 
 /** Bytes in offset order, as the driver read them from config space: "00001000" → "00 00 10 00". */
@@ -118,7 +120,8 @@ export async function cellView(outlet: HTMLElement, place: Place): Promise<void>
       ${reads('Reads in validate(), before FEATURES_OK', o.validateReads)}
       ${reads('Reads in probe(), after FEATURES_OK', o.probeReads)}</section>
     <section aria-labelledby="status-h"><h2 id="status-h">Device status sequence</h2>
-      <ol class="status-seq">${o.deviceStatus.map((s) => html`<li><code>${s}</code></li>`)}</ol></section>
+      <ol class="status-seq">${o.trace.filter((s) => STATUS_ACTIONS.includes(s.action)).map((s) => html`<li><span class="actor">${s.actor} ${s.action}:</span> <code>${s.detail}</code></li>`)}</ol>
+      <p>Status bits at the end: ${o.deviceStatus.map((s) => html`<code>${s}</code> `)}</p></section>
     <section aria-labelledby="features-h"><h2 id="features-h">Features</h2>
       <p><strong>Negotiated:</strong> ${o.negotiated.join(', ') || '—'}</p>
       <p><strong>Cleared in validate():</strong> ${o.clearedInValidate.join(', ') || '—'}</p>
