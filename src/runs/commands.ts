@@ -1,7 +1,7 @@
 /** Write use cases for runs: start one for a matrix, cancel one, resume what a restart interrupted. */
 import type { ArtifactStore } from '../artifacts/types';
 import { BadInputError, NotFoundError } from './errors';
-import { DEFAULT_LIMITS, positionsProblem, type Limits } from './limits';
+import { DEFAULT_LIMITS, runPositionsProblem, type Limits } from './limits';
 import { ProbeRunUnavailable } from './probe/execute';
 import type { DeliveredRun, Delivery, MatrixRecord, RunKind, RunQueue, RunRecord, RunStore } from './types';
 
@@ -88,7 +88,7 @@ export async function startDeliveredRun(deps: RunDeps, matrixName: string, trigg
 async function runnableMatrix(deps: RunDeps, matrixName: string): Promise<MatrixRecord> {
   const matrix = await deps.matrixByName(matrixName);
   if (!matrix) throw new NotFoundError('matrix', matrixName);
-  const tooMany = positionsProblem(matrix.positions, deps.limits ?? DEFAULT_LIMITS);
+  const tooMany = runPositionsProblem(matrix.positions, deps.limits ?? DEFAULT_LIMITS);
   if (tooMany) throw new BadInputError('matrix', `"${matrix.name}" has ${tooMany}, so it cannot be run: create a smaller matrix`);
   return matrix;
 }

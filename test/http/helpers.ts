@@ -12,6 +12,7 @@ import { findInstalled } from '../../src/probe/installed';
 import { DEFAULT_BOOT_TIMEOUT_SECONDS } from '../../src/http/server';
 import { ProbeRunWorker } from '../../src/runs/redis/probe-worker';
 import { RunWorker } from '../../src/runs/redis/worker';
+import { DEFAULT_LIMITS, type Limits } from '../../src/runs/limits';
 
 /** How a test server is deployed: its store, and whether runs go to a worker through Redis. */
 export interface Deployment {
@@ -53,6 +54,8 @@ export async function startTestServer(options: {
   readsRequireToken?: boolean;
   /** MUTATIONS_PER_MINUTE (default: the server's). */
   mutationsPerMinute?: number;
+  /** MAX_MATRIX_POSITIONS, REQUEST_TIME_BUDGET_MS (default: the server's). */
+  limits?: Partial<Limits>;
   /** Writes to the store before the server opens it (e.g. runs made by another engine). */
   prepare?: (databaseUrl: string) => Promise<void>;
   /** The server's log lines go here (default: none). */
@@ -68,6 +71,7 @@ export async function startTestServer(options: {
     githubWebhookSecret: options.githubWebhookSecret, gitlabWebhookToken: options.gitlabWebhookToken, logLevel: 'silent', logger: options.logger,
     redisUrl: redis?.url, redisPrefix: redis?.prefix, artifactDir, maxArtifactBytes: options.maxArtifactBytes, notify: options.notify,
     access: { reads: options.readsRequireToken ? 'read' : null, writes: 'run' }, mutationsPerMinute: options.mutationsPerMinute,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
   });
   // The worker shares the server's store connection; in production it is a process of its own.
   const worker = redis ? new RunWorker(running.services.store, { redisUrl: redis.url, prefix: redis.prefix }) : undefined;
