@@ -34,6 +34,8 @@ export interface GqlAnswer<T> {
 
 export interface TestServer extends Running {
   artifactDir: string;
+  /** The server's Redis (workers: true), for a second server of the same deployment. */
+  deployment: { redisUrl?: string; redisPrefix?: string };
   /** A `run` token created at start, as an operator would; gql and `auth` send it. */
   token: string;
   /** `{ authorization: 'Bearer <token>' }` for plain HTTP writes. */
@@ -97,6 +99,7 @@ export async function startTestServer(options: {
     gql: (query, variables) => gqlAs(token, query, variables),
     gqlAs,
     createToken: newToken,
+    deployment: { redisUrl: redis?.url, redisPrefix: redis?.prefix },
     async dispose() {
       await worker?.close();
       await probeWorker?.close();
