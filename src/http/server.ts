@@ -164,7 +164,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
-  log.info({ url, database: redact(options.databaseUrl), runs: options.redisUrl ? `workers via ${redact(options.redisUrl)}` : 'in process', readsRequireToken: services.access.reads !== null, mutationsCounted: services.writeLimiter.scope }, 'virtio-matrix listening');
+  log.info({ url, database: redact(options.databaseUrl), runs: options.redisUrl ? `workers via ${redact(options.redisUrl)}` : 'in process', readsRequireToken: services.access.reads !== null, mutationsCounted: services.writeLimiter.scope, storeCheck: db.check }, 'virtio-matrix listening');
   if ((await services.tokens.count()) === 0) {
     log.warn(`no API tokens yet: mutations and uploads are refused (401) until you create one, e.g. npx virtio-matrix token create --name admin --scope admin${storeOption(options.databaseUrl)}`);
   }
