@@ -330,6 +330,9 @@ describe.each<[string, Backend]>([['SQLite', 'sqlite'], ['PostgreSQL', 'postgres
       kind: 'PROBE', status: 'SUCCEEDED', kernel: { id: kernelId }, summary: { total: 2, skipped: 2 },
       delivery: { source: 'GITHUB', deliveryId: delivery, event: 'push', commit: SHA_A },
     });
+    // What the CI job polls says the same.
+    const status = await fetch(`${server.url}/api/runs/${r.json.runId}`);
+    expect(await status.json()).toMatchObject({ kind: 'probe', kernel: kernelId, status: 'succeeded', summary: { total: 2, skipped: 2, disagreements: 0, infrastructureFailures: 0 } });
   });
 
   test('When GitLab or the native webhook names a kernel artifact, then each starts a probe run with its delivery', async () => {
