@@ -76,6 +76,15 @@ test('When a matrix name is empty, padded with blanks or over 100 characters, th
   }
 }, 30_000);
 
+/** startRun of the matrix is BAD_USER_INPUT saying `why`, and the server has no run. */
+async function expectRunRefused(server: TestServer, matrixName: string, why: string): Promise<void> {
+  const r = await server.gql('mutation($m: String!) { startRun(matrix: $m) { id } }', { m: matrixName });
+  expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'matrix' });
+  expect(r.errors![0].message).toContain(why);
+  const runs = await server.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }');
+  expect(runs.data!.runs.totalCount).toBe(0);
+}
+
 /** 3 x 10^9 positions: 2 archs x 2 transports x 5,000 blk variants x 3 modes x 10,000 kernels x 5 strategies (planned in about 2 s). */
 function pastInt32Matrix() {
   const values = (n: number, step: number) => Array.from({ length: n }, (_, i) => step * (i + 1));
@@ -107,11 +116,7 @@ describe.each(DEPLOYMENTS.slice(0, 2))('a matrix past 2^31 positions, with MAX_M
   }, 30_000);
 
   test('When a run of it is started, then BAD_USER_INPUT says a run holds at most 2^31 - 1 positions, and no run is created', async () => {
-    const r = await server.gql('mutation { startRun(matrix: "past-2e31") { id } }');
-    expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'matrix' });
-    expect(r.errors![0].message).toContain('3,000,000,000 positions, above the 2,147,483,647 a run can hold');
-    const runs = await server.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }');
-    expect(runs.data!.runs.totalCount).toBe(0);
+    await expectRunRefused(server, 'past-2e31', '3,000,000,000 positions, above the 2,147,483,647 a run can hold');
   });
 });
 
@@ -128,11 +133,7 @@ describe('a matrix stored under a higher limit than today\'s', () => {
   });
 
   test('When a run of it is started, then BAD_USER_INPUT names the limit and no run is created', async () => {
-    const r = await server.gql('mutation { startRun(matrix: "legacy-60m") { id } }');
-    expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'matrix' });
-    expect(r.errors![0].message).toContain('60,000,000 positions, above the limit of 50,000,000');
-    const runs = await server.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }');
-    expect(runs.data!.runs.totalCount).toBe(0);
+    await expectRunRefused(server, 'legacy-60m', '60,000,000 positions, above the limit of 50,000,000');
   });
 });
 
