@@ -3,11 +3,13 @@ import { benchEngine } from './engine';
 import { benchProbes } from './probes';
 import { benchScaleOut } from './scale-out';
 import { benchStore } from './store';
+import { benchStoreOpen } from './store-open';
 
 async function main(only: string | undefined): Promise<void> {
   console.log(`virtio-matrix bench, node ${process.version}, ${new Date().toISOString()}`);
   if (!only || only === 'engine') benchEngine();
   if (!only || only === 'store') await benchStore();
+  if (!only || only === 'store-open') await benchStoreOpen();
   if (!only || only === 'scale-out') await benchScaleOut();
   if (!only || only === 'probes') await benchProbes();
 }

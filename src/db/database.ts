@@ -15,7 +15,7 @@ import type { PrismaPg } from '@prisma/adapter-pg';
 import { targetFor, type Provider } from './adapters';
 import { redact } from './redact';
 import { applyMigrations } from './schema-engine';
-import { StoreError, checkSqliteStore } from './store-check';
+import { StoreError, checkSqliteStore, noteCleanClose, type StoreCheck } from './store-check';
 import { sqlitePath } from './url';
 
 /** The SQL the raw path writes differently per backend. */
@@ -47,6 +47,8 @@ export interface Database {
   raw: SqlDriverAdapter;
   /** Hash of the engine's current profile data, stored in ProfileSet. */
   profileHash: string;
+  /** What opening did to check the store (./store-check). */
+  check: StoreCheck;
   close(): Promise<void>;
 }
 
@@ -62,16 +64,16 @@ export function profileHash(): string {
 
 /** Opens the store; a store that is corrupt or cannot be reached is a StoreError naming it and the cause. */
 export async function openDatabase(url: string): Promise<Database> {
-  if (url.startsWith('file:')) checkSqliteStore(sqlitePath(url));
+  const check = url.startsWith('file:') ? checkSqliteStore(sqlitePath(url)) : 'none';
   try {
-    return await open(url);
+    return { ...(await open(url)), check };
   } catch (err) {
     if (err instanceof StoreError) throw err;
     throw new StoreError('STORE_UNAVAILABLE', url.startsWith('file:') ? sqlitePath(url) : redact(url), (err as Error).message);
   }
 }
 
-async function open(url: string): Promise<Database> {
+async function open(url: string): Promise<Omit<Database, 'check'>> {
   // Migrations first, on connections of their own that are closed before anything else opens.
   await applyMigrations(url.startsWith('file:') ? prepareFile(url) : url);
   const target = targetFor(url);
@@ -97,6 +99,7 @@ async function open(url: string): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       await raw.dispose();
+      if (target.provider === 'sqlite') noteCleanClose(sqlitePath(url));
     },
   };
 }

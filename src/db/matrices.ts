@@ -15,8 +15,9 @@ export class MatrixExistsError extends Error {
   }
 }
 
-function toRecord(row: { id: number; name: string; description: string | null; spec: string; positions: number; createdAt: Date }): MatrixRecord {
-  return { ...row, spec: matrixSpecSchema.parse(JSON.parse(row.spec)) };
+/** Positions are a BIGINT column (past 2^31); every count fits a safe integer (MAX_MATRIX_POSITIONS). */
+function toRecord(row: { id: number; name: string; description: string | null; spec: string; positions: bigint; createdAt: Date }): MatrixRecord {
+  return { ...row, positions: Number(row.positions), spec: matrixSpecSchema.parse(JSON.parse(row.spec)) };
 }
 
 /** A name is what runs, CLI flags and webhooks refer to a matrix by. */

@@ -33,13 +33,7 @@ class AlreadyStored extends Error {}
 
 export class SqlProbeRunStore extends SqlRunStore implements ProbeRunStore {
   async createProbeRun(matrix: MatrixRecord, trigger: string, kernelId: string): Promise<RunRecord> {
-    const row = await this.db.prisma.run.create({
-      data: {
-        matrixId: matrix.id, kind: 'probe', kernelId, status: 'queued', trigger, profileHash: this.db.profileHash,
-        spec: JSON.stringify(matrix.spec), cellsTotal: matrix.positions,
-      },
-      ...SELECT_RUN,
-    });
+    const row = await this.db.prisma.run.create({ data: this.newProbeRun(matrix, trigger, kernelId), ...SELECT_RUN });
     return toRecord(row);
   }
 

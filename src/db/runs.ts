@@ -82,12 +82,13 @@ export class SqlRunStore implements RunStore {
    * written and the first delivery's run comes back: the unique index decides, so any number of
    * concurrent redeliveries start one run between them.
    */
-  async createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, shardSize = DEFAULT_SHARD_SIZE): Promise<DeliveredRun> {
+  async createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, kernelId: string | null = null, shardSize = DEFAULT_SHARD_SIZE): Promise<DeliveredRun> {
     const key = { source_deliveryId: { source: delivery.source, deliveryId: delivery.deliveryId } };
+    const run = kernelId === null ? this.newRun(matrix, trigger, shardSize) : this.newProbeRun(matrix, trigger, kernelId);
     // A second pass only when the first delivery was released (its run could not be queued) in between.
     for (let attempt = 0; ; attempt++) {
       try {
-        const row = await this.db.prisma.run.create({ data: { ...this.newRun(matrix, trigger, shardSize), delivery: { create: delivery } }, ...SELECT_RUN });
+        const row = await this.db.prisma.run.create({ data: { ...run, delivery: { create: delivery } }, ...SELECT_RUN });
         return { run: toRecord(row), duplicate: false };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -121,6 +122,14 @@ export class SqlRunStore implements RunStore {
     return {
       matrixId: matrix.id, status: 'queued', trigger, profileHash: this.db.profileHash, spec: JSON.stringify(matrix.spec),
       cellsTotal: matrix.positions, shards: { create: shards },
+    };
+  }
+
+  /** A probe run has no shards: its cells are planned and booted one by one. */
+  protected newProbeRun(matrix: MatrixRecord, trigger: string, kernelId: string) {
+    return {
+      matrixId: matrix.id, kind: 'probe', kernelId, status: 'queued', trigger, profileHash: this.db.profileHash,
+      spec: JSON.stringify(matrix.spec), cellsTotal: matrix.positions,
     };
   }
 

@@ -22,6 +22,15 @@ export function transitionOf(base: VerdictCode, head: VerdictCode): Transition |
   return h > b ? 'REGRESSION' : h < b ? 'FIX' : 'CHANGE';
 }
 
+/**
+ * Called now and then during a long walk over a grid; it throws to abandon the walk (a request
+ * whose time budget is spent). The engine only calls it: what it measures is the caller's.
+ */
+export type Checkpoint = () => void;
+const NO_CHECKPOINT: Checkpoint = () => undefined;
+/** Positions between checkpoints: a few milliseconds of walking, and no measurable cost per position. */
+const CHECK_EVERY = 0xffff;
+
 export class GridShape {
   /** Distance in positions between neighbours along each axis. */
   readonly strides: number[];
@@ -87,14 +96,16 @@ export class GridShape {
    * Call `visit` for every allowed position >= `from`, in order, until it returns false.
    * An odometer over the allowed values: no search per step.
    */
-  walk(from: number, allowed: readonly (readonly number[] | null)[], visit: (position: number) => boolean): void {
+  walk(from: number, allowed: readonly (readonly number[] | null)[], visit: (position: number) => boolean, checkpoint: Checkpoint = NO_CHECKPOINT): void {
+    checkpoint();
     const start = this.nextAllowed(from, allowed);
     if (start === -1) return;
     const n = this.radix.length;
     const lists = this.radix.map((r, axis) => allowed[axis] ?? Array.from({ length: r }, (_, i) => i));
     const at = lists.map((list, axis) => list.indexOf(this.coord(start, axis)));
     let position = start;
-    for (;;) {
+    for (let visited = 1; ; visited++) {
+      if ((visited & CHECK_EVERY) === 0) checkpoint();
       if (!visit(position)) return;
       let axis = n - 1;
       for (; axis >= 0; axis--) {
@@ -121,6 +132,7 @@ export interface CellPage {
 /** Positions after `after` that match the axis filters and (optionally) a verdict set, in order. */
 export function cellPage(
   shape: GridShape, verdicts: Uint8Array, allowed: readonly (readonly number[] | null)[], verdictSet: ReadonlySet<number> | null, after: number, first: number,
+  checkpoint: Checkpoint = NO_CHECKPOINT,
 ): CellPage {
   const positions: number[] = [];
   let hasNext = false;
@@ -133,18 +145,20 @@ export function cellPage(
     }
     positions.push(p);
     return true;
-  });
+  }, checkpoint);
   return { positions, hasNext };
 }
 
 /** Count of matching cells (for totals): same walk, no page. */
-export function countCells(shape: GridShape, verdicts: Uint8Array, allowed: readonly (readonly number[] | null)[], verdictSet: ReadonlySet<number> | null): number {
+export function countCells(
+  shape: GridShape, verdicts: Uint8Array, allowed: readonly (readonly number[] | null)[], verdictSet: ReadonlySet<number> | null, checkpoint: Checkpoint = NO_CHECKPOINT,
+): number {
   let count = 0;
   shape.walk(0, allowed, (p) => {
     const v = verdicts[p];
     if (v !== SKIPPED && (verdictSet === null || verdictSet.has(v))) count++;
     return true;
-  });
+  }, checkpoint);
   return count;
 }
 
@@ -169,7 +183,7 @@ export interface DiffResult {
  */
 export function diffAlongAxis(
   shape: GridShape, verdicts: Uint8Array, axis: number, pairs: ReadonlyMap<number, number>,
-  wanted: ReadonlySet<Transition> | null, after: number, first: number,
+  wanted: ReadonlySet<Transition> | null, after: number, first: number, checkpoint: Checkpoint = NO_CHECKPOINT,
 ): DiffResult {
   // The base positions form blocks: for each outer index, `stride` consecutive positions at each
   // base value. Plain loops over them, no per-position decoding or callbacks.
@@ -179,11 +193,14 @@ export function diffAlongAxis(
   const totals: Record<Transition, number> = { REGRESSION: 0, FIX: 0, CHANGE: 0 };
   const found: DiffPair[] = [];
   let hasNext = false;
+  checkpoint();
+  let walked = 0;
   for (let outer = 0; outer < shape.size; outer += block) {
     for (const b of bases) {
       const start = outer + b * stride;
       const delta = (pairs.get(b)! - b) * stride;
       for (let p = start; p < start + stride; p++) {
+        if ((++walked & CHECK_EVERY) === 0) checkpoint();
         const bv = verdicts[p];
         const hv = verdicts[p + delta];
         if (bv === hv || bv === SKIPPED || hv === SKIPPED) continue;
@@ -206,7 +223,7 @@ export function diffAlongAxis(
  */
 export function compareGrids(
   base: GridShape, baseVerdicts: Uint8Array, head: GridShape, headVerdicts: Uint8Array, valueMaps: readonly Int32Array[],
-  wanted: ReadonlySet<Transition> | null, after: number, first: number,
+  wanted: ReadonlySet<Transition> | null, after: number, first: number, checkpoint: Checkpoint = NO_CHECKPOINT,
 ): DiffResult {
   const allowed = valueMaps.map((map) => Array.from(map.keys()).filter((c) => map[c] >= 0));
   if (allowed.some((list) => list.length === 0)) return { pairs: [], hasNext: false, totals: { REGRESSION: 0, FIX: 0, CHANGE: 0 } };
@@ -216,6 +233,7 @@ export function compareGrids(
     const found: DiffPair[] = [];
     let hasNext = false;
     for (let p = 0; p < base.size; p++) {
+      if ((p & CHECK_EVERY) === 0) checkpoint();
       const bv = baseVerdicts[p];
       const hv = headVerdicts[p];
       if (bv === hv || bv === SKIPPED || hv === SKIPPED) continue;
@@ -233,12 +251,12 @@ export function compareGrids(
     for (let axis = 0; axis < valueMaps.length; axis++) q += valueMaps[axis][base.coord(p, axis)] * head.strides[axis];
     return q;
   };
-  return pairWalk(base, allowed, (p) => baseVerdicts[p], (p) => headVerdicts[headOf(p)], headOf, wanted, after, first);
+  return pairWalk(base, allowed, (p) => baseVerdicts[p], (p) => headVerdicts[headOf(p)], headOf, wanted, after, first, checkpoint);
 }
 
 function pairWalk(
   shape: GridShape, allowed: readonly (readonly number[] | null)[], baseOf: (p: number) => number, headOf: (p: number) => number,
-  partner: (p: number) => number, wanted: ReadonlySet<Transition> | null, after: number, first: number,
+  partner: (p: number) => number, wanted: ReadonlySet<Transition> | null, after: number, first: number, checkpoint: Checkpoint,
 ): DiffResult {
   const totals: Record<Transition, number> = { REGRESSION: 0, FIX: 0, CHANGE: 0 };
   const pairs: DiffPair[] = [];
@@ -255,6 +273,6 @@ function pairWalk(
     if (pairs.length < first) pairs.push({ base: p, head: partner(p), transition: t });
     else hasNext = true;
     return true;
-  });
+  }, checkpoint);
   return { pairs, hasNext, totals };
 }

@@ -14,7 +14,7 @@ export { KERNEL_PATCHES } from './profiles/linux/patches';
 export { MatrixPlan, matrixPositions, matrixSpecSchema, AXES, configKey, type MatrixSpec, type MatrixSpecInput, type PlannedCell } from './matrix';
 export type { Invalid } from './validity';
 export { firstRegression, type FirstRegression, type OrderedAxis, type Responsible } from './regression';
-export { GridShape, SKIPPED, TRANSITIONS, cellPage, countCells, compareGrids, diffAlongAxis, transitionOf, type Transition, type DiffResult, type DiffPair } from './grid';
+export { GridShape, SKIPPED, TRANSITIONS, cellPage, countCells, compareGrids, diffAlongAxis, transitionOf, type Checkpoint, type Transition, type DiffResult, type DiffPair } from './grid';
 export { NOTABLE_KERNELS } from './profiles/linux/notable';
 export { ALL_PROFILES } from './profiles';
 export { sourceChanges } from './kernel';

@@ -11,6 +11,7 @@ import type { SqlProbeRunStore } from '../db/probe-runs';
 import type { RunDeps } from '../runs/commands';
 import type { RetentionStore } from '../runs/retention';
 import type { Limits } from '../runs/limits';
+import { TimeBudget } from '../runs/time-budget';
 import type { DeliveryRecord, MatrixRecord } from '../runs/types';
 import type { RunViews } from '../runs/views';
 
@@ -36,12 +37,15 @@ export interface Context extends Services {
   deliveryLoader: DataLoader<string, DeliveryRecord | null>;
   /** Who sent the request (the Authorization header), checked by graphql/access.ts. */
   caller: Caller;
+  /** Started with the request (REQUEST_TIME_BUDGET_MS); long reads check it. */
+  budget: TimeBudget;
 }
 
 export function createContext(services: Services, caller: Caller = ANONYMOUS): Context {
   return {
     ...services,
     caller,
+    budget: new TimeBudget(services.limits.requestTimeBudgetMs),
     matrixLoader: new DataLoader(async (ids) => {
       const found = await matricesByIds(services.db, ids);
       return ids.map((id) => found.get(id) ?? null);

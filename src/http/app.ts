@@ -14,14 +14,13 @@ import { identify } from '../auth/caller';
 import type { Context, Services } from '../graphql/context';
 import { createContext } from '../graphql/context';
 import { startDeliveredRun } from '../runs/commands';
-import { BadInputError, NotFoundError } from '../runs/errors';
 import type { EventLog } from '../runs/run-log';
 import { apiAccess } from './access';
 import { logWebhooks } from './webhook-log';
 import { artifactRoutes } from './artifacts';
 import { ciWebhookRoutes, type CiWebhookOptions } from './ci-webhooks';
 import { dashboardRoutes } from './dashboard';
-import { sendError } from './errors';
+import { sendError, sendRunRefusal } from './errors';
 import { consoleRoutes } from './probe-console';
 import { BODY_LIMIT, requestProblem } from './request-problems';
 import { runReports } from './run-reports';
@@ -44,6 +43,8 @@ const webhookBody = z.object({
   matrix: z.string().min(1),
   /** Free text recorded on the run, e.g. the CI system and commit. */
   trigger: z.string().max(200).optional(),
+  /** A probe run booting this kernel artifact (PUT /api/artifacts), as startRun(matrix, probe: {kernel}). */
+  probe: z.object({ kernel: z.string().min(1).max(200) }).strict().optional(),
 }).strict();
 
 export function createApp(services: Services, apollo: ApolloServer<Context>, options: AppOptions = {}): express.Express {
@@ -90,12 +91,10 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
     try {
       // The signature is the delivery id: one signed request, replayed, starts one run.
       const delivery = { source: 'native' as const, deliveryId: req.header(SIGNATURE_HEADER)!, event: 'run', repository: null, ref: null, commit: null };
-      const { run, duplicate } = await startDeliveredRun(services.runDeps, payload.matrix, `webhook${payload.trigger ? `: ${payload.trigger}` : ''}`, delivery);
-      res.status(duplicate ? 200 : 202).json({ runId: run.id, status: run.status, matrix: run.matrixName, duplicate });
+      const { run, duplicate } = await startDeliveredRun(services.runDeps, payload.matrix, `webhook${payload.trigger ? `: ${payload.trigger}` : ''}`, delivery, payload.probe);
+      res.status(duplicate ? 200 : 202).json({ runId: run.id, status: run.status, matrix: run.matrixName, kind: run.kind, kernel: run.kernelId ?? undefined, duplicate });
     } catch (err) {
-      if (err instanceof NotFoundError) return sendError(res, 404, 'NOT_FOUND', err.message, { field: 'matrix' });
-      if (err instanceof BadInputError) return sendError(res, 400, 'BAD_USER_INPUT', err.message, { field: err.field });
-      throw err;
+      if (!sendRunRefusal(res, err)) throw err;
     }
   });
 

@@ -1,18 +1,18 @@
 /**
  * Webhooks as GitHub and GitLab send them: `POST /webhooks/github?matrix=NAME` (X-Hub-Signature-256
  * with GITHUB_WEBHOOK_SECRET) and `POST /webhooks/gitlab?matrix=NAME` (X-Gitlab-Token equal to
- * GITLAB_WEBHOOK_TOKEN). An event about new code starts a run of the matrix; the delivery id is
+ * GITLAB_WEBHOOK_TOKEN). An event about new code starts a run of the matrix (`&kernel=ID`: a probe
+ * run booting that uploaded kernel artifact); the delivery id is
  * stored once per source, so a redelivery answers with the first run and starts nothing. Every
  * refusal (no secret configured, bad signature, unknown matrix, oversized or malformed body) is a
  * typed JSON error and stores nothing.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
-import { startDeliveredRun, type RunDeps } from '../runs/commands';
-import { BadInputError, NotFoundError } from '../runs/errors';
+import { probeKernel, startDeliveredRun, type RunDeps } from '../runs/commands';
 import type { DeliverySource } from '../runs/types';
 import { githubDecision, gitlabDecision, type EventDecision } from './ci-events';
-import { sendError } from './errors';
+import { sendError, sendRunRefusal } from './errors';
 import { requestProblem } from './request-problems';
 
 /** GitHub caps payloads at 25 MB; pushes with many commits pass 256 KiB, so these bodies may be larger than the API's. */
@@ -109,6 +109,10 @@ function route(source: Source, deps: RunDeps): express.RequestHandler[] {
     if (typeof matrixName !== 'string' || matrixName === '') {
       return sendError(res, 400, 'BAD_USER_INPUT', `name the matrix to run in the webhook URL: ${source.path}?matrix=NAME`, { field: 'matrix' });
     }
+    const kernel = req.query.kernel;
+    if (kernel !== undefined && (typeof kernel !== 'string' || kernel === '')) {
+      return sendError(res, 400, 'BAD_USER_INPUT', `name one kernel artifact (its id from PUT /api/artifacts) for a probe run: ${source.path}?matrix=NAME&kernel=ID`, { field: 'kernel' });
+    }
     const event = req.header(source.eventHeader);
     if (!event) return sendError(res, 400, 'BAD_USER_INPUT', `${source.eventHeader} is missing`, { field: source.eventHeader });
     const deliveryId = source.deliveryId(req);
@@ -123,9 +127,18 @@ function route(source: Source, deps: RunDeps): express.RequestHandler[] {
     }
     // Checked for every event, so a ping already tells whoever sets the webhook up that the URL is wrong.
     if (!(await deps.matrixByName(matrixName))) return sendError(res, 404, 'NOT_FOUND', `no matrix named "${matrixName}"`, { field: 'matrix' });
+    const probe = kernel === undefined ? undefined : { kernel };
+    if (probe) {
+      try {
+        await probeKernel(deps, probe.kernel);
+      } catch (err) {
+        if (sendRunRefusal(res, err)) return;
+        throw err;
+      }
+    }
 
     const decision = source.decide(event, payload);
-    const ack = { runId: null, started: false, duplicate: false, source: source.name, event, deliveryId, matrix: matrixName };
+    const ack = { runId: null, started: false, duplicate: false, source: source.name, event, deliveryId, matrix: matrixName, kind: probe ? 'probe' : 'engine', ...(probe && { kernel: probe.kernel }) };
     switch (decision.kind) {
       case 'invalid':
         return sendError(res, 400, 'BAD_USER_INPUT', decision.message, { field: decision.field });
@@ -136,16 +149,14 @@ function route(source: Source, deps: RunDeps): express.RequestHandler[] {
     }
     const { repository, ref, commit, summary } = decision.subject;
     try {
-      const { run, duplicate } = await startDeliveredRun(deps, matrixName, summary, { source: source.name, deliveryId, event, repository, ref, commit });
+      const { run, duplicate } = await startDeliveredRun(deps, matrixName, summary, { source: source.name, deliveryId, event, repository, ref, commit }, probe);
       res.status(duplicate ? 200 : 202).json({
-        ...ack, runId: run.id, started: !duplicate, duplicate, status: run.status,
+        ...ack, runId: run.id, started: !duplicate, duplicate, status: run.status, kind: run.kind, kernel: run.kernelId ?? undefined,
         // A duplicate's run is about what the first delivery said (Run.delivery), not necessarily this body.
         ...(duplicate ? { reason: `delivery ${deliveryId} was received before: it started run ${run.id}` } : { trigger: { repository, ref, commit } }),
       });
     } catch (err) {
-      if (err instanceof NotFoundError) return sendError(res, 404, 'NOT_FOUND', err.message, { field: 'matrix' });
-      if (err instanceof BadInputError) return sendError(res, 400, 'BAD_USER_INPUT', err.message, { field: err.field });
-      throw err;
+      if (!sendRunRefusal(res, err)) throw err;
     }
   };
   return [configured, express.raw({ type: () => true, limit: CI_BODY_LIMIT_BYTES }), handle];

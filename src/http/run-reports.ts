@@ -6,6 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Services } from '../graphql/context';
 import { BadInputError, NoBaselineError, NotFoundError, NothingSharedError, RunNotSucceededError } from '../runs/errors';
 import { failureReport, parseBaseline, parseLimit, type FailureReport } from '../runs/failures';
+import { runSummary } from '../runs/summary';
 import type { RunRecord } from '../runs/types';
 import { junitXml } from './junit';
 
@@ -22,15 +23,14 @@ export function runStatus(run: RunRecord) {
   return {
     id: run.id,
     matrix: run.matrixName,
+    kind: run.kind,
+    kernel: run.kernelId,
     status: run.status,
     finished: run.status !== 'queued' && run.status !== 'running',
     progress: run.cellsTotal === 0 ? 1 : run.cellsDone / run.cellsTotal,
     cellsDone: run.cellsDone,
     cellsTotal: run.cellsTotal,
-    summary: {
-      total: run.ok + run.degraded + run.broken + run.probeFailed + run.skipped,
-      ok: run.ok, degraded: run.degraded, broken: run.broken, probeFailed: run.probeFailed, skipped: run.skipped,
-    },
+    summary: runSummary(run),
     trigger: run.trigger,
     profileHash: run.profileHash,
     error: run.error,

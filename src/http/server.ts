@@ -79,6 +79,8 @@ export interface QueueChoice {
   redisUrl?: string;
   redisPrefix?: string;
   onError?: (err: unknown) => void;
+  /** Redis unreachable for the mutation count (counted per process meanwhile). */
+  onLimiterError?: (err: Error) => void;
   /** Kernel artifacts' bytes (default: ARTIFACT_DIR, else artifacts/ beside the store) and their size limit (default: ARTIFACT_MAX_BYTES or 64 MiB). */
   artifactDir?: string;
   maxArtifactBytes?: number;
@@ -113,7 +115,7 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
     },
   };
   return {
-    services: { db, store, runDeps, retention: new SqlRetentionStore(db), views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, writeLimiter: new WriteLimiter(mutationsPerMinute), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
+    services: { db, store, runDeps, retention: new SqlRetentionStore(db), views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, writeLimiter: new WriteLimiter(mutationsPerMinute, choice.redisUrl ? { redisUrl: choice.redisUrl, prefix: choice.redisPrefix, onError: choice.onLimiterError } : undefined), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
     queue: q, probeQueue,
   };
 }
@@ -130,6 +132,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   if (options.seed !== false) await ensureSeedMatrices(db);
   const { services, queue, probeQueue } = createServices(db, {
     redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run error'),
+    onLimiterError: (err) => log.warn({ err }, 'Redis unreachable: mutations are counted per process until it is back'),
     artifactDir: options.artifactDir, maxArtifactBytes: options.maxArtifactBytes,
   }, options.limits, options.access, options.mutationsPerMinute);
   queue.onProgress((p) => {
@@ -161,7 +164,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
-  log.info({ url, database: redact(options.databaseUrl), runs: options.redisUrl ? `workers via ${redact(options.redisUrl)}` : 'in process', readsRequireToken: services.access.reads !== null }, 'virtio-matrix listening');
+  log.info({ url, database: redact(options.databaseUrl), runs: options.redisUrl ? `workers via ${redact(options.redisUrl)}` : 'in process', readsRequireToken: services.access.reads !== null, mutationsCounted: services.writeLimiter.scope, storeCheck: db.check }, 'virtio-matrix listening');
   if ((await services.tokens.count()) === 0) {
     log.warn(`no API tokens yet: mutations and uploads are refused (401) until you create one, e.g. npx virtio-matrix token create --name admin --scope admin${storeOption(options.databaseUrl)}`);
   }
@@ -183,6 +186,7 @@ export async function startServer(options: StartOptions): Promise<Running> {
       await queue.close();
       await probeQueue.close();
       await apollo.stop();
+      await services.writeLimiter.close();
       await db.close();
     },
   };

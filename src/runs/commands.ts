@@ -1,7 +1,7 @@
 /** Write use cases for runs: start one for a matrix, cancel one, resume what a restart interrupted. */
 import type { ArtifactStore } from '../artifacts/types';
 import { BadInputError, NotFoundError } from './errors';
-import { DEFAULT_LIMITS, positionsProblem, type Limits } from './limits';
+import { DEFAULT_LIMITS, runPositionsProblem, type Limits } from './limits';
 import { ProbeRunUnavailable } from './probe/execute';
 import type { DeliveredRun, Delivery, MatrixRecord, RunKind, RunQueue, RunRecord, RunStore } from './types';
 
@@ -16,7 +16,8 @@ export interface ProbeRunDeps {
 
 /** Runs started by webhook deliveries, each delivery id stored once per source. */
 export interface DeliveryStore {
-  createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery): Promise<DeliveredRun>;
+  /** With `kernelId`, a probe run of that kernel artifact; an engine run otherwise. */
+  createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, kernelId?: string | null): Promise<DeliveredRun>;
   releaseDelivery(runId: string): Promise<void>;
 }
 
@@ -65,16 +66,18 @@ export async function startOrResumeRun(deps: RunDeps, matrixName: string, trigge
 }
 
 /**
- * A run for a webhook delivery. A delivery id already stored for its source (a redelivery, a
- * replayed request) answers with the first delivery's run and starts nothing. A run that cannot
- * be queued fails and gives its delivery id back, so redelivering tries again.
+ * A run for a webhook delivery: an engine run, or with `probe` a probe run of that kernel
+ * artifact. A delivery id already stored for its source (a redelivery, a replayed request)
+ * answers with the first delivery's run and starts nothing. A run that cannot be queued fails and
+ * gives its delivery id back, so redelivering tries again.
  */
-export async function startDeliveredRun(deps: RunDeps, matrixName: string, trigger: string, delivery: Delivery): Promise<DeliveredRun> {
+export async function startDeliveredRun(deps: RunDeps, matrixName: string, trigger: string, delivery: Delivery, probe?: { kernel: string }): Promise<DeliveredRun> {
   const matrix = await runnableMatrix(deps, matrixName);
-  const delivered = await deps.store.createDeliveredRun(matrix, trigger, delivery);
+  const kernelId = probe ? await probeKernel(deps, probe.kernel) : null;
+  const delivered = await deps.store.createDeliveredRun(matrix, trigger, delivery, kernelId);
   if (delivered.duplicate) return delivered;
   try {
-    return { run: await enqueueOrFail(deps, deps.queue, delivered.run), duplicate: false };
+    return { run: await enqueueOrFail(deps, queueFor(deps, delivered.run.kind)!, delivered.run), duplicate: false };
   } catch (err) {
     await deps.store.releaseDelivery(delivered.run.id);
     throw err;
@@ -85,20 +88,26 @@ export async function startDeliveredRun(deps: RunDeps, matrixName: string, trigg
 async function runnableMatrix(deps: RunDeps, matrixName: string): Promise<MatrixRecord> {
   const matrix = await deps.matrixByName(matrixName);
   if (!matrix) throw new NotFoundError('matrix', matrixName);
-  const tooMany = positionsProblem(matrix.positions, deps.limits ?? DEFAULT_LIMITS);
+  const tooMany = runPositionsProblem(matrix.positions, deps.limits ?? DEFAULT_LIMITS);
   if (tooMany) throw new BadInputError('matrix', `"${matrix.name}" has ${tooMany}, so it cannot be run: create a smaller matrix`);
   return matrix;
 }
 
-/** A run of real boots: every probeable cell of the matrix booted on the kernel artifact `kernelId`. */
-export async function startProbeRun(deps: RunDeps, matrixName: string, kernelId: string, trigger: string): Promise<RunRecord> {
+/** The artifact a probe run boots, when this service can boot it; refused before anything is stored. */
+export async function probeKernel(deps: RunDeps, kernelId: string): Promise<string> {
   if (!deps.probe) throw new BadInputError('probe', 'probe runs cannot start here: this service has no probe runner');
-  const matrix = await runnableMatrix(deps, matrixName);
   const kernel = await deps.probe.artifacts.getKernel(kernelId);
   if (!kernel) throw new NotFoundError('kernel', kernelId);
   const unavailable = deps.probe.unavailable();
   if (unavailable) throw new BadInputError('probe', `probe runs cannot start here: ${unavailable}`);
-  return enqueueOrFail(deps, deps.probe.queue, await deps.probe.store.createProbeRun(matrix, trigger, kernel.id));
+  return kernel.id;
+}
+
+/** A run of real boots: every probeable cell of the matrix booted on the kernel artifact `kernelId`. */
+export async function startProbeRun(deps: RunDeps, matrixName: string, kernelId: string, trigger: string): Promise<RunRecord> {
+  const matrix = await runnableMatrix(deps, matrixName);
+  const kernel = await probeKernel(deps, kernelId);
+  return enqueueOrFail(deps, deps.probe!.queue, await deps.probe!.store.createProbeRun(matrix, trigger, kernel));
 }
 
 /** Cancelling a finished run changes nothing and returns it as it is. */

@@ -1,36 +1,53 @@
 /**
  * Limits a deployment can raise in configuration. A matrix's positions bound everything a run
  * holds (one grid byte per position, shards of 50,000), so they are refused before anything is
- * planned or stored.
+ * planned or stored; a run holds at most 2^31 - 1 of them, whatever the limit. A request's time
+ * budget bounds the reads it may ask for (./time-budget).
  */
 import { z } from 'zod';
 import { BadInputError } from './errors';
+import { DEFAULT_REQUEST_TIME_BUDGET_MS } from './time-budget';
 
 export interface Limits {
   /** Positions a matrix may have, valid or not (MAX_MATRIX_POSITIONS). */
   maxMatrixPositions: number;
+  /** Milliseconds a GraphQL request's reads may take, 0 for no budget (REQUEST_TIME_BUDGET_MS). */
+  requestTimeBudgetMs: number;
 }
 
 /** About eight times be-config-2021 (6,085,800 positions). */
 export const DEFAULT_MAX_MATRIX_POSITIONS = 50_000_000;
-/** Positions are 32-bit integers in the store (Result.position, PostgreSQL `integer`). */
-export const MAX_STORABLE_POSITIONS = 2 ** 31 - 1;
+/** Matrices are stored and listed up to here (a BIGINT column, counts exact in JSON numbers). */
+export const MAX_STORABLE_POSITIONS = Number.MAX_SAFE_INTEGER;
+/** Runs hold a grid byte per position and store positions as 32-bit integers (Result.position). */
+export const MAX_RUN_POSITIONS = 2 ** 31 - 1;
+/** An hour: past that a budget is no limit. */
+const MAX_REQUEST_TIME_BUDGET_MS = 3_600_000;
 
-export const DEFAULT_LIMITS: Limits = { maxMatrixPositions: DEFAULT_MAX_MATRIX_POSITIONS };
+export const DEFAULT_LIMITS: Limits = { maxMatrixPositions: DEFAULT_MAX_MATRIX_POSITIONS, requestTimeBudgetMs: DEFAULT_REQUEST_TIME_BUDGET_MS };
 /** What the store can hold at all: seeds and callers without a configured limit. */
-export const STORABLE: Limits = { maxMatrixPositions: MAX_STORABLE_POSITIONS };
+export const STORABLE: Limits = { ...DEFAULT_LIMITS, maxMatrixPositions: MAX_STORABLE_POSITIONS };
 
-const positiveCount = z.coerce.number().int().min(1).max(MAX_STORABLE_POSITIONS);
+const SETTINGS = {
+  MAX_MATRIX_POSITIONS: { schema: z.coerce.number().int().min(1).max(MAX_STORABLE_POSITIONS), range: `a whole number from 1 to 2^53 - 1 (matrices above ${MAX_RUN_POSITIONS.toLocaleString('en-US')} positions are stored and listed, not run)` },
+  REQUEST_TIME_BUDGET_MS: { schema: z.coerce.number().int().min(0).max(MAX_REQUEST_TIME_BUDGET_MS), range: `a whole number of milliseconds from 0 (no budget) to ${MAX_REQUEST_TIME_BUDGET_MS}` },
+} as const;
 
-/** Limits from the environment; a bad value is refused naming the variable. */
+/** One setting from the environment, its default when unset; a bad value is refused naming the variable. */
+function setting(env: NodeJS.ProcessEnv, name: keyof typeof SETTINGS, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const parsed = SETTINGS[name].schema.safeParse(raw);
+  if (!parsed.success) throw new BadInputError(name, `must be ${SETTINGS[name].range}, got ${JSON.stringify(raw)}`);
+  return parsed.data;
+}
+
+/** Limits from the environment (MAX_MATRIX_POSITIONS, REQUEST_TIME_BUDGET_MS). */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
-  const raw = env.MAX_MATRIX_POSITIONS;
-  if (raw === undefined || raw === '') return DEFAULT_LIMITS;
-  const parsed = positiveCount.safeParse(raw);
-  if (!parsed.success) {
-    throw new BadInputError('MAX_MATRIX_POSITIONS', `must be a whole number from 1 to ${MAX_STORABLE_POSITIONS} (positions are stored as 32-bit integers), got ${JSON.stringify(raw)}`);
-  }
-  return { maxMatrixPositions: parsed.data };
+  return {
+    maxMatrixPositions: setting(env, 'MAX_MATRIX_POSITIONS', DEFAULT_LIMITS.maxMatrixPositions),
+    requestTimeBudgetMs: setting(env, 'REQUEST_TIME_BUDGET_MS', DEFAULT_LIMITS.requestTimeBudgetMs),
+  };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -39,4 +56,10 @@ const count = (n: number) => n.toLocaleString('en-US');
 export function positionsProblem(positions: number, limits: Limits): string | null {
   if (positions <= limits.maxMatrixPositions) return null;
   return `${count(positions)} positions, above the limit of ${count(limits.maxMatrixPositions)} (the server's MAX_MATRIX_POSITIONS)`;
+}
+
+/** Why a matrix of `positions` cannot be run under these limits, or null. */
+export function runPositionsProblem(positions: number, limits: Limits): string | null {
+  if (positions > MAX_RUN_POSITIONS) return `${count(positions)} positions, above the ${count(MAX_RUN_POSITIONS)} a run can hold (one grid byte and a 32-bit position per cell)`;
+  return positionsProblem(positions, limits);
 }

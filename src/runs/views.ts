@@ -9,6 +9,7 @@ import {
   type DiffPair, type Transition,
 } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
+import { NO_BUDGET, type TimeBudget } from './time-budget';
 import type { RunRecord, StoredResult } from './types';
 
 export const AXIS_NAMES = ['ARCH', 'TRANSPORT', 'DEVICE', 'MODE', 'BACKEND', 'HYPERVISOR', 'KERNEL', 'STRATEGY', 'CONFIG'] as const;
@@ -104,17 +105,17 @@ export class RunViews {
     return view;
   }
 
-  async cells(runId: string, filter: CellFilter, first: number, after: number) {
-    const view = await this.view(runId);
+  async cells(runId: string, filter: CellFilter, first: number, after: number, budget: TimeBudget = NO_BUDGET) {
+    const view = await budget.within(this.view(runId));
     const allowed = allowedLists(view.plan, filter);
     const verdicts = filter.verdict?.length ? new Set(filter.verdict.map((v) => VERDICTS.indexOf(v as (typeof VERDICTS)[number]))) : null;
-    const page = cellPage(view.shape, view.grid, allowed, verdicts, after, first);
+    const page = cellPage(view.shape, view.grid, allowed, verdicts, after, first, budget.check);
     // Counting walks every matching position: done only when asked for, once per filter.
     const countKey = `${runId}|${JSON.stringify(filter)}`;
     const total = () => {
       let n = this.counts.get(countKey);
       if (n === undefined) {
-        n = countCells(view.shape, view.grid, allowed, verdicts);
+        n = countCells(view.shape, view.grid, allowed, verdicts, budget.check);
         if (view.run.status === 'succeeded') this.counts.set(countKey, n);
       }
       return n;
@@ -122,25 +123,27 @@ export class RunViews {
     return { view, positions: page.positions, hasNext: page.hasNext, total };
   }
 
-  async diff(runId: string, axis: AxisName, base: string, head: string, transitions: readonly Transition[] | null, first: number, after: number): Promise<DiffPage & { view: RunView }> {
-    const view = await this.view(runId);
+  async diff(
+    runId: string, axis: AxisName, base: string, head: string, transitions: readonly Transition[] | null, first: number, after: number, budget: TimeBudget = NO_BUDGET,
+  ): Promise<DiffPage & { view: RunView }> {
+    const view = await budget.within(this.view(runId));
     const key = `${runId}|${axis}|${base}|${head}|${transitions?.slice().sort().join(',') ?? '*'}`;
     let cached = this.diffs.get(key);
     if (!cached) {
       const { planAxis, pairs } = axisPairs(view.plan, axis, base, head);
-      const all = diffAlongAxis(view.shape, view.grid, planAxis, pairs, transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER);
+      const all = diffAlongAxis(view.shape, view.grid, planAxis, pairs, transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER, budget.check);
       cached = toCached(all.pairs, all.totals);
       if (view.run.status === 'succeeded') this.diffs.set(key, cached);
     }
     return { view, ...pageOf(cached, after, first) };
   }
 
-  async compare(baseId: string, headId: string, transitions: readonly Transition[] | null, first: number, after: number) {
-    const [base, head] = await Promise.all([this.view(baseId), this.view(headId)]);
+  async compare(baseId: string, headId: string, transitions: readonly Transition[] | null, first: number, after: number, budget: TimeBudget = NO_BUDGET) {
+    const [base, head] = await budget.within(Promise.all([this.view(baseId), this.view(headId)]));
     const key = `cmp|${baseId}|${headId}|${transitions?.slice().sort().join(',') ?? '*'}`;
     let cached = this.diffs.get(key);
     if (!cached) {
-      const all = compareGrids(base.shape, base.grid, head.shape, head.grid, valueMaps(base, head), transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER);
+      const all = compareGrids(base.shape, base.grid, head.shape, head.grid, valueMaps(base, head), transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER, budget.check);
       cached = toCached(all.pairs, all.totals);
       if (base.run.status === 'succeeded' && head.run.status === 'succeeded') this.diffs.set(key, cached);
     }
@@ -171,18 +174,18 @@ export class RunViews {
    * Verdict counts per (row value, column value) of two axes, over the cells a filter keeps:
    * the matrix as a picture. DEVICE and CONFIG both read the device-variant axis.
    */
-  async heatmap(runId: string, rows: AxisName, columns: AxisName, filter: CellFilter): Promise<Heatmap> {
-    const view = await this.view(runId);
+  async heatmap(runId: string, rows: AxisName, columns: AxisName, filter: CellFilter, budget: TimeBudget = NO_BUDGET): Promise<Heatmap> {
+    const view = await budget.within(this.view(runId));
     // A finished run's picture never changes: walked once per axes and filter.
     const key = `${runId}|${rows}|${columns}|${JSON.stringify(filter)}`;
     const cached = this.heatmaps.get(key);
     if (cached) return cached;
-    const heatmap = this.walkHeatmap(view, rows, columns, filter);
+    const heatmap = this.walkHeatmap(view, rows, columns, filter, budget);
     if (view.run.status === 'succeeded') this.heatmaps.set(key, heatmap);
     return heatmap;
   }
 
-  private walkHeatmap(view: RunView, rows: AxisName, columns: AxisName, filter: CellFilter): Heatmap {
+  private walkHeatmap(view: RunView, rows: AxisName, columns: AxisName, filter: CellFilter, budget: TimeBudget): Heatmap {
     const labelsOf = (axis: AxisName) => axisLabels(view.plan, axis);
     const r = labelsOf(rows);
     const c = labelsOf(columns);
@@ -195,7 +198,7 @@ export class RunViews {
       const ci = c.index[view.shape.coord(p, c.planAxis)];
       counts[(ri * c.labels.length + ci) * 4 + v]++;
       return true;
-    });
+    }, budget.check);
     return {
       rows: r.labels,
       columns: c.labels,

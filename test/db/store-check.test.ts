@@ -1,7 +1,7 @@
 /** A corrupt SQLite store is refused at open, naming the file and what SQLite found, and is not written to. */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -84,4 +84,70 @@ test('When the store is sound, then it opens and keeps its results', async () =>
   } finally {
     await db.close();
   }
+});
+
+describe('the check made only when it can find something new (STORE_CHECK)', () => {
+  const url = () => `file:${file}`;
+
+  test('When a store closed cleanly is opened unchanged, then quick_check is skipped; the note of the clean close is gone while it is open', async () => {
+    expect(existsSync(`${file}.closed-clean`)).toBe(true);
+    const db = await openDatabase(url());
+    expect(db.check).toBe('unchanged since a clean close');
+    expect(existsSync(`${file}.closed-clean`)).toBe(false);
+    await db.close();
+    const again = await openDatabase(url());
+    expect(again.check).toBe('unchanged since a clean close');
+    await again.close();
+  });
+
+  test('When STORE_CHECK=always, then quick_check runs at every open; a value it does not know is refused naming it', async () => {
+    process.env.STORE_CHECK = 'always';
+    try {
+      const db = await openDatabase(url());
+      expect(db.check).toBe('quick_check');
+      await db.close();
+      process.env.STORE_CHECK = 'sometimes';
+      await expect(openDatabase(url())).rejects.toMatchObject({ message: expect.stringMatching(/STORE_CHECK.*"always" or "changed"/) });
+    } finally {
+      delete process.env.STORE_CHECK;
+    }
+  });
+
+  test('When the store was left open (a process killed, no clean close), then the next open checks it', async () => {
+    const left = await openDatabase(url());
+    expect(left.check).toBe('unchanged since a clean close');
+    const next = await openDatabase(url());
+    expect(next.check).toBe('quick_check');
+    await next.close();
+    await left.close();
+  });
+
+  test('When a killed process left changes in the write-ahead log, then the next open checks the store although the file itself is as noted', async () => {
+    const noted = readFileSync(`${file}.closed-clean`, 'utf8');
+    // A writer killed before a checkpoint: its commits are in store.db-wal only.
+    const r = spawnSync(process.execPath, ['-e', `
+      const Database = require('better-sqlite3');
+      const db = new Database(${JSON.stringify(file)});
+      db.pragma('journal_mode = WAL');
+      db.pragma('wal_autocheckpoint = 0');
+      db.prepare("UPDATE \\"Matrix\\" SET \\"description\\" = 'changed'").run();
+      process.kill(process.pid, 'SIGKILL');
+    `], { encoding: 'utf8' });
+    expect(r.signal).toBe('SIGKILL');
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    expect(readFileSync(`${file}.closed-clean`, 'utf8')).toBe(noted);
+    const db = await openDatabase(url());
+    expect(db.check).toBe('quick_check');
+    expect((await db.prisma.matrix.findFirst())!.description).toBe('changed');
+    await db.close();
+  });
+
+  test('When the file is replaced by a copy of itself after a clean close, then it is checked', async () => {
+    const copy = `${file}.copy`;
+    copyFileSync(file, copy);
+    renameSync(copy, file);
+    const db = await openDatabase(url());
+    expect(db.check).toBe('quick_check');
+    await db.close();
+  });
 });

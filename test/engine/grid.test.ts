@@ -91,3 +91,39 @@ test('comparing runs pairs each base cell with the head cell of the same values,
     expect(same.pairs).toEqual([]);
   }));
 });
+
+describe('checkpoints during long walks', () => {
+  /** 4 x 250 x 1,000 = 1,000,000 positions, every fifth skipped. */
+  const shape = new GridShape([4, 250, 1_000]);
+  const verdicts = Uint8Array.from({ length: shape.size }, (_, p) => (p % 5 === 0 ? SKIPPED : p % 4));
+  const all = [null, null, null];
+
+  test('When nothing stops them, then every walk calls its checkpoint now and then (at the start, then every 65,536 positions), and answers as without one', () => {
+    let calls = 0;
+    const count = () => void calls++;
+    expect(countCells(shape, verdicts, all, null, count)).toBe(countCells(shape, verdicts, all, null));
+    expect(calls).toBe(1 + Math.floor(shape.size / 65_536));
+    for (const walk of [
+      () => diffAlongAxis(shape, verdicts, 0, new Map([[0, 1], [2, 3]]), null, -1, 10, count),
+      () => compareGrids(shape, verdicts, shape, verdicts, shape.radix.map((r) => Int32Array.from({ length: r }, (_, i) => i)), null, -1, 10, count),
+      () => cellPage(shape, verdicts, [null, Array.from({ length: 200 }, (_, i) => i), null], new Set([1]), -1, 1_000_000, count),
+    ]) {
+      calls = 0;
+      walk();
+      // Each walks at least 500,000 positions.
+      expect(calls).toBeGreaterThanOrEqual(1 + Math.floor(500_000 / 65_536));
+    }
+  });
+
+  test('When the checkpoint throws, then the walk stops there and the error comes out', () => {
+    let calls = 0;
+    const stopAtThird = () => {
+      if (++calls === 3) throw new Error('budget spent');
+    };
+    expect(() => countCells(shape, verdicts, all, null, stopAtThird)).toThrow('budget spent');
+    expect(calls).toBe(3);
+    calls = 0;
+    expect(() => diffAlongAxis(shape, verdicts, 0, new Map([[0, 1], [2, 3]]), null, -1, 10, stopAtThird)).toThrow('budget spent');
+    expect(calls).toBe(3);
+  });
+});

@@ -3,7 +3,10 @@
  * which deliveries start runs, what the run records, and that a delivery id starts one run only,
  * however often and however concurrently it arrives.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Backend } from '../support/databases';
 import {
   SHA_A, SHA_B, SHA_C, githubHeaders, githubIssue, githubPing, githubPullRequest, githubPush, githubRelease, githubWorkflowRun,
@@ -264,5 +267,119 @@ describe('CI webhooks without their secrets', () => {
     expect(await gl.json()).toMatchObject({ error: { code: 'WEBHOOKS_DISABLED', envVar: 'GITLAB_WEBHOOK_TOKEN' } });
     const runs = await server.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }');
     expect(runs.data!.runs.totalCount).toBe(0);
+  });
+});
+
+/** A probe installation with no guest kernels and no QEMU: probe runs can start, and skip every cell without booting. */
+const TINY_PROBE = {
+  name: 'tiny-net', archs: ['s390x'], transports: ['ccw'], devices: ['net'], modes: ['transitional', 'legacy'],
+  hypervisors: ['qemu-7.2'], kernels: ['6.1'], strategies: ['pre-fix'], config: { mtu: [1280] },
+};
+
+describe.each<[string, Backend]>([['SQLite', 'sqlite'], ['PostgreSQL', 'postgresql']])('CI webhooks starting probe runs: %s', (_name, backend) => {
+  let server: TestServer;
+  let kernelId: string;
+  let probeDir: string;
+  const savedProbeDir = process.env.PROBE_DIR;
+
+  beforeAll(async () => {
+    probeDir = mkdtempSync(join(tmpdir(), 'virtio-matrix-no-qemu-'));
+    writeFileSync(join(probeDir, 'versions.txt'), '');
+    process.env.PROBE_DIR = probeDir;
+    server = await startTestServer({ backend, webhookSecret: NATIVE_SECRET, githubWebhookSecret: GITHUB_SECRET, gitlabWebhookToken: GITLAB_TOKEN });
+    expect((await server.gql('mutation($input: MatrixInput!) { createMatrix(input: $input) { name } }', { input: TINY_PROBE })).errors).toBeUndefined();
+    const res = await fetch(`${server.url}/api/artifacts?arch=s390x&linux=6.1.192&strategy=pre-fix`, { method: 'PUT', body: randomBytes(512), headers: server.auth });
+    expect(res.status).toBe(201);
+    kernelId = ((await res.json()) as { id: string }).id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await server.queue.idle();
+    await server.dispose();
+    if (savedProbeDir === undefined) delete process.env.PROBE_DIR;
+    else process.env.PROBE_DIR = savedProbeDir;
+    rmSync(probeDir, { recursive: true, force: true });
+  });
+
+  async function post(path: string, body: string, headers: Record<string, string>): Promise<Answer> {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body });
+    return { status: res.status, json: (await res.json()) as Record<string, any> };
+  }
+  const githubProbe = (kernel: string, delivery: string, event = 'push', payload: unknown = githubPush()) => {
+    const body = JSON.stringify(payload);
+    return post(`/webhooks/github?matrix=tiny-net&kernel=${kernel}`, body, githubHeaders(GITHUB_SECRET, event, body, delivery));
+  };
+
+  async function probeRun(id: string) {
+    await server.queue.idle();
+    const r = await server.gql<{ run: { kind: string; status: string; kernel: { id: string } | null; delivery: StoredDelivery | null; summary: { total: number; skipped: number } } }>(
+      'query($id: ID!) { run(id: $id) { kind status kernel { id } delivery { source deliveryId event commit } summary { total skipped } } }', { id });
+    expect(r.errors).toBeUndefined();
+    return r.data!.run;
+  }
+  const runCount = async () => (await server.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }')).data!.runs.totalCount;
+
+  test('When GitHub delivers a push naming a kernel artifact, then a probe run of that kernel starts once: a redelivery answers with it', async () => {
+    const delivery = randomUUID();
+    const r = await githubProbe(kernelId, delivery);
+    expect(r).toMatchObject({ status: 202, json: { started: true, kind: 'probe', kernel: kernelId, deliveryId: delivery } });
+    const again = await githubProbe(kernelId, delivery);
+    expect(again).toMatchObject({ status: 200, json: { runId: r.json.runId, duplicate: true, kind: 'probe' } });
+    // Nothing here can boot s390x: the run ends with every cell skipped, none booted.
+    expect(await probeRun(r.json.runId)).toEqual({
+      kind: 'PROBE', status: 'SUCCEEDED', kernel: { id: kernelId }, summary: { total: 2, skipped: 2 },
+      delivery: { source: 'GITHUB', deliveryId: delivery, event: 'push', commit: SHA_A },
+    });
+    // What the CI job polls says the same.
+    const status = await fetch(`${server.url}/api/runs/${r.json.runId}`);
+    expect(await status.json()).toMatchObject({ kind: 'probe', kernel: kernelId, status: 'succeeded', summary: { total: 2, skipped: 2, disagreements: 0, infrastructureFailures: 0 } });
+  });
+
+  test('When GitLab or the native webhook names a kernel artifact, then each starts a probe run with its delivery', async () => {
+    const uuid = randomUUID();
+    const gl = await post(`/webhooks/gitlab?matrix=tiny-net&kernel=${kernelId}`, JSON.stringify(gitlabPush()), gitlabHeaders(GITLAB_TOKEN, 'Push Hook', { uuid }));
+    expect(gl).toMatchObject({ status: 202, json: { kind: 'probe', kernel: kernelId } });
+    expect(await probeRun(gl.json.runId)).toMatchObject({ kind: 'PROBE', kernel: { id: kernelId }, delivery: { source: 'GITLAB', deliveryId: uuid } });
+
+    const body = JSON.stringify({ matrix: 'tiny-net', trigger: 'ci: kernel build 17', probe: { kernel: kernelId } });
+    const ts = Math.floor(Date.now() / 1000);
+    const headers = { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(NATIVE_SECRET, ts, body), [TIMESTAMP_HEADER]: String(ts) };
+    const native = await post('/webhooks/runs', body, headers);
+    expect(native).toMatchObject({ status: 202, json: { kind: 'probe', kernel: kernelId, duplicate: false } });
+    expect(await post('/webhooks/runs', body, headers)).toMatchObject({ status: 200, json: { runId: native.json.runId, duplicate: true } });
+    expect(await probeRun(native.json.runId)).toMatchObject({ kind: 'PROBE', kernel: { id: kernelId }, delivery: { source: 'NATIVE' } });
+  });
+
+  test('When the kernel artifact is unknown or malformed, then a 4xx names the kernel, nothing is stored, and the delivery id stays free', async () => {
+    const before = await runCount();
+    const delivery = randomUUID();
+    const unknown = '0'.repeat(64);
+    expect(await githubProbe(unknown, delivery)).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND', field: 'kernel' } } });
+    // A ping already says the URL is wrong.
+    expect(await githubProbe(unknown, randomUUID(), 'ping', githubPing())).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND', field: 'kernel' } } });
+    const body = JSON.stringify(githubPush());
+    expect(await post('/webhooks/github?matrix=tiny-net&kernel=', body, githubHeaders(GITHUB_SECRET, 'push', body, delivery))).toMatchObject({ status: 400, json: { error: { code: 'BAD_USER_INPUT', field: 'kernel' } } });
+    expect(await post(`/webhooks/github?matrix=tiny-net&kernel=${kernelId}&kernel=${kernelId}`, body, githubHeaders(GITHUB_SECRET, 'push', body, delivery))).toMatchObject({ status: 400, json: { error: { field: 'kernel' } } });
+    const gl = await post(`/webhooks/gitlab?matrix=tiny-net&kernel=${unknown}`, JSON.stringify(gitlabPush()), gitlabHeaders(GITLAB_TOKEN, 'Push Hook', { uuid: delivery }));
+    expect(gl).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND', field: 'kernel' } } });
+    const nativeBody = JSON.stringify({ matrix: 'tiny-net', probe: { kernel: unknown } });
+    const ts = Math.floor(Date.now() / 1000);
+    const native = await post('/webhooks/runs', nativeBody, { 'content-type': 'application/json', [SIGNATURE_HEADER]: sign(NATIVE_SECRET, ts, nativeBody), [TIMESTAMP_HEADER]: String(ts) });
+    expect(native).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND', field: 'kernel' } } });
+    expect(await runCount()).toBe(before);
+    expect((await githubProbe(kernelId, delivery)).status).toBe(202);
+  });
+
+  test('When no probe is installed, then a delivery naming a kernel is refused (400, field probe) and stores nothing', async () => {
+    const before = await runCount();
+    process.env.PROBE_DIR = join(probeDir, 'absent');
+    try {
+      const r = await githubProbe(kernelId, randomUUID());
+      expect(r).toMatchObject({ status: 400, json: { error: { code: 'BAD_USER_INPUT', field: 'probe' } } });
+      expect(r.json.error.message).toMatch(/probe dependencies are not installed/);
+    } finally {
+      process.env.PROBE_DIR = probeDir;
+    }
+    expect(await runCount()).toBe(before);
   });
 });

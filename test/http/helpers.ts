@@ -12,6 +12,7 @@ import { findInstalled } from '../../src/probe/installed';
 import { DEFAULT_BOOT_TIMEOUT_SECONDS } from '../../src/http/server';
 import { ProbeRunWorker } from '../../src/runs/redis/probe-worker';
 import { RunWorker } from '../../src/runs/redis/worker';
+import { DEFAULT_LIMITS, type Limits } from '../../src/runs/limits';
 
 /** How a test server is deployed: its store, and whether runs go to a worker through Redis. */
 export interface Deployment {
@@ -33,6 +34,8 @@ export interface GqlAnswer<T> {
 
 export interface TestServer extends Running {
   artifactDir: string;
+  /** The server's Redis (workers: true), for a second server of the same deployment. */
+  deployment: { redisUrl?: string; redisPrefix?: string };
   /** A `run` token created at start, as an operator would; gql and `auth` send it. */
   token: string;
   /** `{ authorization: 'Bearer <token>' }` for plain HTTP writes. */
@@ -53,6 +56,8 @@ export async function startTestServer(options: {
   readsRequireToken?: boolean;
   /** MUTATIONS_PER_MINUTE (default: the server's). */
   mutationsPerMinute?: number;
+  /** MAX_MATRIX_POSITIONS, REQUEST_TIME_BUDGET_MS (default: the server's). */
+  limits?: Partial<Limits>;
   /** Writes to the store before the server opens it (e.g. runs made by another engine). */
   prepare?: (databaseUrl: string) => Promise<void>;
   /** The server's log lines go here (default: none). */
@@ -68,6 +73,7 @@ export async function startTestServer(options: {
     githubWebhookSecret: options.githubWebhookSecret, gitlabWebhookToken: options.gitlabWebhookToken, logLevel: 'silent', logger: options.logger,
     redisUrl: redis?.url, redisPrefix: redis?.prefix, artifactDir, maxArtifactBytes: options.maxArtifactBytes, notify: options.notify,
     access: { reads: options.readsRequireToken ? 'read' : null, writes: 'run' }, mutationsPerMinute: options.mutationsPerMinute,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
   });
   // The worker shares the server's store connection; in production it is a process of its own.
   const worker = redis ? new RunWorker(running.services.store, { redisUrl: redis.url, prefix: redis.prefix }) : undefined;
@@ -93,6 +99,7 @@ export async function startTestServer(options: {
     gql: (query, variables) => gqlAs(token, query, variables),
     gqlAs,
     createToken: newToken,
+    deployment: { redisUrl: redis?.url, redisPrefix: redis?.prefix },
     async dispose() {
       await worker?.close();
       await probeWorker?.close();

@@ -1,6 +1,7 @@
 /**
  * Matrix size limits: a matrix above MAX_MATRIX_POSITIONS is refused before it is planned and
- * stores nothing; one stored before the limit still lists (counts past 2^31 included) but is not run.
+ * stores nothing; under a raised limit a matrix past 2^31 positions is stored and listed on both
+ * backends, but not run (a run holds at most 2^31 - 1 positions).
  */
 import { matrixPositions } from '../../src/engine';
 import { BE_CONFIG_2021 } from '../../src/runs/seed';
@@ -75,38 +76,72 @@ test('When a matrix name is empty, padded with blanks or over 100 characters, th
   }
 }, 30_000);
 
-describe('a matrix stored before the limit existed (SQLite keeps 3 x 10^9 in its positions column)', () => {
+/** startRun of the matrix is BAD_USER_INPUT saying `why`, and the server has no run. */
+async function expectRunRefused(server: TestServer, matrixName: string, why: string): Promise<void> {
+  const r = await server.gql('mutation($m: String!) { startRun(matrix: $m) { id } }', { m: matrixName });
+  expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'matrix' });
+  expect(r.errors![0].message).toContain(why);
+  const runs = await server.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }');
+  expect(runs.data!.runs.totalCount).toBe(0);
+}
+
+/** 3 x 10^9 positions: 2 archs x 2 transports x 5,000 blk variants x 3 modes x 10,000 kernels x 5 strategies (planned in about 2 s). */
+function pastInt32Matrix() {
+  const values = (n: number, step: number) => Array.from({ length: n }, (_, i) => step * (i + 1));
+  return { ...hugeMatrix(), name: 'past-2e31', kernels: hugeMatrix().kernels.slice(0, 10_000), config: { blk_size: values(50, 512), seg_max: values(100, 1) } };
+}
+
+describe.each(DEPLOYMENTS.slice(0, 2))('a matrix past 2^31 positions, with MAX_MATRIX_POSITIONS raised: %s', (_name, deployment) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ ...deployment, limits: { maxMatrixPositions: 10_000_000_000 } });
     await server.gql(CREATE, { input: SMALL_MATRIX });
-    await server.services.db.prisma.matrix.create({ data: { name: 'legacy-3e9', spec: JSON.stringify(specOf(SMALL_MATRIX)), positions: 3_000_000_000 } });
   }, 30_000);
 
   afterAll(async () => {
     await server.dispose();
   });
 
-  test('When matrices are listed with positions, then every matrix is there with its count, past 2^31 included', async () => {
-    const r = await server.gql<{ matrices: { edges: { node: { name: string; positions: number } }[] } }>('{ matrices { edges { node { name positions } } } }');
+  test('When it is created, then it is stored with its count, and every listing with positions has it exactly (a BIGINT column)', async () => {
+    expect(matrixPositions(specOf(pastInt32Matrix()))).toBe(3_000_000_000);
+    const created = await server.gql<{ createMatrix: { name: string; positions: number } }>(CREATE, { input: pastInt32Matrix() });
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createMatrix).toEqual({ name: 'past-2e31', positions: 3_000_000_000 });
+    const r = await server.gql<{ matrices: { edges: { node: { name: string; positions: number } }[] }; matrix: { positions: number } }>(
+      '{ matrices { edges { node { name positions } } } matrix(name: "past-2e31") { positions } }');
     expect(r.errors).toBeUndefined();
-    expect(r.data!.matrices.edges.map((e) => e.node)).toEqual([{ name: 'small', positions: 192 }, { name: 'legacy-3e9', positions: 3_000_000_000 }]);
-  });
+    expect(r.data!.matrices.edges.map((e) => e.node)).toEqual([{ name: 'small', positions: 192 }, { name: 'past-2e31', positions: 3_000_000_000 }]);
+    expect(r.data!.matrix).toEqual({ positions: 3_000_000_000 });
+  }, 30_000);
 
-  test('When a run of it is started, then BAD_USER_INPUT names the matrix and no run is created', async () => {
-    const r = await server.gql('mutation { startRun(matrix: "legacy-3e9") { id } }');
-    expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'matrix' });
-    expect(r.errors![0].message).toContain('3,000,000,000 positions');
-    const runs = await server.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }');
-    expect(runs.data!.runs.totalCount).toBe(0);
+  test('When a run of it is started, then BAD_USER_INPUT says a run holds at most 2^31 - 1 positions, and no run is created', async () => {
+    await expectRunRefused(server, 'past-2e31', '3,000,000,000 positions, above the 2,147,483,647 a run can hold');
   });
 });
 
-test('When MAX_MATRIX_POSITIONS is set, then it is the limit; a value that is not a whole number up to 2^31 - 1 is refused naming it', () => {
+describe('a matrix stored under a higher limit than today\'s', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    await server.services.db.prisma.matrix.create({ data: { name: 'legacy-60m', spec: JSON.stringify(specOf(SMALL_MATRIX)), positions: 60_000_000 } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  test('When a run of it is started, then BAD_USER_INPUT names the limit and no run is created', async () => {
+    await expectRunRefused(server, 'legacy-60m', '60,000,000 positions, above the limit of 50,000,000');
+  });
+});
+
+test('When MAX_MATRIX_POSITIONS is set, then it is the limit, past 2^31 too; a value that is not a whole number up to 2^53 - 1 is refused naming it', () => {
   expect(limitsFromEnv({}).maxMatrixPositions).toBe(DEFAULT_MAX_MATRIX_POSITIONS);
   expect(limitsFromEnv({ MAX_MATRIX_POSITIONS: '100000000' }).maxMatrixPositions).toBe(100_000_000);
-  for (const bad of ['lots', '-1', '0', '1.5', '3000000000']) {
+  expect(limitsFromEnv({ MAX_MATRIX_POSITIONS: '3000000000' }).maxMatrixPositions).toBe(3_000_000_000);
+  for (const bad of ['lots', '-1', '0', '1.5', '1e17']) {
     expect(() => limitsFromEnv({ MAX_MATRIX_POSITIONS: bad })).toThrow(expect.objectContaining({ field: 'MAX_MATRIX_POSITIONS' }));
   }
 });

@@ -10,6 +10,7 @@ import type { StoredResult } from '../../runs/types';
 import type { AxisName, CellFilter, RunView } from '../../runs/views';
 import type { Context } from '../context';
 import { decodeCursor, encodeCursor, pageSize } from '../cursors';
+import { toGraphQLError } from '../errors';
 
 /** A cell as resolvers pass it around: the run's view and a position. */
 interface CellRef {
@@ -84,13 +85,19 @@ export const resolvers = {
   Query: {
     cells: async (_: unknown, args: { run: string; filter?: CellFilter | null; first?: number; after?: string }, ctx: Context) => {
       const first = pageSize(args.first, 100);
-      const page = await ctx.views.cells(args.run, args.filter ?? {}, first, decodeCursor('cell', args.after, -1));
+      const page = await ctx.views.cells(args.run, args.filter ?? {}, first, decodeCursor('cell', args.after, -1), ctx.budget);
       const edges = page.positions.map((position) => ({ cursor: encodeCursor('cell', position), node: { view: page.view, position } }));
       return {
         edges,
         pageInfo: { hasNextPage: page.hasNext, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
-        // A function: graphql-js calls it only when totalCount is selected.
-        totalCount: page.total,
+        // A function: graphql-js calls it only when totalCount is selected (outside withErrorCodes, so mapped here).
+        totalCount: () => {
+          try {
+            return page.total();
+          } catch (err) {
+            throw toGraphQLError(err);
+          }
+        },
       };
     },
     cell: async (_: unknown, args: { run: string; position: number }, ctx: Context): Promise<CellRef | null> => {
@@ -100,14 +107,14 @@ export const resolvers = {
     },
     diff: async (_: unknown, args: { run: string; axis: AxisName; base: string; head: string; transitions?: Transition[] | null; first?: number; after?: string }, ctx: Context) => {
       const first = pageSize(args.first, 100);
-      const page = await ctx.views.diff(args.run, args.axis, args.base, args.head, args.transitions ?? null, first, decodeCursor('pair', args.after, -1));
+      const page = await ctx.views.diff(args.run, args.axis, args.base, args.head, args.transitions ?? null, first, decodeCursor('pair', args.after, -1), ctx.budget);
       return diffConnection(page, page.view, page.view);
     },
     heatmap: (_: unknown, args: { run: string; rows: AxisName; columns: AxisName; filter?: CellFilter | null }, ctx: Context) =>
-      ctx.views.heatmap(args.run, args.rows, args.columns, args.filter ?? {}),
+      ctx.views.heatmap(args.run, args.rows, args.columns, args.filter ?? {}, ctx.budget),
     compareRuns: async (_: unknown, args: { base: string; head: string; transitions?: Transition[] | null; first?: number; after?: string }, ctx: Context) => {
       const first = pageSize(args.first, 100);
-      const page = await ctx.views.compare(args.base, args.head, args.transitions ?? null, first, decodeCursor('pair', args.after, -1));
+      const page = await ctx.views.compare(args.base, args.head, args.transitions ?? null, first, decodeCursor('pair', args.after, -1), ctx.budget);
       return diffConnection(page, page.base, page.head);
     },
   },

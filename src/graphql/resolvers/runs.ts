@@ -1,6 +1,7 @@
 /** Runs: list, look up, start, cancel; progress and summary come from the stored counters. */
 import { cancelRun, startProbeRun, startRun } from '../../runs/commands';
 import { deleteRun } from '../../runs/retention';
+import { runSummary } from '../../runs/summary';
 import type { KernelArtifact } from '../../artifacts/types';
 import type { DeliveryRecord, RunRecord } from '../../runs/types';
 import type { Context } from '../context';
@@ -53,14 +54,7 @@ export const resolvers = {
     status: (r: RunRecord) => r.status.toUpperCase(),
     delivery: (r: RunRecord, _: unknown, ctx: Context) => ctx.deliveryLoader.load(r.id),
     progress: (r: RunRecord) => (r.cellsTotal === 0 ? 1 : r.cellsDone / r.cellsTotal),
-    summary: (r: RunRecord) => ({
-      total: r.ok + r.degraded + r.broken + r.probeFailed + r.skipped + r.infraFailures + r.guestFailures,
-      ok: r.ok, degraded: r.degraded, broken: r.broken, probeFailed: r.probeFailed, skipped: r.skipped,
-      disagreements: r.kind === 'probe' ? r.disagreements : null,
-      infrastructureFailures: r.infraFailures,
-      guestFailures: r.guestFailures,
-      skippedReasons: Object.entries(r.skipReasons).map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
-    }),
+    summary: (r: RunRecord) => runSummary(r),
     profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === ctx.db.profileHash,
     createdAt: (r: RunRecord) => r.createdAt.toISOString(),
     startedAt: (r: RunRecord) => r.startedAt?.toISOString() ?? null,
