@@ -13,7 +13,7 @@ import { deviceSetup, isInvalid, type ConfigInput, type DeviceSetup } from './de
 import type { CompiledDriver } from './kernel';
 import { ARCHS } from './profiles/archs';
 import { DEVICES } from './profiles/devices';
-import { EMPTY_REGISTRY, hypervisorOf, kernelBuildOf, type KernelBuild } from './patch-registry';
+import { EMPTY_REGISTRY, hypervisorOf, kernelBuildOf, type KernelBuild, type PatchRegistry } from './patch-registry';
 import { HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
 import { modernConfigLittleEndian } from './qemu-model';
 import { TRANSPORTS } from './profiles/transports';
@@ -112,6 +112,8 @@ export class MatrixPlan {
   /** Releases, each with the proposed patches its value applies (`5.13+ID`). */
   readonly kernels: KernelBuild[];
   readonly strategies: StrategyName[];
+  /** The proposed patches and QEMU changes its values may apply: re-evaluating one of its cells needs them. */
+  readonly patches: PatchRegistry;
   /** Length of each axis, outermost first. */
   readonly radix: number[];
   /** Number of cell positions, valid or not. */
@@ -133,7 +135,7 @@ export class MatrixPlan {
   /** `options.patches`: the proposed kernel patches and QEMU changes that `BASE+ID` values may apply. */
   constructor(input: unknown, options: ResolveOptions = {}) {
     const spec = parseSpec(input);
-    const registry = options.patches ?? EMPTY_REGISTRY;
+    const registry = (this.patches = options.patches ?? EMPTY_REGISTRY);
     this.archs = checkNames('archs', ARCH_NAMES, spec.archs).map((a) => ARCHS[a]);
     this.transports = checkNames('transports', TRANSPORT_NAMES, spec.transports).map((t) => TRANSPORTS[t]);
     const devices = checkNames('devices', DEVICE_NAMES, spec.devices).map((d) => DEVICES[d]);

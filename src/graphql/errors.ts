@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { InvalidCombinationError } from '../engine';
 import { MatrixExistsError } from '../db/matrices';
 import { BadInputError, NotFoundError } from '../runs/errors';
+import { PatchInUseError } from '../what-if/commands';
 
 export function badInput(field: string, reason: string): GraphQLError {
   return new GraphQLError(`${field}: ${reason}`, { extensions: { code: 'BAD_USER_INPUT', field, reason } });
@@ -11,6 +12,7 @@ export function badInput(field: string, reason: string): GraphQLError {
 export function toGraphQLError(err: unknown): unknown {
   if (err instanceof InvalidCombinationError || err instanceof BadInputError) return badInput(err.field, err.reason);
   if (err instanceof NotFoundError) return new GraphQLError(err.message, { extensions: { code: 'NOT_FOUND', kind: err.kind, key: err.key } });
+  if (err instanceof PatchInUseError) return new GraphQLError(err.message, { extensions: { code: 'CONFLICT', field: 'id', usedBy: err.users } });
   if (err instanceof MatrixExistsError) return new GraphQLError(err.message, { extensions: { code: 'CONFLICT', field: 'name' } });
   return err;
 }

@@ -94,6 +94,8 @@ async function runnableMatrix(deps: RunDeps, matrixName: string): Promise<Matrix
 export async function startProbeRun(deps: RunDeps, matrixName: string, kernelId: string, trigger: string): Promise<RunRecord> {
   if (!deps.probe) throw new BadInputError('probe', 'probe runs cannot start here: this service has no probe runner');
   const matrix = await runnableMatrix(deps, matrixName);
+  const proposed = [...matrix.spec.kernels, ...matrix.spec.hypervisors].filter((v) => v.includes('+'));
+  if (proposed.length > 0) throw new BadInputError('matrix', `"${matrix.name}" applies proposed patches (${proposed.join(', ')}), which exist only in the engine: probe runs boot released software; run it as an engine run`);
   const kernel = await deps.probe.artifacts.getKernel(kernelId);
   if (!kernel) throw new NotFoundError('kernel', kernelId);
   const unavailable = deps.probe.unavailable();

@@ -1,4 +1,5 @@
 /** Runs: list, look up, start, cancel; progress and summary come from the stored counters. */
+import { snapshotHash } from '../../db/user-patches';
 import { cancelRun, startProbeRun, startRun } from '../../runs/commands';
 import { deleteRun } from '../../runs/retention';
 import type { KernelArtifact } from '../../artifacts/types';
@@ -61,7 +62,8 @@ export const resolvers = {
       guestFailures: r.guestFailures,
       skippedReasons: Object.entries(r.skipReasons).map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
     }),
-    profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === ctx.db.profileHash,
+    // A run with user patches hashes them with the engine's data: it is current when the engine's data is.
+    profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === snapshotHash(ctx.db.profileHash, r.whatIf),
     createdAt: (r: RunRecord) => r.createdAt.toISOString(),
     startedAt: (r: RunRecord) => r.startedAt?.toISOString() ?? null,
     finishedAt: (r: RunRecord) => r.finishedAt?.toISOString() ?? null,
