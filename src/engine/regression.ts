@@ -67,8 +67,13 @@ function responsibleFor(axis: OrderedAxis, before: Outcome, at: Outcome, registr
     ];
   }
   const changes = (name: string) => hypervisorOf(name, registry).changes;
-  const b = new Set(changes(before.combination.hypervisor).map((c) => c.id));
-  return changes(at.combination.hypervisor).filter((c) => !b.has(c.id)).map((c) => ({ id: c.id, title: c.title, change: 'added' as const }));
+  const b = changes(before.combination.hypervisor);
+  const a = changes(at.combination.hypervisor);
+  // A proposed change sits between releases: the next release lacks it, which shows as removed.
+  return [
+    ...a.filter((c) => !b.some((x) => x.id === c.id)).map((c) => ({ id: c.id, title: c.title, change: 'added' as const })),
+    ...b.filter((c) => !a.some((x) => x.id === c.id)).map((c) => ({ id: c.id, title: c.title, change: 'removed' as const })),
+  ];
 }
 
 /** `options.patches`: proposed kernel patches and QEMU changes the combination's values may apply. */
