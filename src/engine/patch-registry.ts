@@ -88,9 +88,9 @@ function applied<T>(field: string, text: string, known: ReadonlyMap<string, T>, 
     const item = known.get(id);
     if (!item) {
       const names = [...known.keys()];
-      const what = field === 'kernel' ? 'patch' : 'QEMU change';
+      const [what, plural] = field === 'kernel' ? ['patch', 'patches'] : ['QEMU change', 'QEMU changes'];
       throw new InvalidCombinationError(field, `unknown ${what} "${id}" in "${text}": ` +
-        (names.length > 0 ? `proposed ${what}s given: ${names.join(', ')}` : `no proposed ${what}s were given (${hint})`));
+        (names.length > 0 ? `proposed ${plural} given: ${names.join(', ')}` : `no proposed ${plural} were given (${hint})`));
     }
     if (ids.indexOf(id) !== i) throw new InvalidCombinationError(field, `"${id}" is applied twice in "${text}"`);
     return item;
