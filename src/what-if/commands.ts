@@ -17,11 +17,14 @@ export interface UserPatchInput {
 
 const WHAT: Record<UserPatchKind, string> = { kernel: 'kernel patch', qemu: 'QEMU change' };
 
-/** A patch that other things still apply: deleting it is refused (CONFLICT), nothing changes. */
+/**
+ * A patch that a stored matrix or another stored patch applies: deleting it is refused (CONFLICT)
+ * and nothing changes, since the matrix's next run could no longer be planned.
+ */
 export class PatchInUseError extends Error {
   readonly code = 'PATCH_IN_USE';
   constructor(readonly kind: UserPatchKind, readonly patchId: string, readonly users: string[]) {
-    super(`${WHAT[kind]} "${patchId}" is applied by ${users.join(', ')}: delete those first (runs already made keep their own copy)`);
+    super(`${WHAT[kind]} "${patchId}" is applied by ${users.join(', ')}, which must keep meaning what they say, so it stays (runs made already hold their own copy)`);
   }
 }
 

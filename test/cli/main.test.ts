@@ -128,7 +128,7 @@ describe('virtio-matrix evaluate/explain --patches: proposed kernel patches', ()
   });
 
   test('{ kernelPatches, qemuChanges } in one file: qemu-X.Y+ID applies a proposed QEMU change; a bad one names its list and index', () => {
-    const le = { id: 'le-modern-config', title: 'config little endian on a modern interface', configByteOrder: 'modernInterface', source: 'MST, 2021-10-02' };
+    const le = { id: 'le-modern-config', title: 'config little endian on a modern interface', configByteOrder: 'modernInterface', source: 'MST in the Oct 2021 thread (fact sheet §0)' };
     const bundle = file('bundle.json', { kernelPatches: [blkSizeCheck], qemuChanges: [le] });
     const r = run(['evaluate', '--input', file('p7.json', { ...on513, hypervisor: 'qemu-6.1+le-modern-config' }), '--patches', bundle, '--no-trace']);
     expect(r.status).toBe(0);

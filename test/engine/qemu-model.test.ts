@@ -7,7 +7,7 @@ import { s390xBlk } from './helpers';
 
 const rfc = QEMU_CHANGES.find((c) => c.effect === 'earlyModernDetect')!;
 const registry = createPatchRegistry([], [
-  { id: 'le-modern-config', title: 'config little endian on a modern interface', configByteOrder: 'modernInterface', source: 'MST, 2021-10-02 (fact sheet §1): "Any virtio 1.0 and up compatible device must use LE"' },
+  { id: 'le-modern-config', title: 'config little endian on a modern interface', configByteOrder: 'modernInterface', source: 'MST in the Oct 2021 thread (fact sheet §0): "Any virtio 1.0 and up compatible device must use LE"' },
   { ...rfc, id: 'my-rfc' },
   { id: 'no-blk-size', title: 'blk stops offering BLK_SIZE by default', offers: [{ device: 'blk', remove: ['VIRTIO_BLK_F_BLK_SIZE'] }], source: 'test' },
   { id: 'legacy-crypto', title: 'crypto may be transitional', legacyAllowed: { add: ['crypto'] }, source: 'test' },

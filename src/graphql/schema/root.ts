@@ -30,10 +30,10 @@ type Mutation {
   deleteRun(id: ID!): Run!
   """Store a proposed kernel patch; a definition the schema refuses is BAD_USER_INPUT naming the bad part, and nothing is stored."""
   createKernelPatch(input: KernelPatchInput!): KernelPatch!
-  """Delete a stored kernel patch; refused (CONFLICT) while a matrix applies it. Stored runs keep their copy."""
+  """Delete a stored kernel patch; refused (CONFLICT) while a stored matrix or another patch applies it. Stored runs keep their copy."""
   deleteKernelPatch(id: String!): KernelPatch!
   createQemuChange(input: QemuChangeInput!): QemuChange!
-  """Delete a stored QEMU change; refused (CONFLICT) while a matrix applies it. Stored runs keep their copy."""
+  """Delete a stored QEMU change; refused (CONFLICT) while a stored matrix applies it. Stored runs keep their copy."""
   deleteQemuChange(id: String!): QemuChange!
 }
 `;
