@@ -112,6 +112,12 @@ describe.each(DEPLOYMENTS)('What-if patches: %s', (_name, deployment) => {
     expect(fix.data!.diff).toMatchObject({ regressions: 0, fixes: 2, changes: 0 });
     expect(fix.data!.diff.edges.map((e) => e.node.base.combination)).toEqual(regressed.map((n) => ({ ...n.base.combination, kernel: '5.13+blk-size-check' })));
 
+    // A second run of the matrix compares with the first cell by cell: same values, same verdicts.
+    const second = await server.gql<{ startRun: { id: string } }>('mutation { startRun(matrix: "story") { id } }');
+    expect(await finished(second.data!.startRun.id)).toBe('SUCCEEDED');
+    const compared = await server.gql('query($base: ID!, $head: ID!) { compareRuns(base: $base, head: $head) { regressions fixes changes } }', { base: runId, head: second.data!.startRun.id });
+    expect(compared).toMatchObject({ data: { compareRuns: { regressions: 0, fixes: 0, changes: 0 } } });
+
     // Deleting a patch a matrix applies is refused, naming the matrix.
     const refused = await server.gql('mutation { deleteKernelPatch(id: "blk-size-check") { id } }');
     expect(refused.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', usedBy: ['matrix "story"'] });
