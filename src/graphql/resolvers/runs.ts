@@ -1,3 +1,4 @@
+import { runPatches } from './what-if';
 /** Runs: list, look up, start, cancel; progress and summary come from the stored counters. */
 import { snapshotHash } from '../../db/user-patches';
 import { cancelRun, startProbeRun, startRun } from '../../runs/commands';
@@ -63,6 +64,7 @@ export const resolvers = {
       skippedReasons: Object.entries(r.skipReasons).map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
     }),
     // A run with user patches hashes them with the engine's data: it is current when the engine's data is.
+    ...runPatches,
     profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === snapshotHash(ctx.db.profileHash, r.whatIf),
     createdAt: (r: RunRecord) => r.createdAt.toISOString(),
     startedAt: (r: RunRecord) => r.startedAt?.toISOString() ?? null,

@@ -3,6 +3,7 @@ import { KERNEL_PATCHES, QEMU_CHANGES, type PatchRegistry } from '../../engine';
 import { SqlUserPatchStore } from '../../db/user-patches';
 import { createUserPatch, deleteUserPatch, storedRegistry, type UserPatchInput } from '../../what-if/commands';
 import type { UserPatchKind, UserPatchRecord } from '../../what-if/types';
+import type { RunRecord } from '../../runs/types';
 import type { Context } from '../context';
 
 const storeOf = (ctx: Context) => new SqlUserPatchStore(ctx.db);
@@ -18,10 +19,16 @@ function builtIn(definition: object): Listed {
   return { ...definition, removes: (definition as { removes?: string[] }).removes ?? [], builtIn: true, definition };
 }
 
-function stored(record: UserPatchRecord): Listed {
+function stored(record: Pick<UserPatchRecord, 'definition'>): Listed {
   const d = record.definition;
   return { ...d, removes: (d.removes as string[] | undefined) ?? [], builtIn: false, definition: d };
 }
+
+/** Run { kernelPatches qemuChanges }: the definitions its snapshot holds, never the stored ones. */
+export const runPatches = {
+  kernelPatches: (r: RunRecord) => (r.whatIf?.kernelPatches ?? []).map((definition) => stored({ definition })),
+  qemuChanges: (r: RunRecord) => (r.whatIf?.qemuChanges ?? []).map((definition) => stored({ definition })),
+};
 
 /** profiles { kernelPatches qemuChanges }: the built-in ones, then the stored ones in creation order. */
 export async function listedPatches(ctx: Context): Promise<{ kernelPatches: Listed[]; qemuChanges: Listed[] }> {

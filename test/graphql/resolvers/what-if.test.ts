@@ -124,13 +124,15 @@ describe.each(DEPLOYMENTS)('What-if patches: %s', (_name, deployment) => {
 
     // The run's meaning lives in its profile snapshot: with the stored patches gone (as a later
     // deletion would leave it) and the view reloaded, the diff answers the same.
-    const run = await server.gql<{ run: { profileHash: string; profilesCurrent: boolean } }>('query($id: ID!) { run(id: $id) { profileHash profilesCurrent } }', { id: runId });
-    expect(run.data!.run.profilesCurrent).toBe(true);
+    const RUN = 'query($id: ID!) { run(id: $id) { profileHash profilesCurrent kernelPatches { id builtIn definition } qemuChanges { id } } }';
+    const run = await server.gql<{ run: { profileHash: string; profilesCurrent: boolean } }>(RUN, { id: runId });
+    expect(run.data!.run).toMatchObject({ profilesCurrent: true, kernelPatches: [{ id: 'blk-size-check', builtIn: false, definition: BLK_SIZE_CHECK }, { id: 'write-back-v3' }], qemuChanges: [] });
     expect(run.data!.run.profileHash).not.toBe(server.services.db.profileHash);
     await server.services.db.prisma.userPatch.deleteMany({});
     server.services.views.forget(runId);
     const later = await server.gql<{ diff: Diff }>(DIFF, { run: runId, base: '5.13', head: '5.13+blk-size-check' });
     expect(later.data!.diff).toEqual(proposal.data!.diff);
+    expect((await server.gql(RUN, { id: runId })).data).toEqual(run.data);
   });
 
   test('When a QEMU change is stored, then qemu-X.Y+ID applies it in evaluate, and it is deletable while no matrix applies it', async () => {
