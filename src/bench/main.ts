@@ -3,10 +3,12 @@ import { benchEngine } from './engine';
 import { benchProbes } from './probes';
 import { benchScaleOut } from './scale-out';
 import { benchStore } from './store';
+import { benchWhatIf } from './what-if';
 
 async function main(only: string | undefined): Promise<void> {
   console.log(`virtio-matrix bench, node ${process.version}, ${new Date().toISOString()}`);
   if (!only || only === 'engine') benchEngine();
+  if (!only || only === 'what-if') benchWhatIf();
   if (!only || only === 'store') await benchStore();
   if (!only || only === 'scale-out') await benchScaleOut();
   if (!only || only === 'probes') await benchProbes();
