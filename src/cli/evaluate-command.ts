@@ -23,18 +23,33 @@ export function evaluateInput(path: string, trace: boolean, patchesPath?: string
   return { batch, outcomes: cells.map((cell) => evaluateResolved(cell, { trace })) };
 }
 
-/** A bad definition names the file, its index when the file holds an array, and the path of the bad part. */
+/** `{ "kernelPatches": [...], "qemuChanges": [...] }`: both kinds in one file. */
+function isBundle(input: unknown): input is { kernelPatches?: unknown[]; qemuChanges?: unknown[] } {
+  return typeof input === 'object' && input !== null && !Array.isArray(input) && !('id' in input) && ('kernelPatches' in input || 'qemuChanges' in input);
+}
+
+/**
+ * Kernel patches (one definition or an array), or `{ kernelPatches, qemuChanges }` for QEMU
+ * changes too. A bad definition names the file, which list and index, and the path of the bad part.
+ */
 export function readPatches(path: string): PatchRegistry {
-  const input = readJson(path, 'a kernel patch definition or an array of them (schemas/kernel-patch.v1.json)');
-  const list = Array.isArray(input);
+  const input = readJson(path, 'a kernel patch definition, an array of them, or { "kernelPatches": [...], "qemuChanges": [...] } (schemas/*.v1.json)');
+  const bundle = isBundle(input);
+  const list = bundle || Array.isArray(input);
   try {
-    return createPatchRegistry(list ? input : [input]);
+    if (bundle) {
+      const lists = [input.kernelPatches ?? [], input.qemuChanges ?? []];
+      if (!lists.every(Array.isArray)) throw new CliError('INVALID_PATCH', `${path}: kernelPatches and qemuChanges must be arrays`, { file: path });
+      return createPatchRegistry(lists[0], lists[1]);
+    }
+    return createPatchRegistry(Array.isArray(input) ? input : [input]);
   } catch (err) {
     if (err instanceof PatchDefinitionError) {
-      const where = list ? `patch ${err.index}: ` : '';
+      const where = list ? `${err.kind} ${err.index}: ` : '';
       throw new CliError('INVALID_PATCH', `${path}: ${where}${err.path}: ${err.reason}`, {
         file: path,
         ...(list ? { index: err.index } : {}),
+        ...(bundle ? { list: err.kind === 'patch' ? 'kernelPatches' : 'qemuChanges' } : {}),
         path: err.path,
         reason: err.reason,
       });

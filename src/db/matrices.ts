@@ -1,6 +1,6 @@
 /** Matrices: a name, a description and a value set per axis (validated by the engine's MatrixPlan). */
 import { z } from 'zod';
-import { MatrixPlan, matrixPositions, matrixSpecSchema } from '../engine';
+import { EMPTY_REGISTRY, MatrixPlan, matrixPositions, matrixSpecSchema, type PatchRegistry } from '../engine';
 import { BadInputError } from '../runs/errors';
 import { STORABLE, positionsProblem, type Limits } from '../runs/limits';
 import type { MatrixRecord } from '../runs/types';
@@ -36,12 +36,15 @@ function isUniqueViolation(err: unknown): boolean {
  * the value sets (unknown values throw InvalidCombinationError naming the axis). One insert: a
  * refused matrix stores nothing.
  */
-export async function createMatrix(db: Database, input: { name: string; description?: string | null; spec: unknown }, limits: Limits = STORABLE): Promise<MatrixRecord> {
+/** `patches`: the user patches values may apply (`5.13+ID`, `qemu-6.1+ID`); runs snapshot the ones used. */
+export async function createMatrix(
+  db: Database, input: { name: string; description?: string | null; spec: unknown }, limits: Limits = STORABLE, patches: PatchRegistry = EMPTY_REGISTRY,
+): Promise<MatrixRecord> {
   const named = matrixLabels.safeParse(input);
   if (!named.success) throw new BadInputError(String(named.error.issues[0].path[0]), named.error.issues[0].message);
   const tooMany = positionsProblem(matrixPositions(input.spec), limits);
   if (tooMany) throw new BadInputError('positions', `the matrix would have ${tooMany}: take fewer values on some axis`);
-  const plan = new MatrixPlan(input.spec);
+  const plan = new MatrixPlan(input.spec, { patches });
   const spec = matrixSpecSchema.parse(input.spec);
   const existing = await db.prisma.matrix.findUnique({ where: { name: input.name } });
   if (existing) throw new MatrixExistsError(input.name);

@@ -4,6 +4,8 @@
  * together with the shard's done flag and the run's counters (idempotent: a shard already done
  * is not counted twice, a result already stored is not inserted twice).
  */
+import { snapshotProfiles } from './user-patches';
+import type { WhatIf } from '../what-if/types';
 import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
 import { matrixSpecSchema, SKIPPED } from '../engine';
 import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, MatrixRecord, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
@@ -38,7 +40,7 @@ const FULL_TYPES: ArgType[] = Array.from({ length: ROWS_PER_STATEMENT * RESULT_C
 type RunRow = {
   id: number; matrixId: number; status: string; trigger: string; profileHash: string; spec: string; cellsTotal: number; cellsDone: number;
   ok: number; degraded: number; broken: number; probeFailed: number; skipped: number; createdAt: Date; startedAt: Date | null;
-  finishedAt: Date | null; error: string | null; matrix: { name: string };
+  finishedAt: Date | null; error: string | null; matrix: { name: string }; profileSet?: { whatIf: string | null };
   kind: string; kernelId: string | null; disagreements: number; infraFailures: number; guestFailures: number; skipReasons: string | null;
 };
 
@@ -50,10 +52,11 @@ export function toRecord(row: RunRow): RunRecord {
     createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt, error: row.error,
     disagreements: row.disagreements, infraFailures: row.infraFailures, guestFailures: row.guestFailures,
     skipReasons: row.skipReasons ? (JSON.parse(row.skipReasons) as Record<string, number>) : {},
+    whatIf: row.profileSet?.whatIf ? (JSON.parse(row.profileSet.whatIf) as WhatIf) : null,
   };
 }
 
-export const SELECT_RUN = { include: { matrix: { select: { name: true } } } } as const;
+export const SELECT_RUN = { include: { matrix: { select: { name: true } }, profileSet: { select: { whatIf: true } } } } as const;
 
 /** Run ids in the API are decimal strings; anything else names no run. */
 export function runKey(id: string): number | null {
@@ -73,7 +76,7 @@ export class SqlRunStore implements RunStore {
   constructor(protected readonly db: Database) {}
 
   async createRun(matrix: MatrixRecord, trigger: string, shardSize = DEFAULT_SHARD_SIZE): Promise<RunRecord> {
-    const row = await this.db.prisma.run.create({ data: this.newRun(matrix, trigger, shardSize), ...SELECT_RUN });
+    const row = await this.db.prisma.run.create({ data: this.newRun(matrix, trigger, shardSize, await snapshotProfiles(this.db, matrix.spec)), ...SELECT_RUN });
     return toRecord(row);
   }
 
@@ -84,7 +87,7 @@ export class SqlRunStore implements RunStore {
    */
   async createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, kernelId: string | null = null, shardSize = DEFAULT_SHARD_SIZE): Promise<DeliveredRun> {
     const key = { source_deliveryId: { source: delivery.source, deliveryId: delivery.deliveryId } };
-    const run = kernelId === null ? this.newRun(matrix, trigger, shardSize) : this.newProbeRun(matrix, trigger, kernelId);
+    const run = kernelId === null ? this.newRun(matrix, trigger, shardSize, await snapshotProfiles(this.db, matrix.spec)) : this.newProbeRun(matrix, trigger, kernelId);
     // A second pass only when the first delivery was released (its run could not be queued) in between.
     for (let attempt = 0; ; attempt++) {
       try {
@@ -114,13 +117,14 @@ export class SqlRunStore implements RunStore {
     }]));
   }
 
-  private newRun(matrix: MatrixRecord, trigger: string, shardSize: number) {
+  /** `profileHash`: the snapshot the run means its positions in (snapshotProfiles). */
+  private newRun(matrix: MatrixRecord, trigger: string, shardSize: number, profileHash: string) {
     const shards = [];
     for (let from = 0, index = 0; from < matrix.positions; from += shardSize, index++) {
       shards.push({ index, from, to: Math.min(from + shardSize, matrix.positions) });
     }
     return {
-      matrixId: matrix.id, status: 'queued', trigger, profileHash: this.db.profileHash, spec: JSON.stringify(matrix.spec),
+      matrixId: matrix.id, status: 'queued', trigger, profileHash, spec: JSON.stringify(matrix.spec),
       cellsTotal: matrix.positions, shards: { create: shards },
     };
   }

@@ -27,6 +27,8 @@ export interface Cell {
   hypervisor: HypervisorProfile;
   /** RFC "early detect modern": VERSION_1 enters guest_features at a modern reset. */
   earlyModernDetect: boolean;
+  /** A QEMU change makes config little endian on any modern-interface access (qemu-model.ts). */
+  modernConfigLittleEndian: boolean;
   driver: CompiledDriver;
   pageSize: number;
   /** QEMU's `host_features`: what the device offers, VERSION_1 included when it has a modern interface. */

@@ -10,6 +10,7 @@ import { QEMU_COMMON_OFFERS, QEMU_LEGACY_FEATURES } from './profiles/qemu/change
 import { compareQemuVersions } from './profiles/qemu/hypervisors';
 import type { TransportProfile } from './profiles/transports';
 import type { BackendName, ConfigField, DeviceProfile, HypervisorProfile } from './profiles/types';
+import { offersOn } from './qemu-model';
 import { isPowerOf2 } from './sim/simulator';
 import type { Invalid } from './validity';
 
@@ -62,7 +63,7 @@ export function deviceSetup(
 function modelOffers(device: DeviceProfile, hypervisor: HypervisorProfile, modernInterface: boolean): string[] {
   const inRelease = (o: string | { feature: string; since: string }) => typeof o === 'string' || compareQemuVersions(hypervisor.version, o.since) >= 0;
   const name = (o: string | { feature: string }) => (typeof o === 'string' ? o : o.feature);
-  const offers = [...device.qemuOffers, ...QEMU_COMMON_OFFERS].filter(inRelease).map(name);
+  const offers = offersOn(hypervisor, device.name, [...device.qemuOffers, ...QEMU_COMMON_OFFERS].filter(inRelease).map(name));
   const legacyOnly = device.qemuLegacyOnlyOffers;
   if (modernInterface || !legacyOnly) return offers;
   return [...offers.filter((f) => !legacyOnly.remove.includes(f)), ...legacyOnly.add];

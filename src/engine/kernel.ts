@@ -12,7 +12,7 @@ import { MODELLED_KERNELS } from './profiles/linux/range';
 import { RING_FEATURES } from './profiles/linux/ring';
 import { LINUX_VIRTIO_1 } from './profiles/linux/virtio-1';
 import { compareKernelVersions, kernelContains, parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
-import type { ConfigField, DeviceName, DriverRule, KernelPatch, RangeCheck, StrategyName, TransportName } from './profiles/types';
+import type { ConfigField, CoreRule, DeviceName, DriverRule, KernelPatch, RangeCheck, StrategyName, TransportName } from './profiles/types';
 
 /** A config check compiled against a device's layout. */
 export interface CompiledCheck {
@@ -52,6 +52,8 @@ export interface CompiledDriver {
   probeChecks: readonly CompiledCheck[];
   writeBackVersion1BeforeValidate: boolean;
   finalizeBeforeValidate: boolean;
+  /** Which patch each core rule in effect comes from (a proposed one may supply it): traces name it. */
+  coreRuleFrom: Readonly<Partial<Record<CoreRule['kind'], string>>>;
   /**
    * Per transport: null when the transport speaks virtio 1.0 (profiles/linux/virtio-1.ts), else
    * what Linux does with a device that has no legacy interface. Below it the driver uses only the
@@ -125,7 +127,7 @@ function effectiveRules(patches: readonly KernelPatch[]) {
   return {
     live,
     driver: live.flatMap((p) => p.driver ?? []).filter((r) => !(r.kind === 'configCheck' && r.id && removed.has(r.id))),
-    core: new Set(live.flatMap((p) => p.core ?? []).map((r) => r.kind)),
+    core: new Map(live.flatMap((p) => (p.core ?? []).map((r) => [r.kind, p.id] as const))),
   };
 }
 
@@ -199,6 +201,7 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
     probeChecks,
     writeBackVersion1BeforeValidate: core.has('writeBackVersion1BeforeValidate'),
     finalizeBeforeValidate: core.has('finalizeBeforeValidate'),
+    coreRuleFrom: Object.fromEntries(core),
     noModernInterface: { pci: noModern(kernel, 'pci'), ccw: noModern(kernel, 'ccw'), mmio: noModern(kernel, 'mmio') },
     extrapolated: extrapolation(kernel),
   };

@@ -13,11 +13,12 @@ import { deviceSetup, isInvalid, type ConfigInput, type DeviceSetup } from './de
 import type { CompiledDriver } from './kernel';
 import { ARCHS } from './profiles/archs';
 import { DEVICES } from './profiles/devices';
-import type { KernelVersion } from './profiles/linux/versions';
+import { EMPTY_REGISTRY, hypervisorOf, kernelBuildOf, type KernelBuild, type PatchRegistry } from './patch-registry';
 import { HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
+import { modernConfigLittleEndian } from './qemu-model';
 import { TRANSPORTS } from './profiles/transports';
 import type { ArchProfile, BackendName, DeviceMode, DeviceProfile, HypervisorProfile, StrategyName } from './profiles/types';
-import { driverFor, kernelVersionOf } from './resolve';
+import { driverForBuild, type ResolveOptions } from './resolve';
 import { configSourceOf, driverProblem, hasQemuChange, modeProblem, transportProblem, type Invalid } from './validity';
 
 const nonEmpty = z.array(z.string()).min(1);
@@ -108,8 +109,11 @@ export class MatrixPlan {
   readonly modes: DeviceMode[];
   readonly backends: BackendName[];
   readonly hypervisors: HypervisorProfile[];
-  readonly kernels: KernelVersion[];
+  /** Releases, each with the proposed patches its value applies (`5.13+ID`). */
+  readonly kernels: KernelBuild[];
   readonly strategies: StrategyName[];
+  /** The proposed patches and QEMU changes its values may apply: re-evaluating one of its cells needs them. */
+  readonly patches: PatchRegistry;
   /** Length of each axis, outermost first. */
   readonly radix: number[];
   /** Number of cell positions, valid or not. */
@@ -126,9 +130,12 @@ export class MatrixPlan {
   private readonly setups: (DeviceSetup | Invalid)[];
   private readonly drivers: CompiledDriver[];
   private readonly earlyDetect: boolean[];
+  private readonly modernLittleEndian: boolean[];
 
-  constructor(input: unknown) {
+  /** `options.patches`: the proposed kernel patches and QEMU changes that `BASE+ID` values may apply. */
+  constructor(input: unknown, options: ResolveOptions = {}) {
     const spec = parseSpec(input);
+    const registry = (this.patches = options.patches ?? EMPTY_REGISTRY);
     this.archs = checkNames('archs', ARCH_NAMES, spec.archs).map((a) => ARCHS[a]);
     this.transports = checkNames('transports', TRANSPORT_NAMES, spec.transports).map((t) => TRANSPORTS[t]);
     const devices = checkNames('devices', DEVICE_NAMES, spec.devices).map((d) => DEVICES[d]);
@@ -140,12 +147,8 @@ export class MatrixPlan {
     this.variants = devices.flatMap((d) => deviceVariants(d, spec.config));
     this.modes = checkNames('modes', MODES, spec.modes);
     this.backends = checkNames('backends', BACKENDS, spec.backends);
-    this.hypervisors = spec.hypervisors.map((name) => {
-      const h = HYPERVISORS_BY_NAME.get(name);
-      if (!h) throw new InvalidCombinationError('hypervisors', `unknown value "${name}"; expected any of: ${[...HYPERVISORS_BY_NAME.keys()].join(', ')}`);
-      return h;
-    });
-    this.kernels = spec.kernels.map(kernelVersionOf);
+    this.hypervisors = spec.hypervisors.map((name) => onAxis('hypervisors', () => hypervisorOf(name, registry)));
+    this.kernels = spec.kernels.map((text) => kernelBuildOf(text, registry));
     this.strategies = checkNames('strategies', STRATEGIES, spec.strategies);
     this.radix = [this.archs, this.transports, this.variants, this.modes, this.backends, this.hypervisors, this.kernels, this.strategies].map((a) => a.length);
     this.size = this.radix.reduce((a, b) => a * b, 1);
@@ -162,24 +165,26 @@ export class MatrixPlan {
     });
     const nD = (this.nDevices = devices.length);
     this.deviceOf = this.variants.map((v) => devices.indexOf(v.device));
-    this.driverOk = table(nK * nD, (i) => driverProblem(this.kernels[Math.floor(i / nD)], devices[i % nD]));
+    this.driverOk = table(nK * nD, (i) => driverProblem(this.kernels[Math.floor(i / nD)].version, devices[i % nD]));
     this.setups = table(nV * nT * 2 * nB * nH, (i) => {
       const h = i % nH, b = Math.floor(i / nH) % nB, modern = Math.floor(i / (nH * nB)) % 2 === 1;
       const t = Math.floor(i / (nH * nB * 2)) % nT, v = Math.floor(i / (nH * nB * 2 * nT));
       const variant = this.variants[v];
-      const key = `${variant.device.name}|${JSON.stringify(variant.config)}|${this.transports[t].name}|${modern}|${this.backends[b]}|${this.hypervisors[h].version}`;
+      const hypervisor = this.hypervisors[h];
+      const make = () => deviceSetup(variant.device, this.transports[t], hypervisor, modern, variant.config, undefined, this.backends[b]);
+      // A proposed QEMU change may alter offers, and its id may mean something else to another caller: not shared.
+      if (HYPERVISORS_BY_NAME.get(hypervisor.name) !== hypervisor) return make();
+      const key = `${variant.device.name}|${JSON.stringify(variant.config)}|${this.transports[t].name}|${modern}|${this.backends[b]}|${hypervisor.version}`;
       let setup = setupCache.get(key);
-      if (!setup) {
-        setup = deviceSetup(variant.device, this.transports[t], this.hypervisors[h], modern, variant.config, undefined, this.backends[b]);
-        setupCache.set(key, setup);
-      }
+      if (!setup) setupCache.set(key, (setup = make()));
       return setup;
     });
     this.drivers = table(nK * nS * nD, (i) => {
       const d = i % nD, s = Math.floor(i / nD) % nS, k = Math.floor(i / (nD * nS));
-      return this.driverOk[k * nD + d] ? (undefined as unknown as CompiledDriver) : driverFor(this.kernels[k], this.strategies[s], devices[d].name);
+      return this.driverOk[k * nD + d] ? (undefined as unknown as CompiledDriver) : driverForBuild(this.kernels[k], registry, this.strategies[s], devices[d].name);
     });
     this.earlyDetect = this.hypervisors.map((h) => hasQemuChange(h, 'earlyModernDetect'));
+    this.modernLittleEndian = this.hypervisors.map(modernConfigLittleEndian);
   }
 
   private driverProblemAt(k: number, v: number): Invalid | null {
@@ -255,6 +260,7 @@ export class MatrixPlan {
         cell.configSource = this.source[(v * nB + b) * this.radix[5] + h] as ConfigSource;
         cell.hypervisor = this.hypervisors[h];
         cell.earlyModernDetect = this.earlyDetect[h];
+        cell.modernConfigLittleEndian = this.modernLittleEndian[h];
         cell.driver = drivers[(k * nS + s) * nDevices + deviceOf[v]];
         cell.strategy = this.strategies[s];
         cell.kernelText = this.kernels[k].text;
@@ -277,6 +283,16 @@ export class MatrixPlan {
 
 /** Device setups depend only on these inputs and never change: shared by every plan. */
 const setupCache = new Map<string, DeviceSetup | Invalid>();
+
+/** A value's error, named by the matrix axis it sits on. */
+function onAxis<T>(field: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof InvalidCombinationError) throw new InvalidCombinationError(field, err.reason);
+    throw err;
+  }
+}
 
 function table<T>(n: number, f: (i: number) => T): T[] {
   const out = new Array<T>(n);

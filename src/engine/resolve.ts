@@ -8,10 +8,10 @@ import type { Cell, ResolvedCell } from './cell';
 import { InvalidCombinationError, parseCombination } from './combination';
 import { deviceSetup, isInvalid } from './device-setup';
 import { compileDriver, type CompiledDriver } from './kernel';
-import { EMPTY_REGISTRY, kernelBuildOf, type KernelBuild, type PatchRegistry } from './patch-registry';
+import { EMPTY_REGISTRY, hypervisorOf, kernelBuildOf, type KernelBuild, type PatchRegistry } from './patch-registry';
+import { modernConfigLittleEndian } from './qemu-model';
 import { ARCHS } from './profiles/archs';
-import { parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
-import { HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
+import type { KernelVersion } from './profiles/linux/versions';
 import { TRANSPORTS } from './profiles/transports';
 import type { DeviceName, StrategyName } from './profiles/types';
 import { DEVICES } from './profiles/devices';
@@ -24,13 +24,6 @@ function raise(problem: Invalid | null): void {
 function oneOf<T extends string>(field: string, values: readonly T[], value: string): T {
   if (!isOneOf(values, value)) raise({ field, reason: `unknown ${field} "${value}"; expected one of: ${values.join(', ')}` });
   return value as T;
-}
-
-export function kernelVersionOf(text: string): KernelVersion {
-  const kernel = parseKernelVersion(text);
-  if (!kernel && text.includes('+')) throw new InvalidCombinationError('kernel', `"${text}" applies proposed patches (BASE+ID), which only evaluate and explain take so far`);
-  if (!kernel) throw new InvalidCombinationError('kernel', `"${text}" is not a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14)`);
-  return kernel;
 }
 
 /** Compiled drivers are shared by every cell with the same kernel, strategy and device. */
@@ -48,7 +41,7 @@ export function driverFor(kernel: KernelVersion, strategy: StrategyName, device:
   return driver;
 }
 
-function driverForBuild(build: KernelBuild, registry: PatchRegistry, strategy: StrategyName, device: DeviceName): CompiledDriver {
+export function driverForBuild(build: KernelBuild, registry: PatchRegistry, strategy: StrategyName, device: DeviceName): CompiledDriver {
   if (build.applied.length === 0) return driverFor(build.version, strategy, device);
   let cache = proposedCaches.get(registry);
   if (!cache) proposedCaches.set(registry, (cache = new Map()));
@@ -74,22 +67,21 @@ export function resolveCombination(input: unknown, options: ResolveOptions = {})
   const mode = oneOf('mode', MODES, c.mode);
   const backend = oneOf('backend', BACKENDS, c.backend);
   const strategy = oneOf('strategy', STRATEGIES, c.strategy);
-  const hypervisor = HYPERVISORS_BY_NAME.get(c.hypervisor);
-  if (!hypervisor) raise({ field: 'hypervisor', reason: `unknown hypervisor "${c.hypervisor}"; expected one of: ${[...HYPERVISORS_BY_NAME.keys()].join(', ')}` });
   const registry = options.patches ?? EMPTY_REGISTRY;
+  const hypervisor = hypervisorOf(c.hypervisor, registry);
   const build = kernelBuildOf(c.kernel, registry);
   const kernel = build.version;
   const hostArch = c.hostArch === undefined ? arch : ARCHS[oneOf('hostArch', ARCH_NAMES, c.hostArch)];
   const pageSize = c.pageSize ?? arch.defaultPageSize;
 
   raise(transportProblem(arch, transport));
-  raise(modeProblem(transport, mode, device, hypervisor!));
-  const configSource = configSourceOf(device, backend, hypervisor!);
+  raise(modeProblem(transport, mode, device, hypervisor));
+  const configSource = configSourceOf(device, backend, hypervisor);
   if (isInvalid(configSource)) raise(configSource);
   raise(driverProblem(kernel, device));
   raise(pageSizeProblem(arch, pageSize));
   const transportMode = transport.modes[mode]!;
-  const setup = deviceSetup(device, transport, hypervisor!, transportMode.modernInterface, c.config, c.features, backend);
+  const setup = deviceSetup(device, transport, hypervisor, transportMode.modernInterface, c.config, c.features, backend);
   if (isInvalid(setup)) throw new InvalidCombinationError(setup.field, setup.reason);
 
   return {
@@ -102,8 +94,9 @@ export function resolveCombination(input: unknown, options: ResolveOptions = {})
     device,
     backend,
     configSource: configSource as Cell['configSource'],
-    hypervisor: hypervisor!,
-    earlyModernDetect: hasQemuChange(hypervisor!, 'earlyModernDetect'),
+    hypervisor: hypervisor,
+    earlyModernDetect: hasQemuChange(hypervisor, 'earlyModernDetect'),
+    modernConfigLittleEndian: modernConfigLittleEndian(hypervisor),
     driver: driverForBuild(build, registry, strategy, device.name),
     pageSize,
     hostFeatures: setup.hostFeatures,

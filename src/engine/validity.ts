@@ -8,6 +8,7 @@ import type { ConfigSource } from './cell';
 import { driverSince } from './kernel';
 import { compareKernelVersions, type KernelVersion } from './profiles/linux/versions';
 import { compareQemuVersions } from './profiles/qemu/hypervisors';
+import { legacyAllowedOn } from './qemu-model';
 import type { TransportProfile } from './profiles/transports';
 import type { ArchProfile, BackendName, DeviceMode, DeviceProfile, HypervisorProfile } from './profiles/types';
 
@@ -30,7 +31,7 @@ export function transportProblem(arch: ArchProfile, transport: TransportProfile)
 export function modeProblem(transport: TransportProfile, mode: DeviceMode, device: DeviceProfile, h: HypervisorProfile): Invalid | null {
   const spec = transport.modes[mode];
   if (!spec) return { field: 'mode', reason: `${transport.name} has no ${mode} mode (the transport picks one interface)` };
-  if (spec.legacyInterface && !device.legacyAllowed && transport.enforcesLegacyAllowed && hasQemuChange(h, 'enforceLegacyAllowed')) {
+  if (spec.legacyInterface && !legacyAllowedOn(h, device) && transport.enforcesLegacyAllowed && hasQemuChange(h, 'enforceLegacyAllowed')) {
     return { field: 'mode', reason: `${h.name} refuses ${mode} ${device.name}: not in virtio_legacy_allowed(), the device is modern-only` };
   }
   return null;

@@ -4,6 +4,7 @@ import { InvalidCombinationError } from '../engine';
 import { MatrixExistsError } from '../db/matrices';
 import { BadInputError, NotFoundError } from '../runs/errors';
 import { TimeBudgetExceeded } from '../runs/time-budget';
+import { PatchInUseError } from '../what-if/commands';
 
 /** A spent time budget: the server gave up on this request (503), not the client's mistake in kind. */
 const BUDGET_STATUS = 503;
@@ -15,6 +16,7 @@ export function badInput(field: string, reason: string): GraphQLError {
 export function toGraphQLError(err: unknown): unknown {
   if (err instanceof InvalidCombinationError || err instanceof BadInputError) return badInput(err.field, err.reason);
   if (err instanceof NotFoundError) return new GraphQLError(err.message, { extensions: { code: 'NOT_FOUND', kind: err.kind, key: err.key } });
+  if (err instanceof PatchInUseError) return new GraphQLError(err.message, { extensions: { code: 'CONFLICT', field: 'id', usedBy: err.users } });
   if (err instanceof MatrixExistsError) return new GraphQLError(err.message, { extensions: { code: 'CONFLICT', field: 'name' } });
   if (err instanceof TimeBudgetExceeded) return new GraphQLError(err.message, { extensions: { code: err.code, budgetMs: err.budgetMs, http: { status: BUDGET_STATUS } } });
   return err;

@@ -73,6 +73,7 @@ export async function startOrResumeRun(deps: RunDeps, matrixName: string, trigge
  */
 export async function startDeliveredRun(deps: RunDeps, matrixName: string, trigger: string, delivery: Delivery, probe?: { kernel: string }): Promise<DeliveredRun> {
   const matrix = await runnableMatrix(deps, matrixName);
+  if (probe) refuseProposedValues(matrix);
   const kernelId = probe ? await probeKernel(deps, probe.kernel) : null;
   const delivered = await deps.store.createDeliveredRun(matrix, trigger, delivery, kernelId);
   if (delivered.duplicate) return delivered;
@@ -93,6 +94,12 @@ async function runnableMatrix(deps: RunDeps, matrixName: string): Promise<Matrix
   return matrix;
 }
 
+/** Probe runs boot released software: proposed patches exist only in the engine. */
+function refuseProposedValues(matrix: MatrixRecord): void {
+  const proposed = [...matrix.spec.kernels, ...matrix.spec.hypervisors].filter((v) => v.includes('+'));
+  if (proposed.length > 0) throw new BadInputError('matrix', `"${matrix.name}" applies proposed patches (${proposed.join(', ')}), which exist only in the engine: probe runs boot released software; run it as an engine run`);
+}
+
 /** The artifact a probe run boots, when this service can boot it; refused before anything is stored. */
 export async function probeKernel(deps: RunDeps, kernelId: string): Promise<string> {
   if (!deps.probe) throw new BadInputError('probe', 'probe runs cannot start here: this service has no probe runner');
@@ -106,6 +113,7 @@ export async function probeKernel(deps: RunDeps, kernelId: string): Promise<stri
 /** A run of real boots: every probeable cell of the matrix booted on the kernel artifact `kernelId`. */
 export async function startProbeRun(deps: RunDeps, matrixName: string, kernelId: string, trigger: string): Promise<RunRecord> {
   const matrix = await runnableMatrix(deps, matrixName);
+  refuseProposedValues(matrix);
   const kernel = await probeKernel(deps, kernelId);
   return enqueueOrFail(deps, deps.probe!.queue, await deps.probe!.store.createProbeRun(matrix, trigger, kernel));
 }

@@ -1,7 +1,7 @@
 /** Errors the use cases raise; adapters map them to codes (GraphQL NOT_FOUND, HTTP 404, CLI exit 2). */
 export class NotFoundError extends Error {
   readonly code = 'NOT_FOUND';
-  constructor(readonly kind: 'matrix' | 'run' | 'kernel' | 'cell', readonly key: string) {
+  constructor(readonly kind: 'matrix' | 'run' | 'kernel' | 'cell' | 'kernel patch' | 'qemu change', readonly key: string) {
     super(`no ${kind} ${JSON.stringify(key)}`);
   }
 }

@@ -5,7 +5,8 @@
  * from the shards not yet done.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { MatrixPlan, SKIPPED, Simulator } from '../engine';
+import { SKIPPED, Simulator } from '../engine';
+import { planOf } from './plan';
 import { batchFor, commitShardStep, isFinished } from './shard-step';
 import { SerialRunQueue } from './serial-queue';
 import type { RunStore } from './types';
@@ -28,7 +29,7 @@ export class InProcessRunQueue extends SerialRunQueue {
   protected async execute(runId: string): Promise<void> {
     const run = await this.store.getRun(runId);
     if (!run || isFinished(run.status)) return;
-    const plan = new MatrixPlan(run.spec);
+    const plan = planOf(run);
     const shards = await this.store.shards(runId);
     const resumed = shards.some((s) => s.done);
     const grid = resumed ? await this.store.readVerdicts(runId, plan.size) : new Uint8Array(plan.size).fill(SKIPPED);

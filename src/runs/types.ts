@@ -3,6 +3,7 @@
  * results, and a queue that executes runs shard by shard.
  */
 import type { MatrixSpec } from '../engine';
+import type { WhatIf } from '../what-if/types';
 
 export interface MatrixRecord {
   id: number;
@@ -52,6 +53,8 @@ export interface RunRecord extends VerdictCounts {
   infraFailures: number;
   guestFailures: number;
   skipReasons: Record<string, number>;
+  /** The user patches and QEMU changes its values apply, from its profile snapshot; null when none. */
+  whatIf?: WhatIf | null;
 }
 
 /** Where a webhook delivery came from: GitHub, GitLab, or POST /webhooks/runs (signed by us). */

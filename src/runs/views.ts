@@ -9,6 +9,7 @@ import {
   type DiffPair, type Transition,
 } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
+import { planOf } from './plan';
 import { NO_BUDGET, type TimeBudget } from './time-budget';
 import type { RunRecord, StoredResult } from './types';
 
@@ -98,7 +99,7 @@ export class RunViews {
   private async load(runId: string): Promise<RunView> {
     const run = await this.reader.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
-    const plan = new MatrixPlan(run.spec);
+    const plan = planOf(run);
     const view = { run, plan, shape: new GridShape(plan.radix), grid: await this.reader.grid(run) };
     // Only a finished run's grid never changes.
     if (run.status === 'succeeded') this.views.set(runId, view);

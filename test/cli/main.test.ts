@@ -127,6 +127,19 @@ describe('virtio-matrix evaluate/explain --patches: proposed kernel patches', ()
     expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'INVALID_COMBINATION', field: 'kernel', reason: expect.stringMatching(/unknown patch "write-back-v3"/) });
   });
 
+  test('{ kernelPatches, qemuChanges } in one file: qemu-X.Y+ID applies a proposed QEMU change; a bad one names its list and index', () => {
+    const le = { id: 'le-modern-config', title: 'config little endian on a modern interface', configByteOrder: 'modernInterface', source: 'MST in the Oct 2021 thread (fact sheet §0)' };
+    const bundle = file('bundle.json', { kernelPatches: [blkSizeCheck], qemuChanges: [le] });
+    const r = run(['evaluate', '--input', file('p7.json', { ...on513, hypervisor: 'qemu-6.1+le-modern-config' }), '--patches', bundle, '--no-trace']);
+    expect(r.status).toBe(0);
+    // The device fills little endian because the interface is modern: the check reads 4096 and keeps it.
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'OK', validateReads: [{ driverValue: 4096, deviceValue: 4096 }] });
+    const badPath = file('bad-bundle.json', { qemuChanges: [le, { ...le, id: 'x', configByteOrder: 'sideways' }] });
+    const bad = run(['evaluate', '--input', file('p8.json', on513), '--patches', badPath]);
+    expect(bad.status).toBe(2);
+    expect(JSON.parse(bad.stderr).error).toMatchObject({ code: 'INVALID_PATCH', list: 'qemuChanges', index: 1, path: 'configByteOrder' });
+  });
+
   test('a patches file that is not JSON is exit 2 with INVALID_JSON', () => {
     const r = run(['evaluate', '--input', file('p6.json', on513), '--patches', file('broken.json', '[{"id": ')]);
     expect(r.status).toBe(2);

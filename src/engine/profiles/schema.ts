@@ -119,15 +119,39 @@ export const kernelPatchSchema = z
   })
   .describe(`A Linux patch as virtio-matrix models it (kernel-patch schema v${SCHEMA_VERSION}).`);
 
+const featureList = z.array(text('a feature name'), { error: 'expected a list of feature names' });
+const deviceList = z.array(device, { error: 'expected a list of device names' });
+
 export const qemuChangeSchema = z
   .object({
-    id: text('an id'),
+    id: text('an id').describe('Commit id for a built-in change; any name without "+" for a proposed one (qemu-X.Y+ID applies it).'),
     title: text('a title'),
     release: z.string().optional().describe('First QEMU release that contains it; absent for an unmerged what-if.'),
-    effect: z.enum(['enforceLegacyAllowed', 'earlyModernDetect'], { error: 'expected "enforceLegacyAllowed" or "earlyModernDetect"' }),
+    effect: z.enum(['enforceLegacyAllowed', 'earlyModernDetect'], { error: 'expected "enforceLegacyAllowed" or "earlyModernDetect"' }).optional()
+      .describe('enforceLegacyAllowed: modern-only devices refuse legacy/transitional; earlyModernDetect: VERSION_1 in guest_features at a modern reset.'),
+    offers: z.array(
+      z.object({ device, add: featureList.optional(), remove: featureList.optional() }).strict(),
+      { error: 'expected a list of { device, add?, remove? }' },
+    ).optional().describe("Features the device model offers by default, added or removed (a property's default changed)."),
+    configByteOrder: z.enum(['guestFeatures', 'modernInterface'], { error: 'expected "guestFeatures" or "modernInterface"' }).optional()
+      .describe('guestFeatures: little endian once the driver wrote VERSION_1 (QEMU as released); modernInterface: little endian on any modern-interface access (the spec).'),
+    legacyAllowed: z.object({ add: deviceList.optional(), remove: deviceList.optional() }).strict().optional()
+      .describe('Devices added to or removed from virtio_legacy_allowed().'),
     ...cited,
   })
   .strict()
+  .superRefine((change, ctx) => {
+    if (!change.effect && !change.offers && !change.configByteOrder && !change.legacyAllowed) {
+      ctx.addIssue({ code: 'custom', path: ['effect'], message: 'a change needs at least one of effect, offers, configByteOrder, legacyAllowed' });
+    }
+    change.offers?.forEach((offer, i) => {
+      for (const key of ['add', 'remove'] as const) {
+        offer[key]?.forEach((name, j) => {
+          if (featureBit(offer.device, name) === undefined) ctx.addIssue({ code: 'custom', path: ['offers', i, key, j], message: `unknown feature ${name} for ${offer.device}` });
+        });
+      }
+    });
+  })
   .describe(`A QEMU change as virtio-matrix models it (qemu-change schema v${SCHEMA_VERSION}).`);
 
 // The schemas state the types in types.ts, no more and no less.

@@ -201,11 +201,22 @@ export interface QemuChange extends Cited {
   title: string;
   /** First QEMU release that contains it; absent for an unmerged what-if. */
   release?: string;
-  effect:
+  effect?:
     /** `virtio_legacy_allowed()` enforced: modern-only devices refuse legacy/transitional. */
     | 'enforceLegacyAllowed'
     /** RFC "virtio: early detect 'modern' virtio": VERSION_1 in guest_features at modern reset. */
     | 'earlyModernDetect';
+  /** Device models offer more or fewer features by default (a property default changed). */
+  offers?: readonly { device: DeviceName; add?: readonly string[]; remove?: readonly string[] }[];
+  /**
+   * How config byte order is chosen: `guestFeatures` is QEMU as released
+   * (virtio_access_is_big_endian: guest_features & VERSION_1, else the guest's order);
+   * `modernInterface` is the spec's rule, little endian whenever the access comes through a
+   * modern interface (pci modern caps, ccw revision >= 1), whatever the driver has written.
+   */
+  configByteOrder?: 'guestFeatures' | 'modernInterface';
+  /** Devices added to or removed from `virtio_legacy_allowed()` (may be legacy or transitional). */
+  legacyAllowed?: { add?: readonly DeviceName[]; remove?: readonly DeviceName[] };
 }
 
 export interface HypervisorProfile extends Cited {

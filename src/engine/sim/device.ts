@@ -17,6 +17,8 @@ export class QemuDevice {
   deviceEndian: ByteOrder = 'little';
   /** virtio-ccw `dev->revision`: -1 until SET_VIRTIO_REV or another command fixes it. */
   revision = -1;
+  /** The last reset came through a modern interface (pci modern caps, ccw revision >= 1). */
+  private modernAccess = false;
   readonly config = new Uint8Array(MAX_CONFIG_SIZE);
   readonly view = new DataView(this.config.buffer);
   private cell!: Cell;
@@ -35,6 +37,7 @@ export class QemuDevice {
     // For a guest running its own arch both answers equal the guest CPU's byte order: bi-endian
     // targets latch the CPU's mode at reset, the others use TARGET_BIG_ENDIAN.
     this.deviceEndian = this.cell.arch.endian;
+    this.modernAccess = modernReset;
     // Unmerged RFC: a reset through the modern interface (or ccw revision > 0) forces VERSION_1.
     if (this.cell.earlyModernDetect && modernReset) setBit(this.guestFeatures, VIRTIO_F_VERSION_1);
   }
@@ -68,6 +71,8 @@ export class QemuDevice {
   configByteOrder(): ByteOrder {
     if (this.cell.configSource === 'backend-native') return this.cell.hostByteOrder;
     if (hasBit(this.guestFeatures, VIRTIO_F_VERSION_1)) return 'little';
+    // A what-if QEMU following the spec: the interface, not the written features, decides.
+    if (this.cell.modernConfigLittleEndian && this.modernAccess) return 'little';
     return this.deviceEndian;
   }
 

@@ -78,7 +78,7 @@ export class Simulator {
     if (driver.writeBackVersion1BeforeValidate && driver.hasValidate && cell.arch.endian === 'big' && offersVersion1) {
       this.features.lo = 0;
       this.features.hi = 1; // VERSION_1 alone
-      if (rec) rec.step('features', 'driver', 'write-back VERSION_1', '2f9a174f918e: big-endian guest, driver has validate, device offers VERSION_1');
+      if (rec) rec.step('features', 'driver', 'write-back VERSION_1', `${driver.coreRuleFrom.writeBackVersion1BeforeValidate}: big-endian guest, driver has validate, device offers VERSION_1`);
       this.link.finalizeFeatures(this.features, driver.ringMasks[cell.transport], rec); // return value ignored, as in Linux
     }
 

@@ -132,7 +132,7 @@ export const resolvers = {
       return r ? featureNames(c.view.plan.variants[c.view.plan.coordsOf(c.position)[2]].device.name, r.cleared) : [];
     },
     effective: async (c: CellRef, _: unknown, ctx: Context) => (await stored(ctx, c))?.effective ?? null,
-    outcome: (c: CellRef) => evaluate(combination(c)),
+    outcome: (c: CellRef) => evaluate(combination(c), { patches: c.view.plan.patches }),
     observed: async (c: CellRef, _: unknown, ctx: Context) => observation(c, (await probed(ctx, c))?.observed),
     predicted: async (c: CellRef, _: unknown, ctx: Context) => observation(c, (await probed(ctx, c))?.predicted),
     agree: async (c: CellRef, _: unknown, ctx: Context) => (await probed(ctx, c))?.agree ?? null,

@@ -5,6 +5,7 @@ import { resolvers as cells } from './cells';
 import { resolvers as engine } from './engine';
 import { resolvers as matrices } from './matrices';
 import { resolvers as runs } from './runs';
+import { resolvers as whatIf } from './what-if';
 
 /**
  * All resolvers, merged per type. Root fields check the caller's access (./access) and map domain
@@ -14,13 +15,14 @@ import { resolvers as runs } from './runs';
 export const resolvers = {
   ...withErrorCodes({
     Query: guarded('reads', { ...engine.Query, ...matrices.Query, ...runs.Query, ...cells.Query }),
-    Mutation: guarded('writes', { ...matrices.Mutation, ...runs.Mutation }),
+    Mutation: guarded('writes', { ...matrices.Mutation, ...runs.Mutation, ...whatIf.Mutation }),
   }),
   Matrix: matrices.Matrix,
   Run: runs.Run,
   KernelArtifact: runs.KernelArtifact,
   RunDelivery: runs.RunDelivery,
   Cell: cells.Cell,
+  QemuChange: whatIf.QemuChange,
   ...scalars,
 };
 

@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import { decodeCursor, encodeCursor, pageSize } from '../cursors';
 import { withoutNulls } from './engine';
 import { runConnection } from './runs';
+import { registryFor } from './what-if';
 
 export const resolvers = {
   Query: {
@@ -20,9 +21,9 @@ export const resolvers = {
     matrix: (_: unknown, args: { name: string }, ctx: Context) => matrixByName(ctx.db, args.name),
   },
   Mutation: {
-    createMatrix: (_: unknown, args: { input: Record<string, unknown> }, ctx: Context) => {
+    createMatrix: async (_: unknown, args: { input: Record<string, unknown> }, ctx: Context) => {
       const { name, description, ...spec } = withoutNulls(args.input);
-      return createMatrix(ctx.db, { name: String(name), description: (description as string | undefined) ?? null, spec }, ctx.limits);
+      return createMatrix(ctx.db, { name: String(name), description: (description as string | undefined) ?? null, spec }, ctx.limits, await registryFor(ctx));
     },
   },
   Matrix: {

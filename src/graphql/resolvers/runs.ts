@@ -1,4 +1,6 @@
 /** Runs: list, look up, start, cancel; progress and summary come from the stored counters. */
+import { runPatches } from './what-if';
+import { snapshotHash } from '../../db/user-patches';
 import { cancelRun, startProbeRun, startRun } from '../../runs/commands';
 import { deleteRun } from '../../runs/retention';
 import { runSummary } from '../../runs/summary';
@@ -55,7 +57,9 @@ export const resolvers = {
     delivery: (r: RunRecord, _: unknown, ctx: Context) => ctx.deliveryLoader.load(r.id),
     progress: (r: RunRecord) => (r.cellsTotal === 0 ? 1 : r.cellsDone / r.cellsTotal),
     summary: (r: RunRecord) => runSummary(r),
-    profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === ctx.db.profileHash,
+    ...runPatches,
+    // A run with user patches hashes them with the engine's data: it is current when the engine's data is.
+    profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === snapshotHash(ctx.db.profileHash, r.whatIf),
     createdAt: (r: RunRecord) => r.createdAt.toISOString(),
     startedAt: (r: RunRecord) => r.startedAt?.toISOString() ?? null,
     finishedAt: (r: RunRecord) => r.finishedAt?.toISOString() ?? null,

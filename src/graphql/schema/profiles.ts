@@ -56,12 +56,18 @@ type DeviceProfile {
   unverified: String
 }
 
+"""A QEMU change: built in, or a user's proposed one that hypervisor values qemu-X.Y+ID apply."""
 type QemuChange {
   id: String!
   title: String!
   release: String
-  effect: String!
+  effect: String
   source: String!
+  unverified: String
+  """Built into the engine; false for one stored with createQemuChange."""
+  builtIn: Boolean!
+  """The whole definition (qemu-change schema v1), as the engine loads it."""
+  definition: JSON!
 }
 
 type HypervisorProfile {
@@ -73,6 +79,7 @@ type HypervisorProfile {
   unverified: String
 }
 
+"""A Linux patch: built in, or a user's proposed one that kernel values BASE+ID apply."""
 type KernelPatch {
   id: String!
   title: String!
@@ -83,6 +90,32 @@ type KernelPatch {
   removes: [String!]!
   source: String!
   unverified: String
+  """Built into the engine; false for one stored with createKernelPatch."""
+  builtIn: Boolean!
+  """The whole definition (kernel-patch schema v1), as the engine loads it."""
+  definition: JSON!
+}
+
+"""
+A proposed kernel patch: definition holds the rest of a kernel-patch schema v1 definition
+(mainline, stable, role, driver, core, ...; see docs/patch-schema.md). Stored definitions are never
+edited: delete and create again.
+"""
+input KernelPatchInput {
+  """Letters, digits, ".", "_", "-"; not a built-in id. Kernel values name it: 5.13+ID."""
+  id: String!
+  title: String!
+  definition: JSON!
+  source: String!
+}
+
+"""A proposed QEMU change: definition holds the rest of a qemu-change schema v1 definition (effect, offers, configByteOrder, legacyAllowed)."""
+input QemuChangeInput {
+  """Not a built-in id and no "+". Hypervisor values name it: qemu-6.1+ID."""
+  id: String!
+  title: String!
+  definition: JSON!
+  source: String!
 }
 
 type Profiles {
@@ -90,7 +123,10 @@ type Profiles {
   transports: [TransportProfile!]!
   devices: [DeviceProfile!]!
   hypervisors: [HypervisorProfile!]!
+  """Built-in patches, then the ones users stored."""
   kernelPatches: [KernelPatch!]!
+  """Built-in QEMU changes, then the ones users stored."""
+  qemuChanges: [QemuChange!]!
   strategies: [String!]!
   """Kernel versions firstRegression walks."""
   notableKernels: [String!]!

@@ -30,5 +30,12 @@ type Mutation {
   cancelRun(id: ID!): Run!
   """Delete a finished run with its results, shards, boot consoles and delivery; answers the run as it was. A queued or running run is refused (cancel it first)."""
   deleteRun(id: ID!): Run!
+  """Store a proposed kernel patch; a definition the schema refuses is BAD_USER_INPUT naming the bad part, and nothing is stored."""
+  createKernelPatch(input: KernelPatchInput!): KernelPatch!
+  """Delete a stored kernel patch; refused (CONFLICT) while a stored matrix or another patch applies it. Stored runs keep their copy."""
+  deleteKernelPatch(id: String!): KernelPatch!
+  createQemuChange(input: QemuChangeInput!): QemuChange!
+  """Delete a stored QEMU change; refused (CONFLICT) while a stored matrix applies it. Stored runs keep their copy."""
+  deleteQemuChange(id: String!): QemuChange!
 }
 `;

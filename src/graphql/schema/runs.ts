@@ -113,6 +113,10 @@ type Run {
   profileHash: String!
   """False when the engine's profiles changed since the run: recomputed outcomes may differ."""
   profilesCurrent: Boolean!
+  """User kernel patches the run's values apply, as its profile snapshot holds them (deleting the stored ones later changes nothing here)."""
+  kernelPatches: [KernelPatch!]!
+  """User QEMU changes the run's values apply, from its profile snapshot."""
+  qemuChanges: [QemuChange!]!
   createdAt: String!
   startedAt: String
   finishedAt: String

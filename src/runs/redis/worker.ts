@@ -5,7 +5,8 @@
  */
 import { Worker, type Job } from 'bullmq';
 import { LRUCache } from 'lru-cache';
-import { MatrixPlan, Simulator } from '../../engine';
+import { Simulator, type MatrixPlan } from '../../engine';
+import { planOf } from '../plan';
 import { batchFor, commitShardStep, isFinished } from '../shard-step';
 import type { ResultBatch, RunStore } from '../types';
 import { RUNS_QUEUE, redisConnection, type FinishJobData, type RedisQueueOptions, type RunJobName, type ShardJobData } from './jobs';
@@ -85,7 +86,7 @@ export class RunWorker {
     if (shard.done) return 'skipped';
     await this.store.markRunning(runId);
     let plan = this.plans.get(runId);
-    if (!plan) this.plans.set(runId, (plan = new MatrixPlan(run.spec)));
+    if (!plan) this.plans.set(runId, (plan = planOf(run)));
     const batch = batchFor(shards, this.freeBatches.pop());
     try {
       await commitShardStep(this.store, plan, shard, this.sim, batch, null);

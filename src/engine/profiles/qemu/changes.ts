@@ -19,6 +19,9 @@ export const EARLY_DETECT_RFC: QemuChange = parseQemuChange({
   source: `${FACTS} §6: <20211112145749.618157-1-pasic@linux.ibm.com>; ccw: virtio_force_modern() in virtio_ccw_reset_virtio() if revision > 0; pci: after the modern STATUS reset; vhost (4/5) but no vhost-user`,
 });
 
+/** Every QEMU change the engine knows, merged or not. */
+export const QEMU_CHANGES: readonly QemuChange[] = [LEGACY_CHECK, EARLY_DETECT_RFC];
+
 /**
  * Features QEMU's virtio core offers every device (DEFINE_VIRTIO_COMMON_FEATURES: indirect_desc,
  * event_idx, notify_on_empty, any_layout; queue_reset from 7.2). VERSION_1 is added by the

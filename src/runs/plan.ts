@@ -1,0 +1,18 @@
+/**
+ * A run's matrix plan: its spec, with the user patches its profile snapshot holds, never the
+ * ones stored now (deleted or not, they cannot change what a stored run means).
+ */
+import { LRUCache } from 'lru-cache';
+import { MatrixPlan, type PatchRegistry } from '../engine';
+import { registryOf } from '../what-if/commands';
+import type { RunRecord } from './types';
+
+/** By profile hash: the same hash is the same definitions, so compiled drivers are shared too. */
+const registries = new LRUCache<string, PatchRegistry>({ max: 32 });
+
+export function planOf(run: Pick<RunRecord, 'spec' | 'profileHash' | 'whatIf'>): MatrixPlan {
+  if (!run.whatIf) return new MatrixPlan(run.spec);
+  let patches = registries.get(run.profileHash);
+  if (!patches) registries.set(run.profileHash, (patches = registryOf(run.whatIf)));
+  return new MatrixPlan(run.spec, { patches });
+}
