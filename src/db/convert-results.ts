@@ -1,0 +1,83 @@
+/**
+ * Stores written before result blobs hold a row per evaluated cell in "Result"; SQL alone cannot
+ * pack them. Opening such a store converts them range by range (a run's shards, or fixed ranges
+ * for probe runs, which have none): each range's rows are deleted and written as one blob in the
+ * same transaction, so a crash leaves every row either converted or still a row, and the next open
+ * carries on. The delete comes first and returns the rows: two processes opening the store at once
+ * never convert a row twice (the second waits for the first's locks and finds the rows gone).
+ */
+import type { Transaction } from '@prisma/driver-adapter-utils';
+import { ResultBatch } from '../runs/types';
+import type { Database } from './database';
+import { decodeResults, encodeResults } from './result-blob';
+import { BYTES, DEFAULT_SHARD_SIZE, INT, bytesOf, forBackend } from './runs';
+import { inTransaction } from './transaction';
+
+/** What pino's logger offers (and a test can record). */
+export interface ConversionLog {
+  info(fields: object, msg: string): void;
+}
+
+type Range = [from: number, to: number];
+
+async function rangesOf(db: Database, runId: number): Promise<Range[]> {
+  const shards = await db.prisma.runShard.findMany({ where: { runId }, orderBy: { from: 'asc' }, select: { from: true, to: true } });
+  if (shards.length > 0) return shards.map((s) => [s.from, s.to]);
+  const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { cellsTotal: true } });
+  const ranges: Range[] = [];
+  for (let from = 0; from < run.cellsTotal; from += DEFAULT_SHARD_SIZE) ranges.push([from, Math.min(from + DEFAULT_SHARD_SIZE, run.cellsTotal)]);
+  return ranges;
+}
+
+/** One range in one transaction; returns the rows it converted (0 when another process was first). */
+async function convertRange(db: Database, tx: Transaction, runId: number, [from, to]: Range): Promise<number> {
+  const sql = (text: string) => forBackend(db.dialect, text);
+  const { rows } = await tx.queryRaw({
+    sql: sql(`DELETE FROM "Result" WHERE "runId" = ? AND "position" >= ? AND "position" < ?
+      RETURNING "position", "verdict", "negotiatedLo", "negotiatedHi", "clearedLo", "clearedHi", "effective"`),
+    args: [runId, from, to], argTypes: [INT, INT, INT],
+  });
+  if (rows.length === 0) return 0;
+  // A probe cell committed after the migration may have a blob starting here already: merged.
+  const existing = await tx.queryRaw({ sql: sql('SELECT "data" FROM "ResultBlob" WHERE "runId" = ? AND "from" = ?'), args: [runId, from], argTypes: [INT, INT] });
+  const earlier = existing.rows.length > 0 ? decodeResults(bytesOf(existing.rows[0][0])) : null;
+  const end = Math.max(to, earlier?.to ?? 0);
+  const batch = new ResultBatch(end - from);
+  earlier?.appendTo(batch);
+  for (const [position, verdict, nLo, nHi, cLo, cHi, effective] of rows as number[][]) {
+    const i = batch.length++;
+    batch.positions[i] = position;
+    batch.verdicts[i] = verdict;
+    // Rows kept feature words signed; blobs keep them as they are.
+    batch.negotiatedLo[i] = nLo >>> 0;
+    batch.negotiatedHi[i] = nHi >>> 0;
+    batch.clearedLo[i] = cLo >>> 0;
+    batch.clearedHi[i] = cHi >>> 0;
+    batch.effective[i] = effective;
+  }
+  const blob = encodeResults(from, end, batch);
+  if (earlier) await tx.executeRaw({ sql: sql('DELETE FROM "ResultBlob" WHERE "runId" = ? AND "from" = ?'), args: [runId, from], argTypes: [INT, INT] });
+  await tx.executeRaw({
+    sql: sql('INSERT INTO "ResultBlob" ("runId", "from", "to", "data") VALUES (?, ?, ?, ?)'),
+    args: [runId, from, end, Buffer.from(blob.buffer)], argTypes: [INT, INT, INT, BYTES],
+  });
+  return rows.length;
+}
+
+/** Converts every result row of the store into blobs; returns the rows converted. */
+export async function convertResultRows(db: Database, log: ConversionLog): Promise<number> {
+  const pending = await db.raw.queryRaw({ sql: 'SELECT "runId", COUNT(*) FROM "Result" GROUP BY "runId" ORDER BY "runId"', args: [], argTypes: [] });
+  if (pending.rows.length === 0) return 0;
+  const total = pending.rows.reduce((sum, [, n]) => sum + Number(n), 0);
+  log.info({ runs: pending.rows.length, rows: total }, 'converting result rows into result blobs (stores before format 1)');
+  let converted = 0;
+  for (const [run, count] of pending.rows as [number, number | bigint | string][]) {
+    const runId = Number(run);
+    const started = Date.now();
+    let rows = 0;
+    for (const range of await rangesOf(db, runId)) rows += await inTransaction(db.raw, (tx) => convertRange(db, tx, runId, range));
+    converted += rows;
+    log.info({ runId, rows, expected: Number(count), seconds: (Date.now() - started) / 1000, done: converted, of: total }, 'run converted into result blobs');
+  }
+  return converted;
+}
