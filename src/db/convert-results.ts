@@ -1,16 +1,17 @@
 /**
  * Stores written before result blobs hold a row per evaluated cell in "Result"; SQL alone cannot
- * pack them. Opening such a store converts them range by range (a run's shards, or fixed ranges
- * for probe runs, which have none): each range's rows are deleted and written as one blob in the
- * same transaction, so a crash leaves every row either converted or still a row, and the next open
+ * pack them. Opening such a store converts them into the blobs the run would have written: one per
+ * shard of an engine run, one per booted cell of a probe run (which has no shards, and may go on
+ * booting cells afterwards). Each range's rows are deleted and written as one blob in the same
+ * transaction, so a crash leaves every row either converted or still a row, and the next open
  * carries on. The delete comes first and returns the rows: two processes opening the store at once
  * never convert a row twice (the second waits for the first's locks and finds the rows gone).
  */
 import type { Transaction } from '@prisma/driver-adapter-utils';
 import { ResultBatch } from '../runs/types';
 import type { Database } from './database';
-import { decodeResults, encodeResults } from './result-blob';
-import { BYTES, DEFAULT_SHARD_SIZE, INT, bytesOf, forBackend } from './runs';
+import { encodeResults } from './result-blob';
+import { BYTES, INT, forBackend } from './runs';
 import { inTransaction } from './transaction';
 
 /** What pino's logger offers (and a test can record). */
@@ -23,10 +24,8 @@ type Range = [from: number, to: number];
 async function rangesOf(db: Database, runId: number): Promise<Range[]> {
   const shards = await db.prisma.runShard.findMany({ where: { runId }, orderBy: { from: 'asc' }, select: { from: true, to: true } });
   if (shards.length > 0) return shards.map((s) => [s.from, s.to]);
-  const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { cellsTotal: true } });
-  const ranges: Range[] = [];
-  for (let from = 0; from < run.cellsTotal; from += DEFAULT_SHARD_SIZE) ranges.push([from, Math.min(from + DEFAULT_SHARD_SIZE, run.cellsTotal)]);
-  return ranges;
+  const cells = await db.prisma.result.findMany({ where: { runId }, orderBy: { position: 'asc' }, select: { position: true } });
+  return cells.map(({ position }) => [position, position + 1]);
 }
 
 /** One range in one transaction; returns the rows it converted (0 when another process was first). */
@@ -38,12 +37,7 @@ async function convertRange(db: Database, tx: Transaction, runId: number, [from,
     args: [runId, from, to], argTypes: [INT, INT, INT],
   });
   if (rows.length === 0) return 0;
-  // A probe cell committed after the migration may have a blob starting here already: merged.
-  const existing = await tx.queryRaw({ sql: sql('SELECT "data" FROM "ResultBlob" WHERE "runId" = ? AND "from" = ?'), args: [runId, from], argTypes: [INT, INT] });
-  const earlier = existing.rows.length > 0 ? decodeResults(bytesOf(existing.rows[0][0])) : null;
-  const end = Math.max(to, earlier?.to ?? 0);
-  const batch = new ResultBatch(end - from);
-  earlier?.appendTo(batch);
+  const batch = new ResultBatch(to - from);
   for (const [position, verdict, nLo, nHi, cLo, cHi, effective] of rows as number[][]) {
     const i = batch.length++;
     batch.positions[i] = position;
@@ -55,11 +49,10 @@ async function convertRange(db: Database, tx: Transaction, runId: number, [from,
     batch.clearedHi[i] = cHi >>> 0;
     batch.effective[i] = effective;
   }
-  const blob = encodeResults(from, end, batch);
-  if (earlier) await tx.executeRaw({ sql: sql('DELETE FROM "ResultBlob" WHERE "runId" = ? AND "from" = ?'), args: [runId, from], argTypes: [INT, INT] });
+  const blob = encodeResults(from, to, batch);
   await tx.executeRaw({
     sql: sql('INSERT INTO "ResultBlob" ("runId", "from", "to", "data") VALUES (?, ?, ?, ?)'),
-    args: [runId, from, end, Buffer.from(blob.buffer)], argTypes: [INT, INT, INT, BYTES],
+    args: [runId, from, to, Buffer.from(blob.buffer)], argTypes: [INT, INT, INT, BYTES],
   });
   return rows.length;
 }

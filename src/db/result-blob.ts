@@ -10,12 +10,17 @@
  *   count × u8 verdict (SKIPPED where the position holds no result);
  *   count × outcome index, 1, 2 or 4 bytes each as the outcome count needs (0 where skipped).
  * Verdicts come before the indices so that a grid is read without touching the rest.
+ *
+ * A succeeded run also keeps its whole grid (a verdict byte per position) in Run.grid, deflated
+ * behind the byte GRID_FORMAT. Earlier versions stored it raw; a raw grid starts with a verdict
+ * (0-3) or SKIPPED, never with GRID_FORMAT, so both are read.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SKIPPED } from '../engine';
-import { ResultBatch, type StoredResult } from '../runs/types';
+import type { ResultBatch, StoredResult } from '../runs/types';
 
 export const RESULT_BLOB_FORMAT = 1;
+export const GRID_FORMAT = 0x10;
 const HEADER = 12;
 const OUTCOME_BYTES = 24;
 
@@ -137,22 +142,6 @@ export class DecodedResults {
       cleared: { lo: this.words[w + 2], hi: this.words[w + 3] }, effective: effective < 0 ? null : effective,
     };
   }
-
-  /** The stored results appended to a batch (for rewriting blobs). */
-  appendTo(batch: ResultBatch): void {
-    for (let at = 0; at < this.verdicts.length; at++) {
-      if (this.verdicts[at] === SKIPPED) continue;
-      const i = batch.length++;
-      const o = this.indices[at];
-      batch.positions[i] = this.from + at;
-      batch.verdicts[i] = this.verdicts[at];
-      batch.negotiatedLo[i] = this.words[o * 4];
-      batch.negotiatedHi[i] = this.words[o * 4 + 1];
-      batch.clearedLo[i] = this.words[o * 4 + 2];
-      batch.clearedHi[i] = this.words[o * 4 + 3];
-      batch.effective[i] = this.effective[o];
-    }
-  }
 }
 
 function inflate(blob: Uint8Array): Buffer {
@@ -196,4 +185,15 @@ export function decodeResults(blob: Uint8Array): DecodedResults {
   const aligned = new Uint8Array(raw);
   const indices = width === 1 ? aligned : width === 2 ? new Uint16Array(aligned.buffer) : new Uint32Array(aligned.buffer);
   return new DecodedResults(from, new Uint8Array(payload.subarray(verdictsAt, at)), indices, words, effective);
+}
+
+/** A run's verdict grid as Run.grid keeps it. */
+export function encodeGrid(grid: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.of(GRID_FORMAT), deflateRawSync(grid)]);
+}
+
+export function decodeGrid(stored: Uint8Array): Uint8Array {
+  if (stored.length === 0 || stored[0] !== GRID_FORMAT) return stored;
+  const grid = inflateRawSync(stored.subarray(1));
+  return new Uint8Array(grid.buffer, grid.byteOffset, grid.byteLength);
 }

@@ -9,7 +9,7 @@ import { LRUCache } from 'lru-cache';
 import { matrixSpecSchema, SKIPPED } from '../engine';
 import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, MatrixRecord, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
 import type { Database, Dialect } from './database';
-import { decodeResults, decodeVerdicts, encodeResults, type DecodedResults } from './result-blob';
+import { decodeGrid, decodeResults, decodeVerdicts, encodeGrid, encodeResults, type DecodedResults } from './result-blob';
 import { inTransaction } from './transaction';
 
 export const INT: ArgType = { scalarType: 'int', arity: 'scalar' } as ArgType;
@@ -212,8 +212,7 @@ export class SqlRunStore implements RunStore {
 
   /**
    * A run's blobs in position order, a page of them per query so that a long run is never held
-   * whole. Probe runs have a blob per booted cell, and a store converted from rows may add a
-   * range blob beside them: ranges may overlap, a position is stored in one of them.
+   * whole. Ranges never overlap: an engine run's are its shards, a probe run's its booted cells.
    */
   async *resultBlobs(runId: string): AsyncGenerator<{ from: number; to: number; data: Uint8Array }> {
     const sql = forBackend(this.db.dialect, `SELECT "from", "to", "data" FROM "ResultBlob" WHERE "runId" = ? AND "from" > ? ORDER BY "from" LIMIT ${BLOBS_PER_READ}`);
@@ -241,7 +240,7 @@ export class SqlRunStore implements RunStore {
     const grid = new Uint8Array(size).fill(SKIPPED);
     for await (const blob of this.resultBlobs(runId)) {
       const { from, verdicts } = decodeVerdicts(blob.data);
-      for (let i = 0; i < verdicts.length; i++) if (verdicts[i] !== SKIPPED) grid[from + i] = verdicts[i];
+      grid.set(verdicts, from);
     }
     return grid;
   }
@@ -249,20 +248,17 @@ export class SqlRunStore implements RunStore {
   async finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<void> {
     await this.db.raw.executeRaw({
       sql: forBackend(this.db.dialect, 'UPDATE "Run" SET "status" = ?, "finishedAt" = ?, "error" = ?, "grid" = COALESCE(?, "grid") WHERE "id" = ? AND "status" IN (\'queued\', \'running\')'),
-      args: [status, new Date().toISOString().replace('T', ' ').replace('Z', ''), error ?? null, grid ? Buffer.from(grid.buffer, grid.byteOffset, grid.byteLength) : null, Number(runId)],
+      args: [status, new Date().toISOString().replace('T', ' ').replace('Z', ''), error ?? null, grid ? encodeGrid(grid) : null, Number(runId)],
       argTypes: [TEXT, TEXT, TEXT, BYTES, INT],
     });
   }
 
-  /** The verdict grid of a finished run (stored at the end), or rebuilt from results while it runs. */
+  /** The verdict grid of a finished run (stored at the end, deflated), or rebuilt from the result blobs while it runs. */
   async grid(run: RunRecord): Promise<Uint8Array> {
     if (run.status === 'succeeded') {
       const result = await this.db.raw.queryRaw({ sql: forBackend(this.db.dialect, 'SELECT "grid" FROM "Run" WHERE "id" = ?'), args: [Number(run.id)], argTypes: [INT] });
       const blob = result.rows[0]?.[0];
-      if (blob) {
-        const bytes = bytesOf(blob);
-        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      }
+      if (blob) return decodeGrid(bytesOf(blob));
     }
     return this.readVerdicts(run.id, run.cellsTotal);
   }
@@ -275,7 +271,7 @@ export class SqlRunStore implements RunStore {
     const { dialect, raw } = this.db;
     const ranges = await raw.queryRaw({ sql: forBackend(dialect, 'SELECT "from", "to" FROM "ResultBlob" WHERE "runId" = ? ORDER BY "from"'), args: [run], argTypes: [INT] });
     const holding = blobsHolding(ranges.rows as [number, number][], positions);
-    const missing = holding.filter((from) => !this.decoded.has(`${run}:${from}`));
+    const missing = [...new Set(holding.values())].filter((from) => !this.decoded.has(`${run}:${from}`));
     if (missing.length > 0) {
       const { rows } = await raw.queryRaw({
         sql: forBackend(dialect, `SELECT "from", "data" FROM "ResultBlob" WHERE "runId" = ? AND "from" IN (${missing.map(() => '?').join(',')})`),
@@ -283,28 +279,17 @@ export class SqlRunStore implements RunStore {
       });
       for (const [from, data] of rows as [number, unknown][]) this.decoded.set(`${run}:${from}`, decodeResults(bytesOf(data)));
     }
-    const blobs = holding.map((from) => this.decoded.get(`${run}:${from}`)).filter((d): d is DecodedResults => d !== undefined);
-    for (const position of positions) {
-      for (const blob of blobs) {
-        const result = blob.at(position);
-        if (result) {
-          out.set(position, result);
-          break;
-        }
-      }
+    for (const [position, from] of holding) {
+      const result = this.decoded.get(`${run}:${from}`)?.at(position);
+      if (result) out.set(position, result);
     }
     return out;
   }
 }
 
-/**
- * The first positions of the blobs whose ranges hold any of the positions. Ranges come sorted by
- * their start and may overlap (see resultBlobs): the furthest end so far bounds the walk back.
- */
-function blobsHolding(ranges: readonly [number, number][], positions: readonly number[]): number[] {
-  const reach: number[] = [];
-  for (const [, to] of ranges) reach.push(Math.max(to, reach[reach.length - 1] ?? 0));
-  const found = new Set<number>();
+/** For each position held by a blob, that blob's first position (ranges come sorted and disjoint). */
+function blobsHolding(ranges: readonly [number, number][], positions: readonly number[]): Map<number, number> {
+  const holding = new Map<number, number>();
   for (const p of positions) {
     let lo = 0;
     let hi = ranges.length;
@@ -313,7 +298,7 @@ function blobsHolding(ranges: readonly [number, number][], positions: readonly n
       if (ranges[mid][0] <= p) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo - 1; i >= 0 && reach[i] > p; i--) if (ranges[i][1] > p) found.add(ranges[i][0]);
+    if (lo > 0 && ranges[lo - 1][1] > p) holding.set(p, ranges[lo - 1][0]);
   }
-  return [...found];
+  return holding;
 }
