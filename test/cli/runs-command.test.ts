@@ -47,8 +47,8 @@ const prune = (...args: string[]) => spawnSync(process.execPath, [BIN, 'runs', '
 async function storedRuns(): Promise<{ id: string; status: string; results: number }[]> {
   const db = await openDatabase(`file:${file}`);
   try {
-    const rows = await db.prisma.run.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, _count: { select: { results: true } } } });
-    return rows.map((r) => ({ id: String(r.id), status: r.status, results: r._count.results }));
+    const rows = await db.prisma.run.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, _count: { select: { resultBlobs: true } } } });
+    return rows.map((r) => ({ id: String(r.id), status: r.status, results: r._count.resultBlobs }));
   } finally {
     await db.close();
   }
