@@ -48,7 +48,7 @@ class OutcomeDictionary {
       const i = this.slots[h];
       if (i < 0) break;
       const w = i * 4;
-      if (this.words[w] === nLo && this.words[w + 1] === nHi && this.words[w + 2] === cLo && this.words[w + 3] === cHi && Object.is(this.effective[i], effective)) return i;
+      if (this.words[w] === nLo && this.words[w + 1] === nHi && this.words[w + 2] === cLo && this.words[w + 3] === cHi && this.effective[i] === effective) return i;
     }
     const i = this.size++;
     if (i === this.effective.length) this.grow();
@@ -83,11 +83,12 @@ export function encodeResults(from: number, to: number, batch: ResultBatch): Uin
   const verdicts = new Uint8Array(count).fill(SKIPPED);
   const indices = new Uint32Array(count);
   const outcomes = new OutcomeDictionary();
+  const { negotiatedLo, negotiatedHi, clearedLo, clearedHi, effective } = batch;
   for (let i = 0; i < batch.length; i++) {
     const at = batch.positions[i] - from;
     if (at < 0 || at >= count) throw new RangeError(`position ${batch.positions[i]} is outside [${from}, ${to})`);
     verdicts[at] = batch.verdicts[i];
-    indices[at] = outcomes.indexOf(batch.negotiatedLo[i], batch.negotiatedHi[i], batch.clearedLo[i], batch.clearedHi[i], batch.effective[i]);
+    indices[at] = outcomes.indexOf(negotiatedLo[i], negotiatedHi[i], clearedLo[i], clearedHi[i], effective[i]);
   }
   const width = indexWidth(outcomes.size);
   const payload = Buffer.alloc(HEADER + outcomes.size * OUTCOME_BYTES + count * (1 + width));
