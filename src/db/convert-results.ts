@@ -10,9 +10,9 @@
 import type { Transaction } from '@prisma/driver-adapter-utils';
 import { ResultBatch } from '../runs/types';
 import type { Database } from './database';
-import { encodeResults } from './result-blob';
+import { GRID_FORMAT, encodeGrid, encodeResults } from './result-blob';
 import { SqlRetentionStore } from './retention';
-import { BYTES, INT, forBackend } from './runs';
+import { BYTES, INT, bytesOf, forBackend } from './runs';
 import { inTransaction } from './transaction';
 
 /** What pino's logger offers (and a test can record). */
@@ -58,6 +58,21 @@ async function convertRange(db: Database, tx: Transaction, runId: number, [from,
   return rows.length;
 }
 
+/**
+ * A succeeded run of an earlier version kept its grid raw, a byte per position (6 MB for the seed
+ * run): deflated like new runs' grids. Before the rows, so a crash in between leaves rows to
+ * bring the next open back here; a grid deflated already is left alone.
+ */
+async function compactGrid(db: Database, runId: number): Promise<void> {
+  const sql = (text: string) => forBackend(db.dialect, text);
+  const { rows } = await db.raw.queryRaw({ sql: sql('SELECT "grid" FROM "Run" WHERE "id" = ?'), args: [runId], argTypes: [INT] });
+  const stored = rows[0]?.[0];
+  if (!stored) return;
+  const grid = bytesOf(stored);
+  if (grid[0] === GRID_FORMAT) return;
+  await db.raw.executeRaw({ sql: sql('UPDATE "Run" SET "grid" = ? WHERE "id" = ?'), args: [encodeGrid(grid), runId], argTypes: [BYTES, INT] });
+}
+
 /** Converts every result row of the store into blobs; returns the rows converted. */
 export async function convertResultRows(db: Database, log: ConversionLog): Promise<number> {
   const pending = await db.raw.queryRaw({ sql: 'SELECT "runId", COUNT(*) FROM "Result" GROUP BY "runId" ORDER BY "runId"', args: [], argTypes: [] });
@@ -68,6 +83,7 @@ export async function convertResultRows(db: Database, log: ConversionLog): Promi
   for (const [run, count] of pending.rows as [number, number | bigint | string][]) {
     const runId = Number(run);
     const started = Date.now();
+    await compactGrid(db, runId);
     let rows = 0;
     for (const range of await rangesOf(db, runId)) rows += await inTransaction(db.raw, (tx) => convertRange(db, tx, runId, range));
     converted += rows;

@@ -120,6 +120,11 @@ describe.each(BACKENDS)('converting result rows on %s', (backend) => {
         const after = await runs.resultsAt(String(runId), positions);
         expect([...after.values()]).toEqual(rows.map(stored));
         const grid = await runs.grid(run);
+        if (run.kind === 'engine' && run.status === 'succeeded') {
+          // The raw grid was deflated too.
+          const { rows: [[stored]] } = await db.raw.queryRaw({ sql: forBackend(db.dialect, 'SELECT "grid" FROM "Run" WHERE "id" = ?'), args: [runId], argTypes: [INT] });
+          expect((stored as Uint8Array).length).toBeLessThan(run.cellsTotal / 4);
+        }
         expect(Array.from(grid).flatMap((v, p) => (v === 255 ? [] : [[p, v]]))).toEqual(rows.map(([p, v]) => [p, v]));
         expect(Array.from(await runs.readVerdicts(String(runId), run.cellsTotal))).toEqual(Array.from(grid));
       }
