@@ -44,8 +44,13 @@ export async function exportRun(input: ExportInput, io: ExportIo): Promise<void>
       throw err;
     }
     if (opts.out === undefined) {
-      const written = await writeRows(rows, opts.format, io.stdout, { end: false });
-      io.stderr(`exported ${written} rows of run ${opts.run}`);
+      try {
+        const written = await writeRows(rows, opts.format, io.stdout, { end: false });
+        io.stderr(`exported ${written} rows of run ${opts.run}`);
+      } catch (err) {
+        // The reader stopped early (`| head`): what it wanted, it has.
+        if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+      }
       return;
     }
     const partial = `${opts.out}.partial`;
