@@ -88,7 +88,7 @@ export class RunWorker {
     if (!plan) this.plans.set(runId, (plan = new MatrixPlan(run.spec)));
     const batch = batchFor(shards, this.freeBatches.pop());
     try {
-      await commitShardStep(this.store, plan, shard, this.sim, batch, null);
+      await commitShardStep(this.store, plan, shard, this.sim, batch);
     } finally {
       this.freeBatches.push(batch);
     }
