@@ -13,7 +13,7 @@ export interface Limits {
 
 /** About eight times be-config-2021 (6,085,800 positions). */
 export const DEFAULT_MAX_MATRIX_POSITIONS = 50_000_000;
-/** Positions are 32-bit integers in the store (Result.position, PostgreSQL `integer`). */
+/** Positions are 32-bit integers in the store (ResultBlob.from and .to, PostgreSQL `integer`). */
 export const MAX_STORABLE_POSITIONS = 2 ** 31 - 1;
 
 export const DEFAULT_LIMITS: Limits = { maxMatrixPositions: DEFAULT_MAX_MATRIX_POSITIONS };
