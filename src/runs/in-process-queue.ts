@@ -40,12 +40,13 @@ export class InProcessRunQueue extends SerialRunQueue {
     const resumed = shards.some((s) => s.done);
     const grid = resumed ? await this.store.readVerdicts(runId, plan.size) : new Uint8Array(plan.size).fill(SKIPPED);
     await this.store.markRunning(runId);
-    // In line: one shard at a time into one reused batch. On threads: a shard per thread ahead.
+    // In line: one shard at a time into one reused batch. On threads: a shard per thread ahead,
+    // and one more waiting, so no thread idles while a shard commits.
     const inLine = batchFor(shards);
     const evaluate = this.threads
       ? (shard: ShardRecord) => this.threads!.evaluate(run.spec, shard)
       : async (shard: ShardRecord) => ({ batch: inLine, counts: evaluateShard(plan, shard, this.sim, inLine, null) });
-    const ahead = this.threads?.size ?? 1;
+    const ahead = this.threads ? this.threads.size + 1 : 1;
     let cellsDone = shards.filter((s) => s.done).reduce((n, s) => n + s.to - s.from, 0);
     this.emit(runId, 'running', cellsDone, plan.size);
     const todo = shards.filter((s) => !s.done);
