@@ -45,7 +45,13 @@ export class ShardThreads {
     return cores > 1 && __filename.endsWith('.js') ? new ShardThreads(cores) : null;
   }
 
-  constructor(readonly size: number) {}
+  /**
+   * The threads start at once: loading the engine into them overlaps with opening the store.
+   * An idle thread does not keep the process alive (a command that never runs a matrix exits).
+   */
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) this.idle.push(this.start());
+  }
 
   evaluate(spec: MatrixSpec, shard: ShardRecord): Promise<EvaluatedShard> {
     return new Promise((resolve, reject) => {
@@ -60,16 +66,19 @@ export class ShardThreads {
       if (!thread) return;
       const { job, resolve, reject } = this.waiting.shift()!;
       this.running.set(thread, { resolve, reject });
+      thread.ref();
       thread.postMessage(job);
     }
   }
 
   private start(): Worker {
     const thread = new Worker(THREAD_SCRIPT);
+    thread.unref();
     thread.on('message', (done: ShardDone) => {
       const job = this.running.get(thread);
       this.running.delete(thread);
       this.idle.push(thread);
+      thread.unref();
       job?.resolve({ batch: Object.assign(new ResultBatch(done.columns.positions.length, done.columns), { length: done.length }), counts: done.counts });
       this.dispatch();
     });
@@ -79,6 +88,7 @@ export class ShardThreads {
       this.running.get(thread)?.reject(err);
       this.running.delete(thread);
       this.threads.splice(this.threads.indexOf(thread), 1);
+      if (this.idle.includes(thread)) this.idle.splice(this.idle.indexOf(thread), 1);
       this.dispatch();
     });
     this.threads.push(thread);
