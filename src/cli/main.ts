@@ -4,6 +4,7 @@ import { StoreError } from '../db/store-check';
 import { evaluateInput } from './evaluate-command';
 import { artifactAdd, artifactList } from './artifact-command';
 import { explainOutcome } from './explain';
+import { exportRun, type ExportInput } from './export-command';
 import { gate, type GateInput } from './gate-command';
 import { kernelsBuild, kernelsList } from './kernels-command';
 import { CliError } from './input';
@@ -192,6 +193,21 @@ export function buildProgram(): Command {
     .action(async (opts: { db?: string }) => {
       try {
         await artifactList(opts);
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  program
+    .command('export')
+    .description('A run\'s stored results as rows, streamed: one per evaluated position with its axis values, verdict, negotiated and cleared features and effective value (CSV with a header, or JSON lines), for whoever wants them in SQL or a spreadsheet.')
+    .requiredOption('-r, --run <id>', 'run id')
+    .requiredOption('-f, --format <format>', 'csv or jsonl')
+    .option('-o, --out <file>', 'write to this file (complete or not at all) instead of stdout')
+    .option('--db <file>', 'the server\'s store: SQLite file or URL (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .action(async (opts: ExportInput) => {
+      try {
+        await exportRun(opts, { stdout: process.stdout, stderr: STD_IO.stderr });
       } catch (err) {
         fail(err);
       }

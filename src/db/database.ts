@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import pino from 'pino';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { ALL_PROFILES } from '../engine';
@@ -14,6 +15,7 @@ import { PrismaClient as PgPrismaClient } from './generated-pg/client';
 import type { PrismaPg } from '@prisma/adapter-pg';
 import { targetFor, type Provider } from './adapters';
 import { redact } from './redact';
+import { convertResultRows, type ConversionLog } from './convert-results';
 import { applyMigrations } from './schema-engine';
 import { StoreError, checkSqliteStore, noteCleanClose, type StoreCheck } from './store-check';
 import { sqlitePath } from './url';
@@ -62,18 +64,23 @@ export function profileHash(): string {
   return createHash('sha256').update(JSON.stringify(ALL_PROFILES)).digest('hex').slice(0, 16);
 }
 
+export interface OpenOptions {
+  /** Where converting an older store's result rows reports progress (default: pino on stderr). */
+  log?: ConversionLog;
+}
+
 /** Opens the store; a store that is corrupt or cannot be reached is a StoreError naming it and the cause. */
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const check = url.startsWith('file:') ? checkSqliteStore(sqlitePath(url)) : 'none';
   try {
-    return { ...(await open(url)), check };
+    return await open(url, options, check);
   } catch (err) {
     if (err instanceof StoreError) throw err;
     throw new StoreError('STORE_UNAVAILABLE', url.startsWith('file:') ? sqlitePath(url) : redact(url), (err as Error).message);
   }
 }
 
-async function open(url: string): Promise<Omit<Database, 'check'>> {
+async function open(url: string, options: OpenOptions, check: StoreCheck): Promise<Database> {
   // Migrations first, on connections of their own that are closed before anything else opens.
   await applyMigrations(url.startsWith('file:') ? prepareFile(url) : url);
   const target = targetFor(url);
@@ -90,16 +97,27 @@ async function open(url: string): Promise<Omit<Database, 'check'>> {
   }
   const hash = profileHash();
   await prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: JSON.stringify(ALL_PROFILES) } });
-  return {
+  const db: Database = {
     url,
     dialect: target.provider === 'sqlite' ? SQLITE : POSTGRES,
     prisma,
     raw,
     profileHash: hash,
+    check,
     async close() {
       await prisma.$disconnect();
       await raw.dispose();
       if (target.provider === 'sqlite') noteCleanClose(sqlitePath(url));
     },
   };
+  try {
+    // The default logger is made only when there is something to say.
+    let stderr: pino.Logger | undefined;
+    const log = options.log ?? { info: (fields: object, msg: string) => (stderr ??= pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2))).info(fields, msg) };
+    await convertResultRows(db, log);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
 }

@@ -1,7 +1,7 @@
 /**
  * Probe runs in the store: runs of kind probe (no shards: cells are booted one by one), a
- * ProbeResult per booted cell with its console gzip-compressed, and a Result row with the
- * observed verdict and negotiated bits, so the grid, cells, diff, compareRuns and the heatmap
+ * ProbeResult per booted cell with its console gzip-compressed, and a result blob of that one
+ * position with the observed verdict and negotiated bits, so the grid, cells, diff, compareRuns and the heatmap
  * read a probe run as they read an engine run.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -10,20 +10,25 @@ import type { CellBoot } from '../probe/boot-cell';
 import type { Observation } from '../probe/compare';
 import { COUNT_KEYS } from '../runs/execute-shard';
 import type { ProbeRunStore, StoredProbeResult } from '../runs/probe/types';
-import type { MatrixRecord, RunRecord } from '../runs/types';
+import { ResultBatch, type MatrixRecord, type RunRecord } from '../runs/types';
+import { encodeResults } from './result-blob';
 import { SELECT_RUN, SqlRunStore, runKey, toRecord } from './runs';
 
 const UNFINISHED = ['queued', 'running'];
 
-/** Feature bits as the Result row's two signed 32-bit words. */
-function words(bits: readonly number[]): { lo: number; hi: number } {
-  let lo = 0;
-  let hi = 0;
-  for (const bit of bits) {
-    if (bit < 32) lo |= 1 << bit;
-    else hi |= 1 << (bit - 32);
+/** The observed cell as the blob of its one position. */
+function cellBlob(position: number, observed: Observation): Uint8Array<ArrayBuffer> {
+  const batch = new ResultBatch(1);
+  batch.length = 1;
+  batch.positions[0] = position;
+  batch.verdicts[0] = VERDICTS.indexOf(observed.verdict);
+  for (const bit of observed.negotiatedBits) {
+    if (bit < 32) batch.negotiatedLo[0] |= 1 << bit;
+    else batch.negotiatedHi[0] |= 1 << (bit - 32);
   }
-  return { lo: lo | 0, hi: hi | 0 };
+  // A real guest does not show which features validate() cleared.
+  batch.effective[0] = observed.guestValue ?? -1;
+  return encodeResults(position, position + 1, batch);
 }
 
 /** Thrown inside a transaction to roll it back when the run has finished meanwhile. */
@@ -69,16 +74,7 @@ export class SqlProbeRunStore extends SqlRunStore implements ProbeRunStore {
               : { observed: JSON.stringify(r.observed), predicted: JSON.stringify(r.predicted), agree: r.agree, differences: JSON.stringify(r.differences) }),
           },
         });
-        if (observed) {
-          const negotiated = words(observed.observed.negotiatedBits);
-          await tx.result.create({
-            data: {
-              runId: id, position, verdict: VERDICTS.indexOf(observed.observed.verdict), negotiatedLo: negotiated.lo, negotiatedHi: negotiated.hi,
-              // A real guest does not show which features validate() cleared.
-              clearedLo: 0, clearedHi: 0, effective: observed.observed.guestValue ?? -1,
-            },
-          });
-        }
+        if (observed) await tx.resultBlob.create({ data: { runId: id, from: position, to: position + 1, data: cellBlob(position, observed.observed) } });
       });
     } catch (err) {
       // Nothing lands once the run was cancelled or failed (the boot in flight is dropped), nor

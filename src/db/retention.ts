@@ -10,9 +10,9 @@ import { inTransaction } from './transaction';
 
 const FINISHED_SQL = `('succeeded', 'failed', 'cancelled')`;
 /** Children first, so the deletes hold whether or not the backend enforces the cascades. */
-const CHILD_TABLES = ['Result', 'RunShard', 'ProbeResult', 'Delivery'] as const;
+const CHILD_TABLES = ['ResultBlob', 'Result', 'RunShard', 'ProbeResult', 'Delivery'] as const;
 /** The tables deleted runs leave space in. */
-const RUN_TABLES = ['Result', 'ProbeResult', 'RunShard', 'Run', 'Delivery'] as const;
+const RUN_TABLES = ['ResultBlob', 'Result', 'ProbeResult', 'RunShard', 'Run', 'Delivery'] as const;
 
 export class SqlRetentionStore implements RetentionStore {
   private readonly runs: SqlRunStore;

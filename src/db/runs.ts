@@ -1,27 +1,22 @@
 /**
- * Runs, shards and results. Implements the RunStore the run use cases depend on; results go
- * through the driver adapter's raw path in multi-row statements, one transaction per shard
- * together with the shard's done flag and the run's counters (idempotent: a shard already done
- * is not counted twice, a result already stored is not inserted twice).
+ * Runs, shards and results. Implements the RunStore the run use cases depend on; a shard's results
+ * are one compact blob (src/db/result-blob.ts), written in one transaction together with the
+ * shard's done flag and the run's counters (idempotent: a shard already done is not counted or
+ * stored twice).
  */
 import { snapshotProfiles } from './user-patches';
 import type { WhatIf } from '../what-if/types';
-import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
+import type { ArgType } from '@prisma/driver-adapter-utils';
+import { LRUCache } from 'lru-cache';
 import { matrixSpecSchema, SKIPPED } from '../engine';
 import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, MatrixRecord, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
 import type { Database, Dialect } from './database';
+import { decodeGrid, decodeResults, decodeVerdicts, encodeGrid, encodeResults, type DecodedResults } from './result-blob';
 import { inTransaction } from './transaction';
 
-/** Rows per INSERT statement: 8 parameters each, well under SQLite's 32766 variables. */
-const ROWS_PER_STATEMENT = 256;
-const RESULT_COLUMNS = 8;
-
 export const INT: ArgType = { scalarType: 'int', arity: 'scalar' } as ArgType;
-const FLOAT: ArgType = { scalarType: 'float', arity: 'scalar' } as ArgType;
-const BYTES: ArgType = { scalarType: 'bytes', arity: 'scalar' } as ArgType;
+export const BYTES: ArgType = { scalarType: 'bytes', arity: 'scalar' } as ArgType;
 const TEXT: ArgType = { scalarType: 'string', arity: 'scalar' } as ArgType;
-
-const RESULT_COLUMN_NAMES = ['runId', 'position', 'verdict', 'negotiatedLo', 'negotiatedHi', 'clearedLo', 'clearedHi', 'effective'];
 
 /** SQL written once with `?` placeholders, numbered for the backend that runs it. */
 export function forBackend(dialect: Dialect, sql: string): string {
@@ -29,13 +24,12 @@ export function forBackend(dialect: Dialect, sql: string): string {
   return sql.replace(/\?/g, () => dialect.param(++i));
 }
 
-/** SQLite: multi-row INSERT OR IGNORE, ROWS_PER_STATEMENT rows a statement. */
-function insertSql(rows: number): string {
-  const values = Array.from({ length: rows }, () => '(?,?,?,?,?,?,?,?)').join(',');
-  return `INSERT OR IGNORE INTO "Result" (${RESULT_COLUMN_NAMES.map((c) => `"${c}"`).join(',')}) VALUES ${values}`;
+/** A bytes column as the driver hands it back (a Buffer, or a list of numbers). */
+export function bytesOf(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return Uint8Array.from(value as number[]);
+  throw new TypeError(`expected a bytes column, got ${typeof value}`);
 }
-const FULL_INSERT = insertSql(ROWS_PER_STATEMENT);
-const FULL_TYPES: ArgType[] = Array.from({ length: ROWS_PER_STATEMENT * RESULT_COLUMNS }, (_, i) => (i % RESULT_COLUMNS === 7 ? FLOAT : INT));
 
 type RunRow = {
   id: number; matrixId: number; status: string; trigger: string; profileHash: string; spec: string; cellsTotal: number; cellsDone: number;
@@ -69,10 +63,15 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export const DEFAULT_SHARD_SIZE = 50_000;
-/** Positions per query when rebuilding a grid from results. */
-const VERDICTS_PER_READ = 100_000;
+/** Blobs per query when reading a run's results in order (a shard's blob is tens of kilobytes). */
+const BLOBS_PER_READ = 64;
+/** Decoded blobs kept for cell details: a page of cells touches a few shards again and again. */
+const DECODED_BYTES = 64 * 1024 * 1024;
 
 export class SqlRunStore implements RunStore {
+  /** By run and first position: a blob never changes once written (a shard is committed once). */
+  private readonly decoded = new LRUCache<string, DecodedResults>({ maxSize: DECODED_BYTES, sizeCalculation: (d) => Math.max(1, d.bytes) });
+
   constructor(protected readonly db: Database) {}
 
   async createRun(matrix: MatrixRecord, trigger: string, shardSize = DEFAULT_SHARD_SIZE): Promise<RunRecord> {
@@ -199,6 +198,9 @@ export class SqlRunStore implements RunStore {
   async commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<void> {
     const run = Number(runId);
     const { dialect } = this.db;
+    // Encoded before the transaction: the write lock is held for the writes alone.
+    const encoded = encodeResults(shard.from, shard.to, batch);
+    const blob = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     await inTransaction(this.db.raw, async (tx) => {
       const marked = await tx.executeRaw({
         // Nothing lands once the run has finished: a shard in flight when the run was cancelled or
@@ -208,7 +210,10 @@ export class SqlRunStore implements RunStore {
         args: [run, shard.index, run], argTypes: [INT, INT, INT],
       });
       if (marked === 1) {
-        await BULK_INSERT[dialect.provider](tx, run, batch);
+        await tx.executeRaw({
+          sql: forBackend(dialect, 'INSERT INTO "ResultBlob" ("runId", "from", "to", "data") VALUES (?, ?, ?, ?)'),
+          args: [run, shard.from, shard.to, blob], argTypes: [INT, INT, INT, BYTES],
+        });
         await tx.executeRaw({
           sql: forBackend(dialect, 'UPDATE "Run" SET "cellsDone" = "cellsDone" + ?, "ok" = "ok" + ?, "degraded" = "degraded" + ?, "broken" = "broken" + ?, "probeFailed" = "probeFailed" + ?, "skipped" = "skipped" + ? WHERE "id" = ?'),
           args: [shard.to - shard.from, counts.ok, counts.degraded, counts.broken, counts.probeFailed, counts.skipped, run],
@@ -219,16 +224,36 @@ export class SqlRunStore implements RunStore {
   }
 
   /**
-   * The verdicts stored so far, read in position ranges: the driver returns a row as an array,
-   * so one query over millions of results would hold them all at once (a 2.4 M cell run took a
-   * gigabyte of heap per reader).
+   * A run's blobs in position order, a page of them per query so that a long run is never held
+   * whole. Ranges never overlap: an engine run's are its shards, a probe run's its booted cells.
    */
+  async *resultBlobs(runId: string): AsyncGenerator<{ from: number; to: number; data: Uint8Array }> {
+    const sql = forBackend(this.db.dialect, `SELECT "from", "to", "data" FROM "ResultBlob" WHERE "runId" = ? AND "from" > ? ORDER BY "from" LIMIT ${BLOBS_PER_READ}`);
+    for (let after = -1; ;) {
+      const { rows } = await this.db.raw.queryRaw({ sql, args: [Number(runId), after], argTypes: [INT, INT] });
+      for (const [from, to, data] of rows as [number, number, unknown][]) yield { from, to, data: bytesOf(data) };
+      if (rows.length < BLOBS_PER_READ) return;
+      after = rows[rows.length - 1][0] as number;
+    }
+  }
+
+  /** Every stored result of a run in position order (the export). */
+  async *storedResults(runId: string): AsyncGenerator<StoredResult> {
+    for await (const blob of this.resultBlobs(runId)) {
+      const decoded = decodeResults(blob.data);
+      for (let p = decoded.from; p < decoded.to; p++) {
+        const result = decoded.at(p);
+        if (result) yield result;
+      }
+    }
+  }
+
+  /** The verdicts stored so far, from the blobs' verdict columns alone. */
   async readVerdicts(runId: string, size: number): Promise<Uint8Array> {
     const grid = new Uint8Array(size).fill(SKIPPED);
-    const sql = forBackend(this.db.dialect, 'SELECT "position", "verdict" FROM "Result" WHERE "runId" = ? AND "position" >= ? AND "position" < ?');
-    for (let from = 0; from < size; from += VERDICTS_PER_READ) {
-      const result = await this.db.raw.queryRaw({ sql, args: [Number(runId), from, from + VERDICTS_PER_READ], argTypes: [INT, INT, INT] });
-      for (const [position, verdict] of result.rows as [number, number][]) grid[position] = verdict;
+    for await (const blob of this.resultBlobs(runId)) {
+      const { from, verdicts } = decodeVerdicts(blob.data);
+      grid.set(verdicts, from);
     }
     return grid;
   }
@@ -236,93 +261,57 @@ export class SqlRunStore implements RunStore {
   async finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<void> {
     await this.db.raw.executeRaw({
       sql: forBackend(this.db.dialect, 'UPDATE "Run" SET "status" = ?, "finishedAt" = ?, "error" = ?, "grid" = COALESCE(?, "grid") WHERE "id" = ? AND "status" IN (\'queued\', \'running\')'),
-      args: [status, new Date().toISOString().replace('T', ' ').replace('Z', ''), error ?? null, grid ? Buffer.from(grid.buffer, grid.byteOffset, grid.byteLength) : null, Number(runId)],
+      args: [status, new Date().toISOString().replace('T', ' ').replace('Z', ''), error ?? null, grid ? encodeGrid(grid) : null, Number(runId)],
       argTypes: [TEXT, TEXT, TEXT, BYTES, INT],
     });
   }
 
-  /** The verdict grid of a finished run (stored at the end), or rebuilt from results while it runs. */
+  /** The verdict grid of a finished run (stored at the end, deflated), or rebuilt from the result blobs while it runs. */
   async grid(run: RunRecord): Promise<Uint8Array> {
     if (run.status === 'succeeded') {
       const result = await this.db.raw.queryRaw({ sql: forBackend(this.db.dialect, 'SELECT "grid" FROM "Run" WHERE "id" = ?'), args: [Number(run.id)], argTypes: [INT] });
-      const blob = result.rows[0]?.[0] as Uint8Array | number[] | null | undefined;
-      if (blob) return blob instanceof Uint8Array ? new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength) : Uint8Array.from(blob);
+      const blob = result.rows[0]?.[0];
+      if (blob) return decodeGrid(bytesOf(blob));
     }
     return this.readVerdicts(run.id, run.cellsTotal);
   }
 
-  /** Stored result rows for some positions of a run. */
+  /** Stored results for some positions of a run: only the blobs that hold them are read and decoded. */
   async resultsAt(runId: string, positions: readonly number[]): Promise<Map<number, StoredResult>> {
     const out = new Map<number, StoredResult>();
-    if (positions.length === 0) return out;
-    const result = await this.db.raw.queryRaw({
-      sql: forBackend(this.db.dialect, `SELECT "position","verdict","negotiatedLo","negotiatedHi","clearedLo","clearedHi","effective" FROM "Result" WHERE "runId" = ? AND "position" IN (${positions.map(() => '?').join(',')})`),
-      args: [Number(runId), ...positions],
-      argTypes: [INT, ...positions.map(() => INT)],
-    });
-    for (const [position, verdict, nLo, nHi, cLo, cHi, effective] of result.rows as number[][]) {
-      out.set(position, {
-        position, verdict, negotiated: { lo: nLo >>> 0, hi: nHi >>> 0 }, cleared: { lo: cLo >>> 0, hi: cHi >>> 0 }, effective: effective < 0 ? null : effective,
+    const run = runKey(runId);
+    if (positions.length === 0 || run === null) return out;
+    const { dialect, raw } = this.db;
+    const ranges = await raw.queryRaw({ sql: forBackend(dialect, 'SELECT "from", "to" FROM "ResultBlob" WHERE "runId" = ? ORDER BY "from"'), args: [run], argTypes: [INT] });
+    const holding = blobsHolding(ranges.rows as [number, number][], positions);
+    const missing = [...new Set(holding.values())].filter((from) => !this.decoded.has(`${run}:${from}`));
+    if (missing.length > 0) {
+      const { rows } = await raw.queryRaw({
+        sql: forBackend(dialect, `SELECT "from", "data" FROM "ResultBlob" WHERE "runId" = ? AND "from" IN (${missing.map(() => '?').join(',')})`),
+        args: [run, ...missing], argTypes: [INT, ...missing.map(() => INT)],
       });
+      for (const [from, data] of rows as [number, unknown][]) this.decoded.set(`${run}:${from}`, decodeResults(bytesOf(data)));
+    }
+    for (const [position, from] of holding) {
+      const result = this.decoded.get(`${run}:${from}`)?.at(position);
+      if (result) out.set(position, result);
     }
     return out;
   }
 }
 
-/**
- * PostgreSQL: the whole shard in one statement, each column one array literal that the server
- * unnests. Per-row placeholders cost a parameter each on the wire and in the adapter; measured in
- * docs/notes/postgresql-path.md (unnest 425-470 k rows/s, multi-row VALUES 170-260 k).
- */
-const UNNEST_INSERT = `INSERT INTO "Result" (${RESULT_COLUMN_NAMES.map((c) => `"${c}"`).join(',')})
-  SELECT $1::int, * FROM unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::float8[]) ON CONFLICT DO NOTHING`;
-const UNNEST_TYPES: ArgType[] = [INT, ...Array.from({ length: 7 }, () => TEXT)];
-
-function arrayLiteral(column: ArrayLike<number>): string {
-  return `{${Array.prototype.join.call(column, ',')}}`;
-}
-
-async function insertResultsUnnest(tx: SqlQueryable, run: number, batch: ResultBatch): Promise<void> {
-  const n = batch.length;
-  if (n === 0) return;
-  // Feature words as signed 32-bit (same bits), so they fit INTEGER as on SQLite.
-  const signed = (words: Uint32Array) => new Int32Array(words.buffer, words.byteOffset, n);
-  await tx.executeRaw({
-    sql: UNNEST_INSERT,
-    args: [
-      run, arrayLiteral(batch.positions.subarray(0, n)), arrayLiteral(batch.verdicts.subarray(0, n)),
-      arrayLiteral(signed(batch.negotiatedLo)), arrayLiteral(signed(batch.negotiatedHi)),
-      arrayLiteral(signed(batch.clearedLo)), arrayLiteral(signed(batch.clearedHi)), arrayLiteral(batch.effective.subarray(0, n)),
-    ],
-    argTypes: UNNEST_TYPES,
-  });
-}
-
-async function insertResultsValues(tx: SqlQueryable, run: number, batch: ResultBatch): Promise<void> {
-  const args: number[] = new Array(ROWS_PER_STATEMENT * RESULT_COLUMNS);
-  for (let start = 0; start < batch.length; start += ROWS_PER_STATEMENT) {
-    const rows = Math.min(ROWS_PER_STATEMENT, batch.length - start);
-    if (rows < ROWS_PER_STATEMENT) args.length = rows * RESULT_COLUMNS;
-    for (let r = 0; r < rows; r++) {
-      const i = start + r;
-      const o = r * RESULT_COLUMNS;
-      args[o] = run;
-      args[o + 1] = batch.positions[i];
-      args[o + 2] = batch.verdicts[i];
-      // Signed 32-bit so the column fits INTEGER on every backend.
-      args[o + 3] = batch.negotiatedLo[i] | 0;
-      args[o + 4] = batch.negotiatedHi[i] | 0;
-      args[o + 5] = batch.clearedLo[i] | 0;
-      args[o + 6] = batch.clearedHi[i] | 0;
-      args[o + 7] = batch.effective[i];
+/** For each position held by a blob, that blob's first position (ranges come sorted and disjoint). */
+function blobsHolding(ranges: readonly [number, number][], positions: readonly number[]): Map<number, number> {
+  const holding = new Map<number, number>();
+  for (const p of positions) {
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid][0] <= p) lo = mid + 1;
+      else hi = mid;
     }
-    const full = rows === ROWS_PER_STATEMENT;
-    await tx.executeRaw({ sql: full ? FULL_INSERT : insertSql(rows), args, argTypes: full ? FULL_TYPES : FULL_TYPES.slice(0, rows * RESULT_COLUMNS) });
+    if (lo > 0 && ranges[lo - 1][1] > p) holding.set(p, ranges[lo - 1][0]);
   }
+  return holding;
 }
-
-/** How each backend writes a shard's results in bulk. */
-const BULK_INSERT: Record<Dialect['provider'], (tx: SqlQueryable, run: number, batch: ResultBatch) => Promise<void>> = {
-  sqlite: insertResultsValues,
-  postgresql: insertResultsUnnest,
-};

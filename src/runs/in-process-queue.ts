@@ -1,29 +1,36 @@
 /**
- * The in-process RunQueue: runs execute one at a time, shard by shard, on this event loop
- * (yielding between shards so the API stays responsive). Every shard commits in one transaction
+ * The in-process RunQueue: runs execute one at a time, shard by shard, evaluated on a thread per
+ * core (src/runs/shard-threads.ts) or in line, committed on this event loop (yielding between
+ * shards so the API stays responsive). Every shard commits in one transaction
  * with the run's counters, so a crash loses at most the shard in flight, and a restart resumes
  * from the shards not yet done.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { SKIPPED, Simulator } from '../engine';
+import { evaluateShard } from './execute-shard';
 import { planOf } from './plan';
-import { batchFor, commitShardStep, isFinished } from './shard-step';
+import { batchFor, isFinished } from './shard-step';
 import { SerialRunQueue } from './serial-queue';
-import type { RunStore } from './types';
+import { ShardThreads, type EvaluatedShard } from './shard-threads';
+import type { RunStore, ShardRecord } from './types';
 
 export interface InProcessQueueOptions {
   /** Called on failures the queue cannot report through a run (e.g. the store is gone). */
   onError?: (err: unknown) => void;
+  /** Shard threads; default one per core where the compiled thread script is there, null: in line. */
+  threads?: ShardThreads | null;
 }
 
 export class InProcessRunQueue extends SerialRunQueue {
   private readonly sim = new Simulator();
+  private readonly threads: ShardThreads | null;
 
   constructor(
     private readonly store: RunStore,
     options: InProcessQueueOptions = {},
   ) {
     super(store, options.onError);
+    this.threads = options.threads === undefined ? ShardThreads.forThisMachine() : options.threads;
   }
 
   protected async execute(runId: string): Promise<void> {
@@ -34,22 +41,48 @@ export class InProcessRunQueue extends SerialRunQueue {
     const resumed = shards.some((s) => s.done);
     const grid = resumed ? await this.store.readVerdicts(runId, plan.size) : new Uint8Array(plan.size).fill(SKIPPED);
     await this.store.markRunning(runId);
-    const batch = batchFor(shards);
+    // In line: one shard at a time into one reused batch. On threads: a shard per thread ahead,
+    // and one more waiting, so no thread idles while a shard commits.
+    const inLine = batchFor(shards);
+    const evaluate = this.threads
+      ? (shard: ShardRecord) => this.threads!.evaluate(run, shard)
+      : async (shard: ShardRecord) => ({ batch: inLine, counts: evaluateShard(plan, shard, this.sim, inLine, null) });
+    const ahead = this.threads ? this.threads.size + 1 : 1;
     let cellsDone = shards.filter((s) => s.done).reduce((n, s) => n + s.to - s.from, 0);
     this.emit(runId, 'running', cellsDone, plan.size);
-    for (const shard of shards) {
-      if (shard.done) continue;
-      if (this.cancelled.has(runId) || this.closed) {
-        if (this.cancelled.delete(runId)) await this.store.finishRun(runId, 'cancelled', null);
-        this.emit(runId, this.closed ? 'running' : 'cancelled', cellsDone, plan.size);
-        return;
+    const todo = shards.filter((s) => !s.done);
+    const inFlight: { shard: ShardRecord; evaluated: Promise<EvaluatedShard> }[] = [];
+    let stopped = false;
+    for (let next = 0; next < todo.length || inFlight.length > 0;) {
+      while (!stopped && next < todo.length && inFlight.length < ahead) {
+        stopped = this.cancelled.has(runId) || this.closed;
+        if (stopped) break;
+        const evaluated = evaluate(todo[next]);
+        // A shard that fails while an earlier one commits is reported when its turn comes.
+        evaluated.catch(() => undefined);
+        inFlight.push({ shard: todo[next++], evaluated });
       }
-      await commitShardStep(this.store, plan, shard, this.sim, batch, grid);
-      cellsDone += shard.to - shard.from;
+      const head = inFlight.shift();
+      if (!head) break;
+      // Shards commit in order, each in its own transaction with the run's counters.
+      const { batch, counts } = await head.evaluated;
+      await this.store.commitShard(runId, head.shard, batch, counts);
+      for (let i = 0; i < batch.length; i++) grid[batch.positions[i]] = batch.verdicts[i];
+      cellsDone += head.shard.to - head.shard.from;
       this.emit(runId, 'running', cellsDone, plan.size);
       await yieldToEventLoop();
     }
+    if (stopped) {
+      if (this.cancelled.delete(runId)) await this.store.finishRun(runId, 'cancelled', null);
+      this.emit(runId, this.closed ? 'running' : 'cancelled', cellsDone, plan.size);
+      return;
+    }
     await this.store.finishRun(runId, 'succeeded', grid);
     this.emit(runId, 'succeeded', cellsDone, plan.size);
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.threads?.close();
   }
 }

@@ -19,7 +19,7 @@ export interface Limits {
 export const DEFAULT_MAX_MATRIX_POSITIONS = 50_000_000;
 /** Matrices are stored and listed up to here (a BIGINT column, counts exact in JSON numbers). */
 export const MAX_STORABLE_POSITIONS = Number.MAX_SAFE_INTEGER;
-/** Runs hold a grid byte per position and store positions as 32-bit integers (Result.position). */
+/** Runs hold a grid byte per position and store positions as 32-bit integers (ResultBlob.from and .to). */
 export const MAX_RUN_POSITIONS = 2 ** 31 - 1;
 /** An hour: past that a budget is no limit. */
 const MAX_REQUEST_TIME_BUDGET_MS = 3_600_000;

@@ -10,7 +10,10 @@ import type { RunRecord } from './types';
 /** By profile hash: the same hash is the same definitions, so compiled drivers are shared too. */
 const registries = new LRUCache<string, PatchRegistry>({ max: 32 });
 
-export function planOf(run: Pick<RunRecord, 'spec' | 'profileHash' | 'whatIf'>): MatrixPlan {
+/** What a run's plan is made of. */
+export type PlanSource = Pick<RunRecord, 'spec' | 'profileHash' | 'whatIf'>;
+
+export function planOf(run: PlanSource): MatrixPlan {
   if (!run.whatIf) return new MatrixPlan(run.spec);
   let patches = registries.get(run.profileHash);
   if (!patches) registries.set(run.profileHash, (patches = registryOf(run.whatIf)));

@@ -13,10 +13,8 @@ export function isFinished(status: RunStatus): boolean {
   return FINISHED.includes(status);
 }
 
-export async function commitShardStep(
-  store: RunStore, plan: MatrixPlan, shard: ShardRecord, sim: Simulator, batch: ResultBatch, grid: Uint8Array | null,
-): Promise<void> {
-  const counts = evaluateShard(plan, shard, sim, batch, grid);
+export async function commitShardStep(store: RunStore, plan: MatrixPlan, shard: ShardRecord, sim: Simulator, batch: ResultBatch): Promise<void> {
+  const counts = evaluateShard(plan, shard, sim, batch, null);
   await store.commitShard(shard.runId, shard, batch, counts);
 }
 

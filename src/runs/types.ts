@@ -115,16 +115,24 @@ export class ResultBatch {
   /** First guest value (blk logical block size, net MTU), -1 when the device has none. */
   readonly effective: Float64Array;
 
-  constructor(readonly capacity: number) {
-    this.positions = new Int32Array(capacity);
-    this.verdicts = new Uint8Array(capacity);
-    this.negotiatedLo = new Uint32Array(capacity);
-    this.negotiatedHi = new Uint32Array(capacity);
-    this.clearedLo = new Uint32Array(capacity);
-    this.clearedHi = new Uint32Array(capacity);
-    this.effective = new Float64Array(capacity);
+  /** New columns, or columns filled elsewhere (a shard thread) taken over without a copy. */
+  constructor(readonly capacity: number, columns?: ResultColumns) {
+    this.positions = columns?.positions ?? new Int32Array(capacity);
+    this.verdicts = columns?.verdicts ?? new Uint8Array(capacity);
+    this.negotiatedLo = columns?.negotiatedLo ?? new Uint32Array(capacity);
+    this.negotiatedHi = columns?.negotiatedHi ?? new Uint32Array(capacity);
+    this.clearedLo = columns?.clearedLo ?? new Uint32Array(capacity);
+    this.clearedHi = columns?.clearedHi ?? new Uint32Array(capacity);
+    this.effective = columns?.effective ?? new Float64Array(capacity);
+  }
+
+  get columns(): ResultColumns {
+    const { positions, verdicts, negotiatedLo, negotiatedHi, clearedLo, clearedHi, effective } = this;
+    return { positions, verdicts, negotiatedLo, negotiatedHi, clearedLo, clearedHi, effective };
   }
 }
+
+export type ResultColumns = Pick<ResultBatch, 'positions' | 'verdicts' | 'negotiatedLo' | 'negotiatedHi' | 'clearedLo' | 'clearedHi' | 'effective'>;
 
 export interface RunStore {
   getRun(id: string): Promise<RunRecord | null>;

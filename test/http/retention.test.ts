@@ -26,7 +26,7 @@ describe.each(BACKENDS)('deleteRun on %s', (backend) => {
     const { prisma } = server.services.db;
     const runId = Number(id);
     return {
-      runs: await prisma.run.count({ where: { id: runId } }), results: await prisma.result.count({ where: { runId } }),
+      runs: await prisma.run.count({ where: { id: runId } }), results: await prisma.resultBlob.count({ where: { runId } }),
       shards: await prisma.runShard.count({ where: { runId } }), probes: await prisma.probeResult.count({ where: { runId } }),
       deliveries: await prisma.delivery.count({ where: { runId } }),
     };

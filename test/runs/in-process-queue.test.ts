@@ -6,6 +6,7 @@ import { createMatrix } from '../../src/db/matrices';
 import { SqlRunStore } from '../../src/db/runs';
 import { startRun, cancelRun, resumeUnfinishedRuns, type RunDeps } from '../../src/runs/commands';
 import { InProcessRunQueue } from '../../src/runs/in-process-queue';
+import { ShardThreads } from '../../src/runs/shard-threads';
 import { evaluateShard } from '../../src/runs/execute-shard';
 import { ResultBatch } from '../../src/runs/types';
 import { matrixByName } from '../../src/db/matrices';
@@ -46,44 +47,66 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
     return counts;
   }
 
-  test('When a run finishes, then its counters, stored results and grid agree with the engine', async () => {
-    const queue = new InProcessRunQueue(store);
-    const run = await startRun(deps(queue), 'small', 'test');
-    await queue.idle();
-    const done = (await store.getRun(run.id))!;
-    const expected = expectedCounts();
-    expect(done.status).toBe('succeeded');
-    expect(done).toMatchObject({ ok: expected.OK, degraded: expected.DEGRADED, broken: expected.BROKEN, probeFailed: expected.PROBE_FAILED, skipped: expected.skipped });
-    expect(done.cellsDone).toBe(done.cellsTotal);
-    const grid = await store.grid(done);
-    expect(grid.length).toBe(done.cellsTotal);
-    const rebuilt = await store.readVerdicts(done.id, done.cellsTotal);
-    expect(Buffer.from(rebuilt).equals(Buffer.from(grid))).toBe(true);
-    expect(done.finishedAt).toBeInstanceOf(Date);
-  });
-
-  test('When a run is interrupted after some shards, then a restart finishes it without counting a shard twice', async () => {
-    const matrix = (await matrixByName(db, 'small'))!;
-    const run = await store.createRun(matrix, 'test', 100);
-    const first = new InProcessRunQueue(store);
-    let progressed = 0;
-    first.onProgress(() => {
-      if (++progressed === 4) void first.close(); // stop mid-run, as a crash would between shards
+  describe.each([
+    ['in line', () => null],
+    ['on two shard threads', () => new ShardThreads(2)],
+  ])('evaluated %s', (_mode, threads) => {
+    test('When a run finishes, then its counters, stored results and grid agree with the engine', async () => {
+      const queue = new InProcessRunQueue(store, { threads: threads() });
+      const run = await startRun(deps(queue), 'small', 'test');
+      await queue.idle();
+      await queue.close();
+      const done = (await store.getRun(run.id))!;
+      const expected = expectedCounts();
+      expect(done.status).toBe('succeeded');
+      expect(done).toMatchObject({ ok: expected.OK, degraded: expected.DEGRADED, broken: expected.BROKEN, probeFailed: expected.PROBE_FAILED, skipped: expected.skipped });
+      expect(done.cellsDone).toBe(done.cellsTotal);
+      const grid = await store.grid(done);
+      expect(grid.length).toBe(done.cellsTotal);
+      const rebuilt = await store.readVerdicts(done.id, done.cellsTotal);
+      expect(Buffer.from(rebuilt).equals(Buffer.from(grid))).toBe(true);
+      expect(done.finishedAt).toBeInstanceOf(Date);
+      // Every cell's stored outcome is the engine's.
+      const plan = new MatrixPlan(spec);
+      const sim = new Simulator();
+      const stored = await store.resultsAt(done.id, Array.from({ length: plan.size }, (_, p) => p));
+      const wrong: number[] = [];
+      plan.forEachCell(0, plan.size, (cell, p) => {
+        const verdict = sim.run(cell, null);
+        const r = stored.get(p);
+        if (!r || r.verdict !== verdict || r.negotiated.lo !== sim.features.lo || r.negotiated.hi !== sim.features.hi || r.cleared.lo !== sim.clearedInValidate.lo
+          || r.cleared.hi !== sim.clearedInValidate.hi || grid[p] !== verdict) wrong.push(p);
+      }, (p) => {
+        if (stored.has(p) || grid[p] !== 255) wrong.push(p);
+      });
+      expect(wrong).toEqual([]);
     });
-    await first.enqueue(run.id);
-    await first.idle();
-    const partial = (await store.getRun(run.id))!;
-    expect(partial.status).toBe('running');
-    expect(partial.cellsDone).toBeGreaterThan(0);
-    expect(partial.cellsDone).toBeLessThan(partial.cellsTotal);
 
-    const second = new InProcessRunQueue(store);
-    expect(await resumeUnfinishedRuns(deps(second))).toEqual([run.id]);
-    await second.idle();
-    const done = (await store.getRun(run.id))!;
-    const expected = expectedCounts();
-    expect(done.status).toBe('succeeded');
-    expect(done).toMatchObject({ ok: expected.OK, broken: expected.BROKEN, skipped: expected.skipped, cellsDone: done.cellsTotal });
+    test('When a run is interrupted after some shards, then a restart finishes it without counting a shard twice', async () => {
+      const matrix = (await matrixByName(db, 'small'))!;
+      const run = await store.createRun(matrix, 'test', 100);
+      const first = new InProcessRunQueue(store, { threads: threads() });
+      let progressed = 0;
+      first.onProgress(() => {
+        if (++progressed === 4) void first.close(); // stop mid-run, as a crash would between shards
+      });
+      await first.enqueue(run.id);
+      await first.idle();
+      await first.close();
+      const partial = (await store.getRun(run.id))!;
+      expect(partial.status).toBe('running');
+      expect(partial.cellsDone).toBeGreaterThan(0);
+      expect(partial.cellsDone).toBeLessThan(partial.cellsTotal);
+
+      const second = new InProcessRunQueue(store, { threads: threads() });
+      expect(await resumeUnfinishedRuns(deps(second))).toEqual([run.id]);
+      await second.idle();
+      await second.close();
+      const done = (await store.getRun(run.id))!;
+      const expected = expectedCounts();
+      expect(done.status).toBe('succeeded');
+      expect(done).toMatchObject({ ok: expected.OK, broken: expected.BROKEN, skipped: expected.skipped, cellsDone: done.cellsTotal });
+    });
   });
 
   /** A run of the small matrix in one shard, evaluated but not committed. */

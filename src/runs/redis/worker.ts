@@ -89,7 +89,7 @@ export class RunWorker {
     if (!plan) this.plans.set(runId, (plan = planOf(run)));
     const batch = batchFor(shards, this.freeBatches.pop());
     try {
-      await commitShardStep(this.store, plan, shard, this.sim, batch, null);
+      await commitShardStep(this.store, plan, shard, this.sim, batch);
     } finally {
       this.freeBatches.push(batch);
     }
