@@ -1,0 +1,48 @@
+/** Shard threads evaluate what the serial path evaluates, including runs that apply user patches. */
+import { readFileSync } from 'node:fs';
+import { VERDICTS, type MatrixSpec } from '../../src/engine';
+import { evaluateShard } from '../../src/runs/execute-shard';
+import { planOf, type PlanSource } from '../../src/runs/plan';
+import { ShardThreads } from '../../src/runs/shard-threads';
+import { ResultBatch } from '../../src/runs/types';
+import { Simulator } from '../../src/engine';
+
+const [BLK_SIZE_CHECK] = JSON.parse(readFileSync('examples/what-if/patches.json', 'utf8')) as Record<string, unknown>[];
+
+const spec: MatrixSpec = {
+  archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk'], modes: ['legacy', 'transitional', 'modern'],
+  hypervisors: ['qemu-6.1'], kernels: ['5.13', `5.13+${BLK_SIZE_CHECK.id as string}`], strategies: ['pre-fix'],
+  config: { blk_size: [512, 4096] },
+} as MatrixSpec;
+const run: PlanSource = { spec, profileHash: 'test-what-if', whatIf: { kernelPatches: [BLK_SIZE_CHECK], qemuChanges: [] } };
+
+describe('shard threads', () => {
+  let threads: ShardThreads;
+  beforeAll(() => { threads = new ShardThreads(2); });
+  afterAll(() => threads.close());
+
+  test('When a run applies a user kernel patch, then a thread evaluates its shard as the serial path does, and the patch changes verdicts', async () => {
+    const plan = planOf(run);
+    const shard = { index: 0, from: 0, to: plan.size, done: false };
+    const inLine = new ResultBatch(plan.size);
+    const counts = evaluateShard(plan, shard, new Simulator(), inLine, null);
+    const { batch, counts: threaded } = await threads.evaluate(run, shard);
+    expect(threaded).toEqual(counts);
+    expect(Array.from(batch.verdicts.subarray(0, batch.length))).toEqual(Array.from(inLine.verdicts.subarray(0, inLine.length)));
+    // The patch is applied in the thread: with it, some cells end worse than on plain 5.13, all big-endian.
+    const byCombination = new Map<string, number>();
+    for (let i = 0; i < batch.length; i++) {
+      const { kernel, ...rest } = plan.combinationAt(batch.positions[i]);
+      byCombination.set(`${kernel}|${JSON.stringify(rest)}`, batch.verdicts[i]);
+    }
+    const worse: string[] = [];
+    for (const [key, verdict] of byCombination) {
+      const [kernel, rest] = key.split('|');
+      if (kernel !== '5.13') continue;
+      const proposed = byCombination.get(`5.13+${BLK_SIZE_CHECK.id as string}|${rest}`);
+      if (proposed !== undefined && proposed > verdict) worse.push(`${(JSON.parse(rest) as { arch: string }).arch} ${VERDICTS[verdict]} -> ${VERDICTS[proposed]}`);
+    }
+    expect(worse.length).toBeGreaterThan(0);
+    expect(worse.every((w) => w.startsWith('s390x '))).toBe(true);
+  });
+});
