@@ -8,9 +8,8 @@ import { openDatabase } from '../db/database';
 import { matrixByName } from '../db/matrices';
 import { SqlRetentionStore } from '../db/retention';
 import { databaseUrl, sqlitePath } from '../db/url';
-import { BadInputError } from '../runs/errors';
 import { pruneRuns } from '../runs/retention';
-import { CliError } from './input';
+import { CliError, cliErrorOf } from './input';
 import type { TokenIo } from './token-command';
 
 /** The SQLite store's bytes on disk, its write-ahead log included; null on PostgreSQL. */
@@ -42,8 +41,7 @@ export async function runsPrune(opts: { keep: string; matrix?: string; db?: stri
     try {
       result = await pruneRuns(store, keep, matrixId);
     } catch (err) {
-      if (err instanceof BadInputError) throw new CliError('BAD_USER_INPUT', err.message, { field: err.field });
-      throw err;
+      throw cliErrorOf(err);
     }
     io.stdout(JSON.stringify({
       keep, matrix: opts.matrix ?? null,

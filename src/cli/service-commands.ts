@@ -18,11 +18,10 @@ import { DEFAULT_BOOT_TIMEOUT_SECONDS, createServices, startServer } from '../ht
 import { redisConnection } from '../runs/redis/jobs';
 import { RunWorker } from '../runs/redis/worker';
 import { startOrResumeRun } from '../runs/commands';
-import { BadInputError, NotFoundError } from '../runs/errors';
 import { limitsFromEnv, type Limits } from '../runs/limits';
 import type { VerdictCounts } from '../runs/types';
 import { ensureSeedMatrices } from '../runs/seed';
-import { CliError } from './input';
+import { CliError, cliErrorOf } from './input';
 import { stopOnSignals } from './stop-signals';
 
 export function redisUrl(option?: string): string | undefined {
@@ -31,7 +30,7 @@ export function redisUrl(option?: string): string | undefined {
     try {
       redisConnection(url); // the queue's own check, reported as bad input
     } catch (err) {
-      throw new CliError('INVALID_COMBINATION', (err as Error).message, { field: 'redis' });
+      throw new CliError('BAD_USER_INPUT', (err as Error).message, { field: 'redis' });
     }
   }
   return url || undefined;
@@ -41,8 +40,7 @@ function limits(): Limits {
   try {
     return limitsFromEnv();
   } catch (err) {
-    if (err instanceof BadInputError) throw new CliError('INVALID_COMBINATION', err.message, { field: err.field });
-    throw err;
+    throw cliErrorOf(err);
   }
 }
 
@@ -54,7 +52,7 @@ function writeLimit(): number {
   try {
     return mutationsPerMinute();
   } catch (err) {
-    throw new CliError('INVALID_COMBINATION', (err as Error).message, { field: 'MUTATIONS_PER_MINUTE' });
+    throw new CliError('BAD_USER_INPUT', (err as Error).message, { field: 'MUTATIONS_PER_MINUTE' });
   }
 }
 
@@ -63,13 +61,13 @@ function notify() {
   try {
     return notifyFromEnv();
   } catch (err) {
-    throw new CliError('INVALID_COMBINATION', (err as Error).message, { field: 'NOTIFY_URL' });
+    throw new CliError('BAD_USER_INPUT', (err as Error).message, { field: 'NOTIFY_URL' });
   }
 }
 
 export async function serve(opts: { port?: string; host?: string; db?: string; redis?: string }): Promise<void> {
   const port = Number(opts.port ?? process.env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('INVALID_COMBINATION', `bad port ${opts.port}`, { field: 'port' });
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('BAD_USER_INPUT', `bad port ${opts.port}`, { field: 'port' });
   const starting = startServer({
     databaseUrl: databaseUrl(opts.db), port, host: opts.host ?? process.env.HOST ?? '127.0.0.1', webhookSecret: process.env.WEBHOOK_SECRET,
     githubWebhookSecret: process.env.GITHUB_WEBHOOK_SECRET || undefined, gitlabWebhookToken: process.env.GITLAB_WEBHOOK_TOKEN || undefined,
@@ -89,7 +87,7 @@ const FAIL_ON = {
 function failOn(option: string | undefined): keyof typeof FAIL_ON | undefined {
   if (option === undefined) return undefined;
   if (option in FAIL_ON) return option as keyof typeof FAIL_ON;
-  throw new CliError('INVALID_COMBINATION', `--fail-on takes ${Object.keys(FAIL_ON).join(' or ')}, not "${option}"`, { field: 'fail-on' });
+  throw new CliError('BAD_USER_INPUT', `--fail-on takes ${Object.keys(FAIL_ON).join(' or ')}, not "${option}"`, { field: 'fail-on' });
 }
 
 export async function runMatrix(opts: { matrix: string; db?: string; redis?: string; failOn?: string }): Promise<void> {
@@ -110,9 +108,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
         process.stderr.write(`resuming run ${run.id} of matrix "${run.matrixName}" (${run.status}, ${run.cellsDone}/${run.cellsTotal} positions done), left unfinished by an earlier run of this command\n`);
       }
     } catch (err) {
-      if (err instanceof NotFoundError) throw new CliError('INVALID_COMBINATION', err.message, { field: 'matrix' });
-      if (err instanceof BadInputError) throw new CliError('INVALID_COMBINATION', err.message, { field: err.field });
-      throw err;
+      throw cliErrorOf(err);
     }
     const bar = process.stderr.isTTY ? new SingleBar({ format: 'run {run} [{bar}] {percentage}% | {value}/{total} positions | ETA {eta}s', stream: process.stderr }, Presets.shades_classic) : null;
     bar?.start(run.cellsTotal, run.cellsDone, { run: run.id });
@@ -151,9 +147,9 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
  */
 export async function worker(opts: { db?: string; redis?: string; concurrency?: string }): Promise<void> {
   const redis = redisUrl(opts.redis);
-  if (!redis) throw new CliError('INVALID_COMBINATION', 'a worker needs REDIS_URL (or --redis)', { field: 'redis' });
+  if (!redis) throw new CliError('BAD_USER_INPUT', 'a worker needs REDIS_URL (or --redis)', { field: 'redis' });
   const concurrency = Number(opts.concurrency ?? 1);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError('INVALID_COMBINATION', `bad concurrency ${opts.concurrency}`, { field: 'concurrency' });
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError('BAD_USER_INPUT', `bad concurrency ${opts.concurrency}`, { field: 'concurrency' });
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const url = databaseUrl(opts.db);
   const db = await openDatabase(url);

@@ -1,5 +1,5 @@
 /**
- * The embedded store: migrations applied offline, a Prisma client for ordinary reads and writes,
+ * The store, on SQLite (a file, the default) or PostgreSQL (scale-out): migrations applied offline, a Prisma client for ordinary reads and writes,
  * and a second connection through the same driver adapter for the bulk path (results in
  * multi-row raw statements, one transaction per shard).
  */

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, MODES, STRATEGIES, TRANSPORT_NAMES, isOneOf } from './catalog';
 import type { Cell, ConfigSource } from './cell';
-import { InvalidCombinationError, type Combination } from './combination';
+import { InvalidCombinationError, shapeError, type Combination } from './combination';
 import { deviceSetup, isInvalid, type ConfigInput, type DeviceSetup } from './device-setup';
 import type { CompiledDriver } from './kernel';
 import { ARCHS } from './profiles/archs';
@@ -65,8 +65,7 @@ export interface PlannedCell extends Cell {
 function parseSpec(input: unknown): MatrixSpec {
   const parsed = matrixSpecSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new InvalidCombinationError(issue.path.join('.') || '(matrix)', issue.message);
+  throw shapeError(parsed.error.issues[0], input, '(matrix)', Object.keys(matrixSpecSchema.shape));
 }
 
 function checkNames<T extends string>(field: string, known: readonly T[], values: readonly string[]): T[] {

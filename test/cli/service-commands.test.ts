@@ -14,10 +14,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('When an unknown matrix is run, then exit 2 with a JSON error naming the matrix', () => {
+test('When an unknown matrix is run, then exit 2 with a NOT_FOUND error naming the matrix', () => {
   const r = spawnSync(process.execPath, [BIN, 'run', '--matrix', 'nope', '--db', join(dir, 'a.db')], { encoding: 'utf8' });
   expect(r.status).toBe(2);
-  expect(JSON.parse(r.stderr.trim().split('\n').pop()!).error).toMatchObject({ field: 'matrix' });
+  expect(JSON.parse(r.stderr.trim().split('\n').pop()!).error).toEqual({ code: 'NOT_FOUND', message: 'no matrix "nope"', field: 'matrix' });
 });
 
 test('When be-config-2021 is run from the command line, then the summary comes last and counts every position', () => {

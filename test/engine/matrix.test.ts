@@ -62,6 +62,12 @@ describe('matrix plans', () => {
     expect(() => new MatrixPlan({ ...spec, config: { colour: [1] } })).toThrow(/config field "colour"/);
     expect(() => new MatrixPlan({ ...spec, kernels: [] })).toThrow(InvalidCombinationError);
   });
+
+  test('a missing or empty value set names the axis and lists the values it takes', () => {
+    const { modes: _modes, ...noModes } = spec;
+    expect(() => new MatrixPlan(noModes)).toThrow(new InvalidCombinationError('modes', 'missing; expected a list of values from: legacy, transitional, modern'));
+    expect(() => new MatrixPlan({ ...spec, kernels: [] })).toThrow(new InvalidCombinationError('kernels', 'empty; expected a list of values, each a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14)'));
+  });
 });
 
 describe('matrix positions counted before planning', () => {
