@@ -1,11 +1,12 @@
 /**
  * A matrix: a value set per axis, expanded into cells without ever holding them all. Cells are
- * numbered in a fixed mixed-radix order (arch, transport, device variant, mode, backend,
- * hypervisor, kernel, strategy; strategy fastest), so an index is a stable cell id within the
+ * numbered in the fixed mixed-radix order of `PLAN_COORDINATES` (axes.ts; strategy fastest), so
+ * an index is a stable cell id within the
  * matrix and any index range is a shard. Validity is precomputed per axis pair from the same
  * checks single combinations use; skipped cells are counted with their reason, never errors.
  */
 import { z } from 'zod';
+import { PLAN_COORDINATES, VARIANT_COORDINATE, type PlanCoordinate } from './axes';
 import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, MODES, STRATEGIES, TRANSPORT_NAMES, isOneOf } from './catalog';
 import type { Cell, ConfigSource } from './cell';
 import { InvalidCombinationError, shapeError, type Combination } from './combination';
@@ -51,9 +52,6 @@ export interface DeviceVariant {
 export function configKey(config: ConfigInput): string {
   return Object.entries(config).map(([field, value]) => `${field}=${value}`).join(',');
 }
-
-/** Axis positions of one cell; `AXES[i]` names coordinate i. */
-export const AXES = ['arch', 'transport', 'deviceVariant', 'mode', 'backend', 'hypervisor', 'kernel', 'strategy'] as const;
 
 /** A cell the plan hands out: reused between callbacks, copy what you keep. */
 export interface PlannedCell extends Cell {
@@ -146,7 +144,7 @@ export class MatrixPlan {
     });
     this.kernels = spec.kernels.map(kernelVersionOf);
     this.strategies = checkNames('strategies', STRATEGIES, spec.strategies);
-    this.radix = [this.archs, this.transports, this.variants, this.modes, this.backends, this.hypervisors, this.kernels, this.strategies].map((a) => a.length);
+    this.radix = this.labels().map((values) => values.length);
     this.size = this.radix.reduce((a, b) => a * b, 1);
 
     const [nA, nT, nV, nM, nB, nH, nK, nS] = this.radix;
@@ -181,13 +179,31 @@ export class MatrixPlan {
     this.earlyDetect = this.hypervisors.map((h) => hasQemuChange(h, 'earlyModernDetect'));
   }
 
+  /**
+   * Each coordinate's values as users write them, in plan order: what filters, diffs and run
+   * comparisons match against. A device variant is `device|config key` (`blk|blk_size=4096`).
+   */
+  labels(): string[][] {
+    const on: Record<PlanCoordinate, string[]> = {
+      arch: this.archs.map((a) => a.name), transport: this.transports.map((t) => t.name),
+      deviceVariant: this.variants.map((v) => `${v.device.name}|${configKey(v.config)}`), mode: [...this.modes],
+      backend: [...this.backends], hypervisor: this.hypervisors.map((h) => h.name), kernel: this.kernels.map((k) => k.text), strategy: [...this.strategies],
+    };
+    return PLAN_COORDINATES.map((c) => on[c]);
+  }
+
+  /** The device variant at a cell index. */
+  variantAt(index: number): DeviceVariant {
+    return this.variants[this.coordsOf(index)[VARIANT_COORDINATE]];
+  }
+
   private driverProblemAt(k: number, v: number): Invalid | null {
     return this.driverOk[k * this.nDevices + this.deviceOf[v]];
   }
 
   /** Coordinates of a cell index, outermost axis first. */
-  coordsOf(index: number, out: number[] = new Array(AXES.length)): number[] {
-    for (let axis = AXES.length - 1; axis >= 0; axis--) {
+  coordsOf(index: number, out: number[] = new Array(PLAN_COORDINATES.length)): number[] {
+    for (let axis = PLAN_COORDINATES.length - 1; axis >= 0; axis--) {
       out[axis] = index % this.radix[axis];
       index = Math.floor(index / this.radix[axis]);
     }
@@ -265,7 +281,7 @@ export class MatrixPlan {
         visited++;
       }
       // Odometer step, innermost axis fastest.
-      for (let axis = AXES.length - 1; axis >= 0; axis--) {
+      for (let axis = PLAN_COORDINATES.length - 1; axis >= 0; axis--) {
         if (++coords[axis] < this.radix[axis]) break;
         coords[axis] = 0;
       }

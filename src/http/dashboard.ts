@@ -5,10 +5,10 @@
  * It only reads. With READS_REQUIRE_TOKEN=1 it needs a read token, typed into the page once and
  * kept in the browser's localStorage, and sent as Authorization: Bearer.
  */
-const AXES = ['ARCH', 'TRANSPORT', 'DEVICE', 'MODE', 'BACKEND', 'HYPERVISOR', 'KERNEL', 'STRATEGY', 'CONFIG'];
+import { AXES } from '../engine';
 
 export function dashboardHtml(): string {
-  const options = (selected: string) => AXES.map((a) => `<option${a === selected ? ' selected' : ''}>${a}</option>`).join('');
+  const options = (selected: string) => AXES.map(({ enumValue: a }) => `<option${a === selected ? ' selected' : ''}>${a}</option>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>virtio-matrix</title>
 <style>
