@@ -7,18 +7,15 @@
  */
 import { z } from 'zod';
 import { PLAN_COORDINATES, VARIANT_COORDINATE, type PlanCoordinate } from './axes';
-import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, MODES, STRATEGIES, TRANSPORT_NAMES, isOneOf } from './catalog';
 import type { Cell, ConfigSource } from './cell';
 import { InvalidCombinationError, shapeError, type Combination } from './combination';
 import { deviceSetup, isInvalid, type ConfigInput, type DeviceSetup } from './device-setup';
 import type { CompiledDriver } from './kernel';
-import { ARCHS } from './profiles/archs';
-import { DEVICES } from './profiles/devices';
 import type { KernelVersion } from './profiles/linux/versions';
-import { HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
 import { TRANSPORTS } from './profiles/transports';
 import type { ArchProfile, BackendName, DeviceMode, DeviceProfile, HypervisorProfile, StrategyName } from './profiles/types';
-import { driverFor, kernelVersionOf } from './resolve';
+import { driverFor } from './resolve';
+import { kernelVersionOf, valueOn } from './lookup';
 import { configSourceOf, driverProblem, hasQemuChange, modeProblem, transportProblem, type Invalid } from './validity';
 
 const nonEmpty = z.array(z.string()).min(1);
@@ -66,11 +63,6 @@ function parseSpec(input: unknown): MatrixSpec {
   throw shapeError(parsed.error.issues[0], input, '(matrix)', Object.keys(matrixSpecSchema.shape));
 }
 
-function checkNames<T extends string>(field: string, known: readonly T[], values: readonly string[]): T[] {
-  for (const v of values) if (!isOneOf(known, v)) throw new InvalidCombinationError(field, `unknown value "${v}"; expected any of: ${known.join(', ')}`);
-  return values as T[];
-}
-
 /** The config fields of a matrix that a device has, in the matrix's order. */
 function fieldsOf(device: DeviceProfile, config: MatrixSpec['config']): [string, (number | string)[]][] {
   return Object.entries(config).filter(([field]) => device.config.some((f) => f.name === field));
@@ -92,7 +84,7 @@ function deviceVariants(device: DeviceProfile, config: MatrixSpec['config']): De
  */
 export function matrixPositions(input: unknown): number {
   const spec = parseSpec(input);
-  const devices = checkNames('devices', DEVICE_NAMES, spec.devices).map((d) => DEVICES[d]);
+  const devices = spec.devices.map((d) => valueOn('device', d, 'devices'));
   const variants = devices.reduce((n, d) => n + fieldsOf(d, spec.config).reduce((m, [, values]) => m * values.length, 1), 0);
   const { archs, transports, modes, backends, hypervisors, kernels, strategies } = spec;
   return [archs, transports, modes, backends, hypervisors, kernels, strategies].reduce((n, values) => n * values.length, variants);
@@ -126,24 +118,20 @@ export class MatrixPlan {
 
   constructor(input: unknown) {
     const spec = parseSpec(input);
-    this.archs = checkNames('archs', ARCH_NAMES, spec.archs).map((a) => ARCHS[a]);
-    this.transports = checkNames('transports', TRANSPORT_NAMES, spec.transports).map((t) => TRANSPORTS[t]);
-    const devices = checkNames('devices', DEVICE_NAMES, spec.devices).map((d) => DEVICES[d]);
+    this.archs = spec.archs.map((a) => valueOn('arch', a, 'archs'));
+    this.transports = spec.transports.map((t) => valueOn('transport', t, 'transports'));
+    const devices = spec.devices.map((d) => valueOn('device', d, 'devices'));
     for (const field of Object.keys(spec.config)) {
       if (!devices.some((d) => d.config.some((f) => f.name === field))) {
         throw new InvalidCombinationError(`config.${field}`, `no device in this matrix has a config field "${field}"`);
       }
     }
     this.variants = devices.flatMap((d) => deviceVariants(d, spec.config));
-    this.modes = checkNames('modes', MODES, spec.modes);
-    this.backends = checkNames('backends', BACKENDS, spec.backends);
-    this.hypervisors = spec.hypervisors.map((name) => {
-      const h = HYPERVISORS_BY_NAME.get(name);
-      if (!h) throw new InvalidCombinationError('hypervisors', `unknown value "${name}"; expected any of: ${[...HYPERVISORS_BY_NAME.keys()].join(', ')}`);
-      return h;
-    });
-    this.kernels = spec.kernels.map(kernelVersionOf);
-    this.strategies = checkNames('strategies', STRATEGIES, spec.strategies);
+    this.modes = spec.modes.map((m) => valueOn('mode', m, 'modes'));
+    this.backends = spec.backends.map((b) => valueOn('backend', b, 'backends'));
+    this.hypervisors = spec.hypervisors.map((h) => valueOn('hypervisor', h, 'hypervisors'));
+    this.kernels = spec.kernels.map((k) => kernelVersionOf(k, 'kernels'));
+    this.strategies = spec.strategies.map((s) => valueOn('strategy', s, 'strategies'));
     this.radix = this.labels().map((values) => values.length);
     this.size = this.radix.reduce((a, b) => a * b, 1);
 

@@ -5,6 +5,7 @@
  * A registry is an immutable value the caller owns; nothing here is shared between callers.
  */
 import { InvalidCombinationError } from './combination';
+import { notAKernel } from './lookup';
 import { KERNEL_PATCHES } from './profiles/linux/patches';
 import { parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
 import { DefinitionError, parseKernelPatch } from './profiles/schema';
@@ -73,7 +74,7 @@ export interface KernelBuild {
 export function kernelBuildOf(text: string, registry: PatchRegistry = EMPTY_REGISTRY): KernelBuild {
   const [base, ...ids] = text.split('+');
   const version = parseKernelVersion(base);
-  if (!version) throw new InvalidCombinationError('kernel', `"${base}" is not a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14; BASE+ID applies a proposed patch)`);
+  if (!version) throw notAKernel(base);
   const applied = ids.map((id, i) => {
     const patch = registry.patches.get(id);
     if (!patch) {

@@ -1,36 +1,20 @@
 /**
  * Combination (strings) → Cell (profiles), or an InvalidCombinationError naming the field.
- * Lookups happen here; what fits together is decided by `validity.ts`, what the device offers
+ * Values are looked up by `lookup.ts`, as for matrices; what fits together is decided by `validity.ts`, what the device offers
  * and holds by `device-setup.ts`, shared with matrix expansion.
  */
-import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, MODES, STRATEGIES, TRANSPORT_NAMES, isOneOf } from './catalog';
 import type { Cell, ResolvedCell } from './cell';
 import { InvalidCombinationError, parseCombination } from './combination';
 import { deviceSetup, isInvalid } from './device-setup';
 import { compileDriver, type CompiledDriver } from './kernel';
 import { EMPTY_REGISTRY, kernelBuildOf, type KernelBuild, type PatchRegistry } from './patch-registry';
-import { ARCHS } from './profiles/archs';
-import { parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
-import { HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
-import { TRANSPORTS } from './profiles/transports';
+import { valueOn } from './lookup';
+import type { KernelVersion } from './profiles/linux/versions';
 import type { DeviceName, StrategyName } from './profiles/types';
-import { DEVICES } from './profiles/devices';
 import { configSourceOf, driverProblem, hasQemuChange, modeProblem, pageSizeProblem, transportProblem, type Invalid } from './validity';
 
 function raise(problem: Invalid | null): void {
   if (problem) throw new InvalidCombinationError(problem.field, problem.reason);
-}
-
-function oneOf<T extends string>(field: string, values: readonly T[], value: string): T {
-  if (!isOneOf(values, value)) raise({ field, reason: `unknown ${field} "${value}"; expected one of: ${values.join(', ')}` });
-  return value as T;
-}
-
-export function kernelVersionOf(text: string): KernelVersion {
-  const kernel = parseKernelVersion(text);
-  if (!kernel && text.includes('+')) throw new InvalidCombinationError('kernel', `"${text}" applies proposed patches (BASE+ID), which only evaluate and explain take so far`);
-  if (!kernel) throw new InvalidCombinationError('kernel', `"${text}" is not a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14)`);
-  return kernel;
 }
 
 /** Compiled drivers are shared by every cell with the same kernel, strategy and device. */
@@ -68,28 +52,27 @@ export interface ResolveOptions {
 
 export function resolveCombination(input: unknown, options: ResolveOptions = {}): ResolvedCell {
   const c = parseCombination(input);
-  const arch = ARCHS[oneOf('arch', ARCH_NAMES, c.arch)];
-  const transport = TRANSPORTS[oneOf('transport', TRANSPORT_NAMES, c.transport)];
-  const device = DEVICES[oneOf('device', DEVICE_NAMES, c.device)];
-  const mode = oneOf('mode', MODES, c.mode);
-  const backend = oneOf('backend', BACKENDS, c.backend);
-  const strategy = oneOf('strategy', STRATEGIES, c.strategy);
-  const hypervisor = HYPERVISORS_BY_NAME.get(c.hypervisor);
-  if (!hypervisor) raise({ field: 'hypervisor', reason: `unknown hypervisor "${c.hypervisor}"; expected one of: ${[...HYPERVISORS_BY_NAME.keys()].join(', ')}` });
+  const arch = valueOn('arch', c.arch);
+  const transport = valueOn('transport', c.transport);
+  const device = valueOn('device', c.device);
+  const mode = valueOn('mode', c.mode);
+  const backend = valueOn('backend', c.backend);
+  const strategy = valueOn('strategy', c.strategy);
+  const hypervisor = valueOn('hypervisor', c.hypervisor);
   const registry = options.patches ?? EMPTY_REGISTRY;
   const build = kernelBuildOf(c.kernel, registry);
   const kernel = build.version;
-  const hostArch = c.hostArch === undefined ? arch : ARCHS[oneOf('hostArch', ARCH_NAMES, c.hostArch)];
+  const hostArch = c.hostArch === undefined ? arch : valueOn('arch', c.hostArch, 'hostArch');
   const pageSize = c.pageSize ?? arch.defaultPageSize;
 
   raise(transportProblem(arch, transport));
-  raise(modeProblem(transport, mode, device, hypervisor!));
-  const configSource = configSourceOf(device, backend, hypervisor!);
+  raise(modeProblem(transport, mode, device, hypervisor));
+  const configSource = configSourceOf(device, backend, hypervisor);
   if (isInvalid(configSource)) raise(configSource);
   raise(driverProblem(kernel, device));
   raise(pageSizeProblem(arch, pageSize));
   const transportMode = transport.modes[mode]!;
-  const setup = deviceSetup(device, transport, hypervisor!, transportMode.modernInterface, c.config, c.features, backend);
+  const setup = deviceSetup(device, transport, hypervisor, transportMode.modernInterface, c.config, c.features, backend);
   if (isInvalid(setup)) throw new InvalidCombinationError(setup.field, setup.reason);
 
   return {
@@ -102,8 +85,8 @@ export function resolveCombination(input: unknown, options: ResolveOptions = {})
     device,
     backend,
     configSource: configSource as Cell['configSource'],
-    hypervisor: hypervisor!,
-    earlyModernDetect: hasQemuChange(hypervisor!, 'earlyModernDetect'),
+    hypervisor: hypervisor,
+    earlyModernDetect: hasQemuChange(hypervisor, 'earlyModernDetect'),
     driver: driverForBuild(build, registry, strategy, device.name),
     pageSize,
     hostFeatures: setup.hostFeatures,
