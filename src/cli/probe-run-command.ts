@@ -8,7 +8,7 @@ import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
 import { createServices, DEFAULT_BOOT_TIMEOUT_SECONDS } from '../http/server';
 import { startProbeRun } from '../runs/commands';
-import { ensureSeedMatrices } from '../runs/seed';
+import { ensureSeedMatrices } from '../matrices/seed';
 import { resolveKernel, type KernelOptions } from './artifact-command';
 import { CliError, cliErrorOf } from './input';
 import { redisPrefix, redisUrl } from './service-commands';
@@ -37,7 +37,7 @@ export async function probeRun(opts: ProbeRunOptions): Promise<void> {
   // With Redis the workers boot (--jobs and --boot-timeout are theirs); without it, this process does.
   const { services, queue, probeQueue } = createServices(db, { probeJobs, bootTimeoutSeconds, redisUrl: redis, redisPrefix: redisPrefix() });
   try {
-    await ensureSeedMatrices(db);
+    await ensureSeedMatrices(services.matrices);
     const kernel = await resolveKernel(services.artifacts, opts.kernel, opts);
     const started = Date.now();
     let run;

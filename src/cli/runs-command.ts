@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { openDatabase } from '../db/database';
-import { matrixByName } from '../db/matrices';
+import { storesOf } from '../composition';
 import { SqlRetentionStore } from '../db/retention';
 import { databaseUrl, sqlitePath } from '../db/url';
 import { pruneRuns } from '../runs/retention';
@@ -32,7 +32,7 @@ export async function runsPrune(opts: { keep: string; matrix?: string; db?: stri
   try {
     let matrixId: string | null = null;
     if (opts.matrix !== undefined) {
-      const matrix = await matrixByName(db, opts.matrix);
+      const matrix = await storesOf(db).matrices.byName(opts.matrix);
       if (!matrix) throw new CliError('NOT_FOUND', `no matrix "${opts.matrix}"`, { field: 'matrix' });
       matrixId = String(matrix.id);
     }

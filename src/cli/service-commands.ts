@@ -20,7 +20,7 @@ import { RunWorker } from '../runs/redis/worker';
 import { startOrResumeRun } from '../runs/commands';
 import { limitsFromEnv, type Limits } from '../runs/limits';
 import type { VerdictCounts } from '../runs/types';
-import { ensureSeedMatrices } from '../runs/seed';
+import { ensureSeedMatrices } from '../matrices/seed';
 import { CliError, cliErrorOf } from './input';
 import { stopOnSignals } from './stop-signals';
 
@@ -96,7 +96,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
   const db = await openDatabase(databaseUrl(opts.db));
   const { services, queue, probeQueue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() }, limits());
   try {
-    await ensureSeedMatrices(db);
+    await ensureSeedMatrices(services.matrices);
     const started = Date.now();
     let run;
     let resumed = false;

@@ -6,7 +6,8 @@
  */
 import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
 import { matrixSpecSchema, SKIPPED } from '../engine';
-import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, MatrixRecord, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
+import type { MatrixRecord } from '../matrices/types';
+import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
 import type { Database, Dialect } from './database';
 import { inTransaction } from './transaction';
 

@@ -5,17 +5,18 @@ import type { AccessPolicy } from '../auth/policy';
 import type { TokenStore } from '../auth/tokens';
 import type { WriteLimiter } from '../auth/write-limit';
 import type { Database } from '../db/database';
-import { matricesByIds } from '../db/matrices';
 import type { ArtifactDeps } from '../artifacts/register';
 import type { SqlProbeRunStore } from '../db/probe-runs';
 import type { RunDeps } from '../runs/commands';
 import type { RetentionStore } from '../runs/retention';
 import type { Limits } from '../runs/limits';
-import type { DeliveryRecord, MatrixRecord } from '../runs/types';
+import type { MatrixRecord, MatrixStore } from '../matrices/types';
+import type { DeliveryRecord } from '../runs/types';
 import type { RunViews } from '../runs/views';
 
 export interface Services {
   db: Database;
+  matrices: MatrixStore;
   store: SqlProbeRunStore;
   runDeps: RunDeps;
   /** Deleting runs (deleteRun). */
@@ -43,7 +44,7 @@ export function createContext(services: Services, caller: Caller = ANONYMOUS): C
     ...services,
     caller,
     matrixLoader: new DataLoader(async (ids) => {
-      const found = await matricesByIds(services.db, ids);
+      const found = await services.matrices.byIds(ids);
       return ids.map((id) => found.get(id) ?? null);
     }),
     deliveryLoader: new DataLoader(async (runIds) => {

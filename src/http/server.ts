@@ -5,20 +5,17 @@
 import type { Server } from 'node:http';
 import { cpus } from 'node:os';
 import pino from 'pino';
-import { SqlRetentionStore } from '../db/retention';
 import { watchRunLog } from '../runs/run-log';
 import { OPEN_READS, type AccessPolicy } from '../auth/policy';
 import { BlobDirectory } from '../artifacts/blob-dir';
 import { maxArtifactBytes } from '../artifacts/register';
-import { SqlArtifactStore, artifactDir } from '../db/artifacts';
-import { SqlProbeRunStore } from '../db/probe-runs';
+import { artifactDir } from '../db/artifacts';
 import { RunNotifier, type NotifyOptions } from '../notify/run-notifier';
-import { SqlTokenStore } from '../db/tokens';
 import { DEFAULT_MUTATIONS_PER_MINUTE, WriteLimiter } from '../auth/write-limit';
 import { findInstalled } from '../probe/installed';
 import { InProcessProbeQueue } from '../runs/probe/queue';
 import { openDatabase, type Database } from '../db/database';
-import { matrixByName } from '../db/matrices';
+import { storesOf } from '../composition';
 import { redact } from '../db/redact';
 import { DEFAULT_DATABASE_URL } from '../db/url';
 import type { Services } from '../graphql/context';
@@ -29,7 +26,7 @@ import { probeFlow } from '../runs/redis/probe-flow';
 import { RedisRunQueue } from '../runs/redis/queue';
 import type { RunQueue } from '../runs/types';
 import { DEFAULT_LIMITS, type Limits } from '../runs/limits';
-import { ensureSeedMatrices } from '../runs/seed';
+import { ensureSeedMatrices } from '../matrices/seed';
 import { RunViews } from '../runs/views';
 import { createApp } from './app';
 
@@ -90,11 +87,12 @@ export interface QueueChoice {
 export const DEFAULT_BOOT_TIMEOUT_SECONDS = 120;
 
 export function createServices(db: Database, choice: QueueChoice = {}, limits: Limits = DEFAULT_LIMITS, access: AccessPolicy = OPEN_READS, mutationsPerMinute = DEFAULT_MUTATIONS_PER_MINUTE): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
-  const store = new SqlProbeRunStore(db);
+  const stores = storesOf(db);
+  const store = stores.runs;
   const q: RunQueue = choice.redisUrl
     ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix })
     : new InProcessRunQueue(store, { onError: choice.onError });
-  const artifacts = new SqlArtifactStore(db);
+  const artifacts = stores.artifacts;
   const blobs = new BlobDirectory(choice.artifactDir ?? artifactDir(db.url));
   const probeDeps = {
     store, artifacts, blobs, installed: () => findInstalled(),
@@ -106,14 +104,14 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
     ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix }, probeFlow(probeDeps))
     : new InProcessProbeQueue(probeDeps, choice.onError);
   const runDeps: RunDeps = {
-    store, queue: q, matrixByName: (name) => matrixByName(db, name), limits,
+    store, queue: q, matrixByName: (name) => stores.matrices.byName(name), limits,
     probe: {
       store, artifacts, queue: probeQueue,
       unavailable: () => (findInstalled() ? null : 'the probe dependencies are not installed (scripts/install-probe-deps.sh, or PROBE_DIR)'),
     },
   };
   return {
-    services: { db, store, runDeps, retention: new SqlRetentionStore(db), views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, writeLimiter: new WriteLimiter(mutationsPerMinute), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
+    services: { db, matrices: stores.matrices, store, runDeps, retention: stores.retention, views: new RunViews(store), limits, tokens: stores.tokens, access, writeLimiter: new WriteLimiter(mutationsPerMinute), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
     queue: q, probeQueue,
   };
 }
@@ -127,11 +125,11 @@ function storeOption(databaseUrl: string): string {
 export async function startServer(options: StartOptions): Promise<Running> {
   const log = options.logger ?? pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
   const db = await openDatabase(options.databaseUrl);
-  if (options.seed !== false) await ensureSeedMatrices(db);
   const { services, queue, probeQueue } = createServices(db, {
     redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run error'),
     artifactDir: options.artifactDir, maxArtifactBytes: options.maxArtifactBytes,
   }, options.limits, options.access, options.mutationsPerMinute);
+  if (options.seed !== false) await ensureSeedMatrices(services.matrices);
   queue.onProgress((p) => {
     log.debug(p, 'run progress');
     // At run end, load its grid and plan once, so the first diff or cells query does not pay for it.

@@ -3,7 +3,8 @@ import type { ArtifactStore } from '../artifacts/types';
 import { BadInputError, NotFoundError } from './errors';
 import { DEFAULT_LIMITS, positionsProblem, type Limits } from './limits';
 import { ProbeRunUnavailable } from './probe/execute';
-import type { DeliveredRun, Delivery, MatrixRecord, RunKind, RunQueue, RunRecord, RunStore } from './types';
+import type { MatrixRecord } from '../matrices/types';
+import type { DeliveredRun, Delivery, RunKind, RunQueue, RunRecord, RunStore } from './types';
 
 /** Probe runs: real boots of a kernel artifact, on a queue of their own. */
 export interface ProbeRunDeps {

@@ -4,16 +4,6 @@
  */
 import type { MatrixSpec } from '../engine';
 
-export interface MatrixRecord {
-  id: number;
-  name: string;
-  description: string | null;
-  spec: MatrixSpec;
-  /** Positions, valid or not. */
-  positions: number;
-  createdAt: Date;
-}
-
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** engine: every cell simulated; probe: every probeable cell booted on one kernel artifact. */

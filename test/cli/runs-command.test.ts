@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeBytes } from '../../src/cli/runs-command';
 import { openDatabase } from '../../src/db/database';
-import { createMatrix } from '../../src/db/matrices';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { storesOf } from '../../src/composition';
 import { createServices } from '../../src/http/server';
 import { startRun } from '../../src/runs/commands';
 
@@ -26,8 +27,8 @@ beforeAll(async () => {
   file = join(dir, 'store.db');
   const db = await openDatabase(`file:${file}`);
   const { services, queue, probeQueue } = createServices(db);
-  await createMatrix(db, { name: 'wide', spec: SPEC });
-  await createMatrix(db, { name: 'other', spec: { ...SPEC, kernels: ['5.14'] } });
+  await createMatrix(storesOf(db).matrices, { name: 'wide', spec: SPEC });
+  await createMatrix(storesOf(db).matrices, { name: 'other', spec: { ...SPEC, kernels: ['5.14'] } });
   for (const [name, n] of [['wide', 4], ['other', 2]] as const) {
     for (let i = 0; i < n; i++) {
       runIds[name].push((await startRun(services.runDeps, name, 'test')).id);

@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
-import { createMatrix } from '../../src/db/matrices';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { storesOf } from '../../src/composition';
 import { SqlRunStore } from '../../src/db/runs';
 import { InvalidCombinationError, MatrixPlan, SKIPPED, VERDICTS, evaluate } from '../../src/engine';
-import { BE_CONFIG_2021 } from '../../src/runs/seed';
+import { BE_CONFIG_2021 } from '../../src/matrices/seed';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 let dir: string;
@@ -66,7 +67,7 @@ describe('run --fail-on', () => {
   beforeAll(async () => {
     db = join(dir, 'fail-on.db');
     const store = await openDatabase(`file:${db}`);
-    await createMatrix(store, { name: 'dasd', spec });
+    await createMatrix(storesOf(store).matrices, { name: 'dasd', spec });
     await store.close();
   });
   const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'run', '--matrix', 'dasd', '--db', db, ...args], { encoding: 'utf8' });
@@ -102,7 +103,7 @@ describe('run resumes its own unfinished run', () => {
   beforeAll(async () => {
     db = join(dir, 'resume.db');
     const store = await openDatabase(`file:${db}`);
-    const matrix = await createMatrix(store, { name: 'dasd', spec });
+    const matrix = await createMatrix(storesOf(store).matrices, { name: 'dasd', spec });
     const runs = new SqlRunStore(store);
     // Another trigger's unfinished run is not this command's to take over.
     other = (await runs.createRun(matrix, 'graphql')).id;

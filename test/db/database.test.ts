@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
-import { matrixByName } from '../../src/db/matrices';
+import { storesOf } from '../../src/composition';
 import { SqlRunStore } from '../../src/db/runs';
 
 const DIST = join(__dirname, '..', '..', 'dist');
@@ -19,17 +19,17 @@ test('When a process dies without closing the database, then the next open succe
   // A child opens the store, seeds it, commits one shard of a run, and exits without closing anything.
   const script = `
     const { openDatabase } = require(${JSON.stringify(join(DIST, 'db', 'database'))});
-    const { ensureSeedMatrices } = require(${JSON.stringify(join(DIST, 'runs', 'seed'))});
-    const { matrixByName } = require(${JSON.stringify(join(DIST, 'db', 'matrices'))});
+    const { ensureSeedMatrices } = require(${JSON.stringify(join(DIST, 'matrices', 'seed'))});
+    const { storesOf } = require(${JSON.stringify(join(DIST, 'composition'))});
     const { SqlRunStore } = require(${JSON.stringify(join(DIST, 'db', 'runs'))});
     const { MatrixPlan, Simulator } = require(${JSON.stringify(join(DIST, 'engine'))});
     const { evaluateShard } = require(${JSON.stringify(join(DIST, 'runs', 'execute-shard'))});
     const { ResultBatch } = require(${JSON.stringify(join(DIST, 'runs', 'types'))});
     (async () => {
       const db = await openDatabase(${JSON.stringify(url)});
-      await ensureSeedMatrices(db);
+      await ensureSeedMatrices(storesOf(db).matrices);
       const store = new SqlRunStore(db);
-      const run = await store.createRun(await matrixByName(db, 'be-config-2021'), 'crash-test');
+      const run = await store.createRun(await storesOf(db).matrices.byName('be-config-2021'), 'crash-test');
       const [shard] = await store.shards(run.id);
       const batch = new ResultBatch(shard.to - shard.from);
       const counts = evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch, null);
@@ -47,7 +47,7 @@ test('When a process dies without closing the database, then the next open succe
     expect(run.status).toBe('queued');
     expect(run.cellsDone).toBe(50_000);
     expect((await store.shards('1')).filter((s) => s.done).map((s) => s.index)).toEqual([0]);
-    expect(await matrixByName(db, 'be-config-2021')).not.toBeNull();
+    expect(await storesOf(db).matrices.byName('be-config-2021')).not.toBeNull();
   } finally {
     await db.close();
   }

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/db/database';
-import { createMatrix } from '../../src/db/matrices';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { storesOf } from '../../src/composition';
 import { SqlRunStore } from '../../src/db/runs';
 import { StoreError } from '../../src/db/store-check';
 import { MatrixPlan, Simulator } from '../../src/engine';
@@ -28,7 +29,7 @@ beforeEach(async () => {
   file = join(dir, 'store.db');
   const db = await openDatabase(`file:${file}`);
   const store = new SqlRunStore(db);
-  const run = await store.createRun(await createMatrix(db, { name: 'm', spec }), 'test');
+  const run = await store.createRun(await createMatrix(storesOf(db).matrices, { name: 'm', spec }), 'test');
   for (const shard of await store.shards(run.id)) {
     const batch = new ResultBatch(shard.to - shard.from);
     await store.commitShard(run.id, shard, batch, evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch, null));

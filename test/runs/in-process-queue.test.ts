@@ -4,13 +4,13 @@ import { InvalidCombinationError, MatrixPlan, SKIPPED, Simulator, VERDICTS, eval
 import { featureNames } from '../../src/engine/outcome';
 import type { DeviceName } from '../../src/engine/profiles/types';
 import { openDatabase, type Database } from '../../src/db/database';
-import { createMatrix } from '../../src/db/matrices';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { storesOf } from '../../src/composition';
 import { SqlRunStore } from '../../src/db/runs';
 import { startRun, cancelRun, resumeUnfinishedRuns, type RunDeps } from '../../src/runs/commands';
 import { InProcessRunQueue } from '../../src/runs/in-process-queue';
 import { evaluateShard } from '../../src/runs/execute-shard';
 import { ResultBatch } from '../../src/runs/types';
-import { matrixByName } from '../../src/db/matrices';
 
 const spec = {
   archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk', 'net'], modes: ['legacy', 'transitional', 'modern'],
@@ -24,14 +24,14 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
   let store: SqlRunStore;
 
   function deps(queue: InProcessRunQueue): RunDeps {
-    return { store, queue, matrixByName: (name) => matrixByName(db, name) };
+    return { store, queue, matrixByName: (name) => storesOf(db).matrices.byName(name) };
   }
 
   beforeEach(async () => {
     testDb = await testDatabase(backend, 'runs');
     db = await openDatabase(testDb.url);
     store = new SqlRunStore(db);
-    await createMatrix(db, { name: 'small', spec });
+    await createMatrix(storesOf(db).matrices, { name: 'small', spec });
   });
 
   afterEach(async () => {
@@ -90,7 +90,7 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
   });
 
   test('When a run is interrupted after some shards, then a restart finishes it without counting a shard twice', async () => {
-    const matrix = (await matrixByName(db, 'small'))!;
+    const matrix = (await storesOf(db).matrices.byName('small'))!;
     const run = await store.createRun(matrix, 'test', 100);
     const first = new InProcessRunQueue(store);
     let progressed = 0;
@@ -115,7 +115,7 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
 
   /** A run of the small matrix in one shard, evaluated but not committed. */
   async function evaluatedWholeRun() {
-    const matrix = (await matrixByName(db, 'small'))!;
+    const matrix = (await storesOf(db).matrices.byName('small'))!;
     const run = await store.createRun(matrix, 'test', 100_000);
     const [shard] = await store.shards(run.id);
     const batch = new ResultBatch(shard.to - shard.from);
@@ -134,7 +134,7 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
 
   test('When a queued run is cancelled, then it never runs; cancelling a finished run changes nothing', async () => {
     const queue = new InProcessRunQueue(store);
-    const matrix = (await matrixByName(db, 'small'))!;
+    const matrix = (await storesOf(db).matrices.byName('small'))!;
     const a = await store.createRun(matrix, 'test');
     const b = await store.createRun(matrix, 'test');
     await queue.enqueue(a.id);

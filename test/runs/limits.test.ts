@@ -3,7 +3,7 @@
  * stores nothing; one stored before the limit still lists (counts past 2^31 included) but is not run.
  */
 import { matrixPositions } from '../../src/engine';
-import { BE_CONFIG_2021 } from '../../src/runs/seed';
+import { BE_CONFIG_2021 } from '../../src/matrices/seed';
 import { DEFAULT_MAX_MATRIX_POSITIONS, limitsFromEnv } from '../../src/runs/limits';
 import { DEPLOYMENTS, SMALL_MATRIX, startTestServer, type TestServer } from '../http/helpers';
 

@@ -4,7 +4,8 @@
  */
 import { MatrixPlan, SKIPPED, Simulator, VERDICTS } from '../../../src/engine';
 import { openDatabase, type Database } from '../../../src/db/database';
-import { createMatrix, matrixByName } from '../../../src/db/matrices';
+import { createMatrix } from '../../../src/matrices/create-matrix';
+import { storesOf } from '../../../src/composition';
 import { SqlRunStore } from '../../../src/db/runs';
 import { cancelRun, resumeUnfinishedRuns, startRun, type RunDeps } from '../../../src/runs/commands';
 import { Job, Queue } from 'bullmq';
@@ -79,10 +80,10 @@ function startWorker(workerStore: RunStore = store, afterJob?: (worker: RunWorke
   return worker;
 }
 
-const deps = (): RunDeps => ({ store, queue, matrixByName: (name) => matrixByName(db, name) });
+const deps = (): RunDeps => ({ store, queue, matrixByName: (name) => storesOf(db).matrices.byName(name) });
 
 async function createSmallRun() {
-  const matrix = (await matrixByName(db, 'small'))!;
+  const matrix = (await storesOf(db).matrices.byName('small'))!;
   return store.createRun(matrix, 'test', SHARD_SIZE);
 }
 
@@ -92,7 +93,7 @@ beforeEach(async () => {
   db = await openDatabase(testDb.url);
   store = new SqlRunStore(db);
   queue = new RedisRunQueue(store, { redisUrl: redis.url, prefix: redis.prefix, pollMs: 50 });
-  await createMatrix(db, { name: 'small', spec });
+  await createMatrix(storesOf(db).matrices, { name: 'small', spec });
   jobs.length = 0;
 });
 

@@ -11,7 +11,8 @@ import { BlobDirectory } from '../../../src/artifacts/blob-dir';
 import { SqlArtifactStore } from '../../../src/db/artifacts';
 import { openDatabase, type Database } from '../../../src/db/database';
 import { MatrixPlan } from '../../../src/engine';
-import { createMatrix } from '../../../src/db/matrices';
+import { createMatrix } from '../../../src/matrices/create-matrix';
+import { storesOf } from '../../../src/composition';
 import { SqlProbeRunStore } from '../../../src/db/probe-runs';
 import type { CellBoot } from '../../../src/probe/boot-cell';
 import { predict } from '../../../src/probe/compare';
@@ -88,7 +89,7 @@ function startWorker(boot: BootCell, overrides: Partial<ProbeRunnerDeps> = {}): 
 }
 
 async function createRun(): Promise<RunRecord> {
-  const matrix = await createMatrix(db, { name: `tiny-${Math.random().toString(36).slice(2)}`, spec: SPEC });
+  const matrix = await createMatrix(storesOf(db).matrices, { name: `tiny-${Math.random().toString(36).slice(2)}`, spec: SPEC });
   return store.createProbeRun(matrix, 'test', kernelId);
 }
 
