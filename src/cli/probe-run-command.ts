@@ -6,7 +6,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
-import { createServices, DEFAULT_BOOT_TIMEOUT_SECONDS } from '../http/server';
+import { createServices, DEFAULT_BOOT_TIMEOUT_SECONDS } from '../composition';
 import { startProbeRun } from '../runs/commands';
 import { ensureSeedMatrices } from '../matrices/seed';
 import { resolveKernel, type KernelOptions } from './artifact-command';

@@ -6,7 +6,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { openDatabase } from '../db/database';
 import { storesOf } from '../composition';
-import { SqlRetentionStore } from '../db/retention';
 import { databaseUrl, sqlitePath } from '../db/url';
 import { pruneRuns } from '../runs/retention';
 import { CliError, cliErrorOf } from './input';
@@ -36,7 +35,7 @@ export async function runsPrune(opts: { keep: string; matrix?: string; db?: stri
       if (!matrix) throw new CliError('NOT_FOUND', `no matrix "${opts.matrix}"`, { field: 'matrix' });
       matrixId = String(matrix.id);
     }
-    const store = new SqlRetentionStore(db);
+    const store = storesOf(db).retention;
     let result;
     try {
       result = await pruneRuns(store, keep, matrixId);

@@ -6,15 +6,14 @@ import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
 import { notifyFromEnv } from '../notify/run-notifier';
 import { mutationsPerMinute } from '../auth/write-limit';
-import { SqlRunStore } from '../db/runs';
 import { cpus } from 'node:os';
 import { BlobDirectory } from '../artifacts/blob-dir';
-import { SqlArtifactStore, artifactDir } from '../db/artifacts';
-import { SqlProbeRunStore } from '../db/probe-runs';
+import { artifactDir } from '../db/artifacts';
 import { findInstalled } from '../probe/installed';
 import { ProbeRunWorker } from '../runs/redis/probe-worker';
 import { redact } from '../db/redact';
-import { DEFAULT_BOOT_TIMEOUT_SECONDS, createServices, startServer } from '../http/server';
+import { DEFAULT_BOOT_TIMEOUT_SECONDS, createServices, storesOf } from '../composition';
+import { startServer } from '../http/server';
 import { redisConnection } from '../runs/redis/jobs';
 import { RunWorker } from '../runs/redis/worker';
 import { startOrResumeRun } from '../runs/commands';
@@ -155,14 +154,15 @@ export async function worker(opts: { db?: string; redis?: string; concurrency?: 
   const db = await openDatabase(url);
   const onJob = (kind: string) => (event: { name: string; outcome: string }) => log.info({ kind, ...event }, `${kind} ${event.name} ${event.outcome}`);
   const onError = (err: unknown) => log.error({ err }, 'worker error');
-  const runWorker = new RunWorker(new SqlRunStore(db), { redisUrl: redis, prefix: redisPrefix(), concurrency, onJob: onJob('engine'), onError });
+  const stores = storesOf(db);
+  const runWorker = new RunWorker(stores.runs, { redisUrl: redis, prefix: redisPrefix(), concurrency, onJob: onJob('engine'), onError });
   // Probe shards only where guests can boot; their kernel files come from the shared ARTIFACT_DIR.
   const installed = findInstalled();
   const boots = Number(opts.concurrency ?? cpus().length);
   const artifacts = artifactDir(url);
   const probeWorker = installed
     ? new ProbeRunWorker({
-      store: new SqlProbeRunStore(db), artifacts: new SqlArtifactStore(db), blobs: new BlobDirectory(artifacts), installed: () => findInstalled(),
+      store: stores.runs, artifacts: stores.artifacts, blobs: new BlobDirectory(artifacts), installed: () => findInstalled(),
       concurrency: boots, bootTimeoutSeconds: DEFAULT_BOOT_TIMEOUT_SECONDS,
     }, { redisUrl: redis, prefix: redisPrefix(), onJob: onJob('probe'), onError })
     : null;

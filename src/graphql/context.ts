@@ -1,12 +1,11 @@
-/** What resolvers get: use cases and readers, plus per-request loaders (no N+1). */
+/** What resolvers get: the domain's ports and use-case dependencies, plus per-request loaders (no N+1). */
 import DataLoader from 'dataloader';
 import { ANONYMOUS, type Caller } from '../auth/caller';
 import type { AccessPolicy } from '../auth/policy';
 import type { TokenStore } from '../auth/tokens';
 import type { WriteLimiter } from '../auth/write-limit';
-import type { Database } from '../db/database';
 import type { ArtifactDeps } from '../artifacts/register';
-import type { SqlProbeRunStore } from '../db/probe-runs';
+import type { ProbeRunStore } from '../runs/probe/types';
 import type { RunDeps } from '../runs/commands';
 import type { RetentionStore } from '../runs/retention';
 import type { Limits } from '../runs/limits';
@@ -15,9 +14,10 @@ import type { DeliveryRecord } from '../runs/types';
 import type { RunViews } from '../runs/views';
 
 export interface Services {
-  db: Database;
+  /** The engine profile data's hash: runs made with other data say so (profilesCurrent). */
+  profileHash: string;
   matrices: MatrixStore;
-  store: SqlProbeRunStore;
+  store: ProbeRunStore;
   runDeps: RunDeps;
   /** Deleting runs (deleteRun). */
   retention: RetentionStore;

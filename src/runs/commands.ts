@@ -3,26 +3,21 @@ import type { ArtifactStore } from '../artifacts/types';
 import { BadInputError, NotFoundError } from './errors';
 import { DEFAULT_LIMITS, positionsProblem, type Limits } from './limits';
 import { ProbeRunUnavailable } from './probe/execute';
+import type { ProbeRunStore } from './probe/types';
 import type { MatrixRecord } from '../matrices/types';
 import type { DeliveredRun, Delivery, RunKind, RunQueue, RunRecord, RunStore } from './types';
 
 /** Probe runs: real boots of a kernel artifact, on a queue of their own. */
 export interface ProbeRunDeps {
-  store: { createProbeRun(matrix: MatrixRecord, trigger: string, kernelId: string): Promise<RunRecord> };
+  store: Pick<ProbeRunStore, 'createProbeRun'>;
   artifacts: ArtifactStore;
   queue: RunQueue;
   /** Why this service cannot boot guests (no probe installation), or null. */
   unavailable(): string | null;
 }
 
-/** Runs started by webhook deliveries, each delivery id stored once per source. */
-export interface DeliveryStore {
-  createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery): Promise<DeliveredRun>;
-  releaseDelivery(runId: string): Promise<void>;
-}
-
 export interface RunDeps {
-  store: RunStore & DeliveryStore & { createRun(matrix: MatrixRecord, trigger: string): Promise<RunRecord>; unfinishedRunIds(kind?: RunKind): Promise<string[]>; unfinishedRunOf(matrixId: number, trigger: string): Promise<RunRecord | null> };
+  store: RunStore;
   matrixByName(name: string): Promise<MatrixRecord | null>;
   queue: RunQueue;
   probe?: ProbeRunDeps;

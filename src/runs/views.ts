@@ -9,15 +9,12 @@ import {
   type Axis, type AxisName, type DiffPair, type Transition,
 } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
-import type { RunRecord, StoredResult } from './types';
+import type { RunRecord, RunStore } from './types';
 
 export type { AxisName };
 
-export interface RunReader {
-  getRun(id: string): Promise<RunRecord | null>;
-  grid(run: RunRecord): Promise<Uint8Array>;
-  resultsAt(runId: string, positions: readonly number[]): Promise<Map<number, StoredResult>>;
-}
+/** What views read: a run, its verdict grid, stored results. */
+export type RunReader = Pick<RunStore, 'getRun' | 'grid' | 'resultsAt'>;
 
 export interface RunView {
   run: RunRecord;

@@ -7,7 +7,7 @@ import { storeBytes } from '../../src/cli/runs-command';
 import { openDatabase } from '../../src/db/database';
 import { createMatrix } from '../../src/matrices/create-matrix';
 import { storesOf } from '../../src/composition';
-import { createServices } from '../../src/http/server';
+import { createServices } from '../../src/composition';
 import { startRun } from '../../src/runs/commands';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');

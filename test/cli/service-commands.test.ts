@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
 import { createMatrix } from '../../src/matrices/create-matrix';
 import { storesOf } from '../../src/composition';
-import { SqlRunStore } from '../../src/db/runs';
 import { InvalidCombinationError, MatrixPlan, SKIPPED, VERDICTS, evaluate } from '../../src/engine';
 import { BE_CONFIG_2021 } from '../../src/matrices/seed';
 
@@ -36,7 +35,7 @@ test('When be-config-2021 is run from the command line, then the summary comes l
   expect(summary.positions).toBe(axes.reduce((n, values) => n * values.length, variants));
   // The counters are added shard by shard; the grid is written once when the run finishes: both must say the same.
   const store = await openDatabase(`file:${db}`);
-  const runs = new SqlRunStore(store);
+  const runs = storesOf(store).runs;
   const grid = await runs.grid((await runs.getRun(summary.runId))!);
   await store.close();
   const histogram = [0, 0, 0, 0];
@@ -104,7 +103,7 @@ describe('run resumes its own unfinished run', () => {
     db = join(dir, 'resume.db');
     const store = await openDatabase(`file:${db}`);
     const matrix = await createMatrix(storesOf(store).matrices, { name: 'dasd', spec });
-    const runs = new SqlRunStore(store);
+    const runs = storesOf(store).runs;
     // Another trigger's unfinished run is not this command's to take over.
     other = (await runs.createRun(matrix, 'graphql')).id;
     // As a `run` killed after it started: running, no shard done.

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
 import { storesOf } from '../../src/composition';
-import { SqlRunStore } from '../../src/db/runs';
 
 const DIST = join(__dirname, '..', '..', 'dist');
 let dir: string;
@@ -21,14 +20,13 @@ test('When a process dies without closing the database, then the next open succe
     const { openDatabase } = require(${JSON.stringify(join(DIST, 'db', 'database'))});
     const { ensureSeedMatrices } = require(${JSON.stringify(join(DIST, 'matrices', 'seed'))});
     const { storesOf } = require(${JSON.stringify(join(DIST, 'composition'))});
-    const { SqlRunStore } = require(${JSON.stringify(join(DIST, 'db', 'runs'))});
     const { MatrixPlan, Simulator } = require(${JSON.stringify(join(DIST, 'engine'))});
     const { evaluateShard } = require(${JSON.stringify(join(DIST, 'runs', 'execute-shard'))});
     const { ResultBatch } = require(${JSON.stringify(join(DIST, 'runs', 'types'))});
     (async () => {
       const db = await openDatabase(${JSON.stringify(url)});
       await ensureSeedMatrices(storesOf(db).matrices);
-      const store = new SqlRunStore(db);
+      const store = storesOf(db).runs;
       const run = await store.createRun(await storesOf(db).matrices.byName('be-config-2021'), 'crash-test');
       const [shard] = await store.shards(run.id);
       const batch = new ResultBatch(shard.to - shard.from);
@@ -42,7 +40,7 @@ test('When a process dies without closing the database, then the next open succe
 
   const db = await openDatabase(url);
   try {
-    const store = new SqlRunStore(db);
+    const store = storesOf(db).runs;
     const run = (await store.getRun('1'))!;
     expect(run.status).toBe('queued');
     expect(run.cellsDone).toBe(50_000);

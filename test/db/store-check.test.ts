@@ -8,7 +8,6 @@ import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/db/database';
 import { createMatrix } from '../../src/matrices/create-matrix';
 import { storesOf } from '../../src/composition';
-import { SqlRunStore } from '../../src/db/runs';
 import { StoreError } from '../../src/db/store-check';
 import { MatrixPlan, Simulator } from '../../src/engine';
 import { evaluateShard } from '../../src/runs/execute-shard';
@@ -28,7 +27,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'virtio-matrix-store-check-'));
   file = join(dir, 'store.db');
   const db = await openDatabase(`file:${file}`);
-  const store = new SqlRunStore(db);
+  const store = storesOf(db).runs;
   const run = await store.createRun(await createMatrix(storesOf(db).matrices, { name: 'm', spec }), 'test');
   for (const shard of await store.shards(run.id)) {
     const batch = new ResultBatch(shard.to - shard.from);
@@ -80,7 +79,7 @@ test('When the file is not a SQLite database at all, then STORE_CORRUPT and it i
 test('When the store is sound, then it opens and keeps its results', async () => {
   const db = await openDatabase(`file:${file}`);
   try {
-    const run = (await new SqlRunStore(db).getRun('1'))!;
+    const run = (await storesOf(db).runs.getRun('1'))!;
     expect(run.cellsDone).toBe(new MatrixPlan(spec).size);
   } finally {
     await db.close();

@@ -23,7 +23,7 @@ describe.each(BACKENDS)('deleteRun on %s', (backend) => {
   }
 
   const rowsOf = async (id: string) => {
-    const { prisma } = server.services.db;
+    const { prisma } = server.db;
     const runId = Number(id);
     return {
       runs: await prisma.run.count({ where: { id: runId } }), results: await prisma.result.count({ where: { runId } }),
@@ -39,7 +39,7 @@ describe.each(BACKENDS)('deleteRun on %s', (backend) => {
     const { run } = await server.services.store.createDeliveredRun(matrix, 'webhook: test', { source: 'github', deliveryId: `d-${backend}`, event: 'push', repository: 'o/r', ref: 'refs/heads/main', commit: 'abc' });
     await server.services.runDeps.queue.enqueue(run.id);
     await server.queue.idle();
-    await server.services.db.prisma.probeResult.create({ data: { runId: Number(run.id), position: 0, attempts: 1, seconds: 1.5, console: Buffer.from('console text') } });
+    await server.db.prisma.probeResult.create({ data: { runId: Number(run.id), position: 0, attempts: 1, seconds: 1.5, console: Buffer.from('console text') } });
     const before = await rowsOf(run.id);
     expect(before).toMatchObject({ runs: 1, shards: 1, probes: 1, deliveries: 1 });
     expect(before.results).toBeGreaterThan(0);

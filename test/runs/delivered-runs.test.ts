@@ -3,9 +3,9 @@ import { BACKENDS, testDatabase, type TestDatabase } from '../support/databases'
 import { openDatabase, type Database } from '../../src/db/database';
 import { createMatrix } from '../../src/matrices/create-matrix';
 import { storesOf } from '../../src/composition';
-import { SqlRunStore } from '../../src/db/runs';
 import { startDeliveredRun, type RunDeps } from '../../src/runs/commands';
 import type { Delivery, RunQueue } from '../../src/runs/types';
+import type { RunStore } from '../../src/runs/types';
 
 const spec = {
   archs: ['x86_64'], transports: ['pci'], devices: ['blk'], modes: ['modern'],
@@ -29,12 +29,12 @@ function queue(): RunQueue & { enqueued: string[]; down: boolean } {
 describe.each(BACKENDS)('delivered runs on %s', (backend) => {
   let testDb: TestDatabase;
   let db: Database;
-  let store: SqlRunStore;
+  let store: RunStore;
 
   beforeEach(async () => {
     testDb = await testDatabase(backend, 'deliveries');
     db = await openDatabase(testDb.url);
-    store = new SqlRunStore(db);
+    store = storesOf(db).runs;
     await createMatrix(storesOf(db).matrices, { name: 'small', spec });
   });
 

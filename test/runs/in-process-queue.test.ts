@@ -6,11 +6,11 @@ import type { DeviceName } from '../../src/engine/profiles/types';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createMatrix } from '../../src/matrices/create-matrix';
 import { storesOf } from '../../src/composition';
-import { SqlRunStore } from '../../src/db/runs';
 import { startRun, cancelRun, resumeUnfinishedRuns, type RunDeps } from '../../src/runs/commands';
 import { InProcessRunQueue } from '../../src/runs/in-process-queue';
 import { evaluateShard } from '../../src/runs/execute-shard';
 import { ResultBatch } from '../../src/runs/types';
+import type { RunStore } from '../../src/runs/types';
 
 const spec = {
   archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk', 'net'], modes: ['legacy', 'transitional', 'modern'],
@@ -21,7 +21,7 @@ const spec = {
 describe.each(BACKENDS)('runs on %s', (backend) => {
   let testDb: TestDatabase;
   let db: Database;
-  let store: SqlRunStore;
+  let store: RunStore;
 
   function deps(queue: InProcessRunQueue): RunDeps {
     return { store, queue, matrixByName: (name) => storesOf(db).matrices.byName(name) };
@@ -30,7 +30,7 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
   beforeEach(async () => {
     testDb = await testDatabase(backend, 'runs');
     db = await openDatabase(testDb.url);
-    store = new SqlRunStore(db);
+    store = storesOf(db).runs;
     await createMatrix(storesOf(db).matrices, { name: 'small', spec });
   });
 

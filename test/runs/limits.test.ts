@@ -81,7 +81,7 @@ describe('a matrix stored before the limit existed (SQLite keeps 3 x 10^9 in its
   beforeAll(async () => {
     server = await startTestServer();
     await server.gql(CREATE, { input: SMALL_MATRIX });
-    await server.services.db.prisma.matrix.create({ data: { name: 'legacy-3e9', spec: JSON.stringify(specOf(SMALL_MATRIX)), positions: 3_000_000_000 } });
+    await server.db.prisma.matrix.create({ data: { name: 'legacy-3e9', spec: JSON.stringify(specOf(SMALL_MATRIX)), positions: 3_000_000_000 } });
   }, 30_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { openDatabase } from '../../src/db/database';
 import { createMatrix } from '../../src/matrices/create-matrix';
 import { storesOf } from '../../src/composition';
 import { InvalidCombinationError, MatrixPlan, VERDICTS, evaluate, type Combination, type MatrixSpecInput, type Verdict } from '../../src/engine';
-import { createServices } from '../../src/http/server';
+import { createServices } from '../../src/composition';
 import { cellName } from '../../src/runs/failures';
 import { startRun } from '../../src/runs/commands';
 

@@ -16,7 +16,7 @@ export const resolvers = {
       kernelPatches: KERNEL_PATCHES.map((p) => ({ ...p, removes: p.removes ?? [] })),
       strategies: STRATEGIES,
       notableKernels: NOTABLE_KERNELS,
-      hash: ctx.db.profileHash,
+      hash: ctx.profileHash,
     }),
     firstRegression: (_: unknown, args: { cell: Record<string, unknown>; axis: string }) => {
       if (args.axis !== 'KERNEL' && args.axis !== 'HYPERVISOR') throw badInput('axis', 'firstRegression walks KERNEL or HYPERVISOR versions');

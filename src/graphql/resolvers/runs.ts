@@ -61,7 +61,7 @@ export const resolvers = {
       guestFailures: r.guestFailures,
       skippedReasons: Object.entries(r.skipReasons).map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
     }),
-    profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === ctx.db.profileHash,
+    profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === ctx.profileHash,
     createdAt: (r: RunRecord) => r.createdAt.toISOString(),
     startedAt: (r: RunRecord) => r.startedAt?.toISOString() ?? null,
     finishedAt: (r: RunRecord) => r.finishedAt?.toISOString() ?? null,

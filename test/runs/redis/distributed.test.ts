@@ -6,7 +6,6 @@ import { MatrixPlan, SKIPPED, Simulator, VERDICTS } from '../../../src/engine';
 import { openDatabase, type Database } from '../../../src/db/database';
 import { createMatrix } from '../../../src/matrices/create-matrix';
 import { storesOf } from '../../../src/composition';
-import { SqlRunStore } from '../../../src/db/runs';
 import { cancelRun, resumeUnfinishedRuns, startRun, type RunDeps } from '../../../src/runs/commands';
 import { Job, Queue } from 'bullmq';
 import { RUNS_QUEUE, finishJobId } from '../../../src/runs/redis/jobs';
@@ -62,7 +61,7 @@ function failingStore(inner: RunStore, failures: Map<number, number>, down = fal
 let testDb: TestDatabase;
 let redis: TestRedis;
 let db: Database;
-let store: SqlRunStore;
+let store: RunStore;
 let queue: RedisRunQueue;
 const workers: RunWorker[] = [];
 const jobs: { worker: number; name: string; index?: number; outcome: JobOutcome }[] = [];
@@ -91,7 +90,7 @@ beforeEach(async () => {
   testDb = await testDatabase('postgresql', 'redis');
   redis = testRedis('runs');
   db = await openDatabase(testDb.url);
-  store = new SqlRunStore(db);
+  store = storesOf(db).runs;
   queue = new RedisRunQueue(store, { redisUrl: redis.url, prefix: redis.prefix, pollMs: 50 });
   await createMatrix(storesOf(db).matrices, { name: 'small', spec });
   jobs.length = 0;
@@ -229,7 +228,7 @@ test('When a worker has another database than the service, then the run fails na
   const other = await testDatabase('postgresql', 'other');
   const otherDb = await openDatabase(other.url);
   try {
-    startWorker(new SqlRunStore(otherDb));
+    startWorker(storesOf(otherDb).runs);
     const run = await createSmallRun();
     await queue.enqueue(run.id);
     await queue.idle();
