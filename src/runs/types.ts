@@ -18,6 +18,9 @@ export interface VerdictCounts {
   skipped: number;
 }
 
+/** The counter of each verdict code (VERDICTS order). */
+export const COUNT_KEYS = ['ok', 'degraded', 'broken', 'probeFailed'] as const satisfies readonly (keyof VerdictCounts)[];
+
 export interface RunRecord extends VerdictCounts {
   id: string;
   matrixId: string;

@@ -21,7 +21,7 @@ test('When a process dies without closing the database, then the next open succe
     const { ensureSeedMatrices } = require(${JSON.stringify(join(DIST, 'matrices', 'seed'))});
     const { storesOf } = require(${JSON.stringify(join(DIST, 'composition'))});
     const { MatrixPlan, Simulator } = require(${JSON.stringify(join(DIST, 'engine'))});
-    const { evaluateShard } = require(${JSON.stringify(join(DIST, 'runs', 'execute-shard'))});
+    const { evaluateShard } = require(${JSON.stringify(join(DIST, 'runs', 'shard-step'))});
     const { ResultBatch } = require(${JSON.stringify(join(DIST, 'runs', 'types'))});
     (async () => {
       const db = await openDatabase(${JSON.stringify(url)});

@@ -10,7 +10,7 @@ import { createMatrix } from '../../src/matrices/create-matrix';
 import { storesOf } from '../../src/composition';
 import { StoreError } from '../../src/db/store-check';
 import { MatrixPlan, Simulator } from '../../src/engine';
-import { evaluateShard } from '../../src/runs/execute-shard';
+import { evaluateShard } from '../../src/runs/shard-step';
 import { ResultBatch } from '../../src/runs/types';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');

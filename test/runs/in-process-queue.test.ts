@@ -8,7 +8,7 @@ import { createMatrix } from '../../src/matrices/create-matrix';
 import { storesOf } from '../../src/composition';
 import { startRun, cancelRun, resumeUnfinishedRuns, type RunDeps } from '../../src/runs/commands';
 import { InProcessRunQueue } from '../../src/runs/in-process-queue';
-import { evaluateShard } from '../../src/runs/execute-shard';
+import { evaluateShard } from '../../src/runs/shard-step';
 import { ResultBatch } from '../../src/runs/types';
 import type { RunStore } from '../../src/runs/types';
 
