@@ -132,12 +132,6 @@ export class SqlRunStore implements RunStore {
     return row ? toRecord(row) : null;
   }
 
-  async runsByIds(ids: readonly string[]): Promise<Map<string, RunRecord>> {
-    const keys = ids.map(runKey).filter((k): k is number => k !== null);
-    const rows = await this.db.prisma.run.findMany({ where: { id: { in: keys } }, ...SELECT_RUN });
-    return new Map(rows.map((r) => [String(r.id), toRecord(r)]));
-  }
-
   async listRuns(matrixId: string | null, first: number, afterId: number | null): Promise<{ items: RunRecord[]; hasNext: boolean; total: number }> {
     const where = {
       ...(matrixId === null ? {} : { matrixId: Number(matrixId) }),
