@@ -56,6 +56,9 @@ export function shapeError(issue: z.core.$ZodIssue, input: unknown, whole: strin
   if (issue.code === 'unrecognized_keys') {
     return new InvalidCombinationError(issue.keys.join(', '), `unknown field; the fields are: ${fields.join(', ')}`);
   }
+  if (issue.path.length === 0 && issue.code === 'invalid_type') {
+    return new InvalidCombinationError(whole, `${JSON.stringify(input)} is not an object; expected one with the fields ${fields.join(', ')}`);
+  }
   const field = issue.path.join('.') || whole;
   // Config is an object of fields, not a value: the schema's own words fit it.
   const axis = issue.path.length === 1 && issue.path[0] !== 'config' ? axisOf(String(issue.path[0])) : undefined;
