@@ -7,6 +7,7 @@
 import type { ArgType, SqlQueryable } from '@prisma/driver-adapter-utils';
 import { matrixSpecSchema, SKIPPED } from '../engine';
 import type { MatrixRecord } from '../matrices/types';
+import type { ShardSpan } from '../runs/shard-plan';
 import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
 import type { Database, Dialect } from './database';
 import { inTransaction } from './transaction';
@@ -66,15 +67,14 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
 
-export const DEFAULT_SHARD_SIZE = 50_000;
 /** Positions per query when rebuilding a grid from results. */
 const VERDICTS_PER_READ = 100_000;
 
 export class SqlRunStore implements RunStore {
   constructor(protected readonly db: Database) {}
 
-  async createRun(matrix: MatrixRecord, trigger: string, shardSize = DEFAULT_SHARD_SIZE): Promise<RunRecord> {
-    const row = await this.db.prisma.run.create({ data: this.newRun(matrix, trigger, shardSize), ...SELECT_RUN });
+  async createRun(matrix: MatrixRecord, trigger: string, shards: readonly ShardSpan[]): Promise<RunRecord> {
+    const row = await this.db.prisma.run.create({ data: this.newRun(matrix, trigger, shards), ...SELECT_RUN });
     return toRecord(row);
   }
 
@@ -83,12 +83,12 @@ export class SqlRunStore implements RunStore {
    * written and the first delivery's run comes back: the unique index decides, so any number of
    * concurrent redeliveries start one run between them.
    */
-  async createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, shardSize = DEFAULT_SHARD_SIZE): Promise<DeliveredRun> {
+  async createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, shards: readonly ShardSpan[]): Promise<DeliveredRun> {
     const key = { source_deliveryId: { source: delivery.source, deliveryId: delivery.deliveryId } };
     // A second pass only when the first delivery was released (its run could not be queued) in between.
     for (let attempt = 0; ; attempt++) {
       try {
-        const row = await this.db.prisma.run.create({ data: { ...this.newRun(matrix, trigger, shardSize), delivery: { create: delivery } }, ...SELECT_RUN });
+        const row = await this.db.prisma.run.create({ data: { ...this.newRun(matrix, trigger, shards), delivery: { create: delivery } }, ...SELECT_RUN });
         return { run: toRecord(row), duplicate: false };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -114,14 +114,10 @@ export class SqlRunStore implements RunStore {
     }]));
   }
 
-  private newRun(matrix: MatrixRecord, trigger: string, shardSize: number) {
-    const shards = [];
-    for (let from = 0, index = 0; from < matrix.positions; from += shardSize, index++) {
-      shards.push({ index, from, to: Math.min(from + shardSize, matrix.positions) });
-    }
+  private newRun(matrix: MatrixRecord, trigger: string, shards: readonly ShardSpan[]) {
     return {
       matrixId: matrix.id, status: 'queued', trigger, profileHash: this.db.profileHash, spec: JSON.stringify(matrix.spec),
-      cellsTotal: matrix.positions, shards: { create: shards },
+      cellsTotal: matrix.positions, shards: { create: [...shards] },
     };
   }
 

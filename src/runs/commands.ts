@@ -3,6 +3,7 @@ import type { ArtifactStore } from '../artifacts/types';
 import { BadInputError, NotFoundError } from './errors';
 import { DEFAULT_LIMITS, positionsProblem, type Limits } from './limits';
 import { ProbeRunUnavailable } from './probe/execute';
+import { planShards } from './shard-plan';
 import type { ProbeRunStore } from './probe/types';
 import type { MatrixRecord } from '../matrices/types';
 import type { DeliveredRun, Delivery, RunKind, RunQueue, RunRecord, RunStore } from './types';
@@ -43,7 +44,7 @@ async function enqueueOrFail(deps: RunDeps, queue: RunQueue, run: RunRecord): Pr
 
 export async function startRun(deps: RunDeps, matrixName: string, trigger: string): Promise<RunRecord> {
   const matrix = await runnableMatrix(deps, matrixName);
-  return enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger));
+  return enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger, planShards(matrix.positions)));
 }
 
 /**
@@ -57,7 +58,7 @@ export async function startOrResumeRun(deps: RunDeps, matrixName: string, trigge
     await deps.queue.enqueue(unfinished.id);
     return { run: unfinished, resumed: true };
   }
-  return { run: await enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger)), resumed: false };
+  return { run: await enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger, planShards(matrix.positions))), resumed: false };
 }
 
 /**
@@ -67,7 +68,7 @@ export async function startOrResumeRun(deps: RunDeps, matrixName: string, trigge
  */
 export async function startDeliveredRun(deps: RunDeps, matrixName: string, trigger: string, delivery: Delivery): Promise<DeliveredRun> {
   const matrix = await runnableMatrix(deps, matrixName);
-  const delivered = await deps.store.createDeliveredRun(matrix, trigger, delivery);
+  const delivered = await deps.store.createDeliveredRun(matrix, trigger, delivery, planShards(matrix.positions));
   if (delivered.duplicate) return delivered;
   try {
     return { run: await enqueueOrFail(deps, deps.queue, delivered.run), duplicate: false };

@@ -4,6 +4,7 @@
  */
 import type { MatrixSpec } from '../engine';
 import type { MatrixRecord } from '../matrices/types';
+import type { ShardSpan } from './shard-plan';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -129,10 +130,10 @@ export interface RunPage {
  * use (`Pick<RunStore, ...>`), so a test can hand them a few functions.
  */
 export interface RunStore {
-  /** A queued engine run of the matrix as it is now, cut into shards. */
-  createRun(matrix: MatrixRecord, trigger: string, shardSize?: number): Promise<RunRecord>;
+  /** A queued engine run of the matrix as it is now, with these shards (`planShards`). */
+  createRun(matrix: MatrixRecord, trigger: string, shards: readonly ShardSpan[]): Promise<RunRecord>;
   /** A run for a webhook delivery, or the run an earlier delivery with the same id started (duplicate). */
-  createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery): Promise<DeliveredRun>;
+  createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, shards: readonly ShardSpan[]): Promise<DeliveredRun>;
   /** Gives a delivery id back (its run could not be queued), so a redelivery starts one. */
   releaseDelivery(runId: string): Promise<void>;
   deliveriesByRunIds(ids: readonly string[]): Promise<Map<string, DeliveryRecord>>;

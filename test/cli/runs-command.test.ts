@@ -9,6 +9,7 @@ import { createMatrix } from '../../src/matrices/create-matrix';
 import { storesOf } from '../../src/composition';
 import { createServices } from '../../src/composition';
 import { startRun } from '../../src/runs/commands';
+import { planShards } from '../../src/runs/shard-plan';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 // 5 x 3 x 2 x 2 x 4 x 6 x 4 x 6 = 172,800 positions per run, about 29,000 of them valid (stored as results).
@@ -36,7 +37,8 @@ beforeAll(async () => {
     }
   }
   // A run left queued: prune neither counts nor touches it.
-  live = (await services.store.createRun((await services.runDeps.matrixByName('wide'))!, 'cli')).id;
+  const wide = (await services.runDeps.matrixByName('wide'))!;
+  live = (await services.store.createRun(wide, 'cli', planShards(wide.positions))).id;
   await queue.close();
   await probeQueue.close();
   await db.close();

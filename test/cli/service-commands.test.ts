@@ -8,6 +8,7 @@ import { createMatrix } from '../../src/matrices/create-matrix';
 import { storesOf } from '../../src/composition';
 import { InvalidCombinationError, MatrixPlan, SKIPPED, VERDICTS, evaluate } from '../../src/engine';
 import { BE_CONFIG_2021 } from '../../src/matrices/seed';
+import { planShards } from '../../src/runs/shard-plan';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 let dir: string;
@@ -105,9 +106,9 @@ describe('run resumes its own unfinished run', () => {
     const matrix = await createMatrix(storesOf(store).matrices, { name: 'dasd', spec });
     const runs = storesOf(store).runs;
     // Another trigger's unfinished run is not this command's to take over.
-    other = (await runs.createRun(matrix, 'graphql')).id;
+    other = (await runs.createRun(matrix, 'graphql', planShards(matrix.positions))).id;
     // As a `run` killed after it started: running, no shard done.
-    interrupted = (await runs.createRun(matrix, 'cli')).id;
+    interrupted = (await runs.createRun(matrix, 'cli', planShards(matrix.positions))).id;
     await runs.markRunning(interrupted);
     await store.close();
   });

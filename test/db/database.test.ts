@@ -20,6 +20,7 @@ test('When a process dies without closing the database, then the next open succe
     const { openDatabase } = require(${JSON.stringify(join(DIST, 'db', 'database'))});
     const { ensureSeedMatrices } = require(${JSON.stringify(join(DIST, 'matrices', 'seed'))});
     const { storesOf } = require(${JSON.stringify(join(DIST, 'composition'))});
+    const { planShards } = require(${JSON.stringify(join(DIST, 'runs', 'shard-plan'))});
     const { MatrixPlan, Simulator } = require(${JSON.stringify(join(DIST, 'engine'))});
     const { evaluateShard } = require(${JSON.stringify(join(DIST, 'runs', 'shard-step'))});
     const { ResultBatch } = require(${JSON.stringify(join(DIST, 'runs', 'types'))});
@@ -27,7 +28,8 @@ test('When a process dies without closing the database, then the next open succe
       const db = await openDatabase(${JSON.stringify(url)});
       await ensureSeedMatrices(storesOf(db).matrices);
       const store = storesOf(db).runs;
-      const run = await store.createRun(await storesOf(db).matrices.byName('be-config-2021'), 'crash-test');
+      const matrix = await storesOf(db).matrices.byName('be-config-2021');
+      const run = await store.createRun(matrix, 'crash-test', planShards(matrix.positions));
       const [shard] = await store.shards(run.id);
       const batch = new ResultBatch(shard.to - shard.from);
       const counts = evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch, null);

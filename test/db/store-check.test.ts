@@ -12,6 +12,7 @@ import { StoreError } from '../../src/db/store-check';
 import { MatrixPlan, Simulator } from '../../src/engine';
 import { evaluateShard } from '../../src/runs/shard-step';
 import { ResultBatch } from '../../src/runs/types';
+import { planShards } from '../../src/runs/shard-plan';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 const spec = {
@@ -28,7 +29,8 @@ beforeEach(async () => {
   file = join(dir, 'store.db');
   const db = await openDatabase(`file:${file}`);
   const store = storesOf(db).runs;
-  const run = await store.createRun(await createMatrix(storesOf(db).matrices, { name: 'm', spec }), 'test');
+  const matrix = await createMatrix(storesOf(db).matrices, { name: 'm', spec });
+  const run = await store.createRun(matrix, 'test', planShards(matrix.positions));
   for (const shard of await store.shards(run.id)) {
     const batch = new ResultBatch(shard.to - shard.from);
     await store.commitShard(run.id, shard, batch, evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch, null));

@@ -11,6 +11,7 @@ import { InProcessRunQueue } from '../../src/runs/in-process-queue';
 import { evaluateShard } from '../../src/runs/shard-step';
 import { ResultBatch } from '../../src/runs/types';
 import type { RunStore } from '../../src/runs/types';
+import { planShards } from '../../src/runs/shard-plan';
 
 const spec = {
   archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk', 'net'], modes: ['legacy', 'transitional', 'modern'],
@@ -91,7 +92,7 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
 
   test('When a run is interrupted after some shards, then a restart finishes it without counting a shard twice', async () => {
     const matrix = (await storesOf(db).matrices.byName('small'))!;
-    const run = await store.createRun(matrix, 'test', 100);
+    const run = await store.createRun(matrix, 'test', planShards(matrix.positions, 100));
     const first = new InProcessRunQueue(store);
     let progressed = 0;
     first.onProgress(() => {
@@ -116,7 +117,7 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
   /** A run of the small matrix in one shard, evaluated but not committed. */
   async function evaluatedWholeRun() {
     const matrix = (await storesOf(db).matrices.byName('small'))!;
-    const run = await store.createRun(matrix, 'test', 100_000);
+    const run = await store.createRun(matrix, 'test', planShards(matrix.positions, 100_000));
     const [shard] = await store.shards(run.id);
     const batch = new ResultBatch(shard.to - shard.from);
     const counts = evaluateShard(new MatrixPlan(spec), shard, new Simulator(), batch, null);
@@ -135,8 +136,8 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
   test('When a queued run is cancelled, then it never runs; cancelling a finished run changes nothing', async () => {
     const queue = new InProcessRunQueue(store);
     const matrix = (await storesOf(db).matrices.byName('small'))!;
-    const a = await store.createRun(matrix, 'test');
-    const b = await store.createRun(matrix, 'test');
+    const a = await store.createRun(matrix, 'test', planShards(matrix.positions));
+    const b = await store.createRun(matrix, 'test', planShards(matrix.positions));
     await queue.enqueue(a.id);
     await queue.enqueue(b.id);
     const cancelled = await cancelRun(deps(queue), b.id);

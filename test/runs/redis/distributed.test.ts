@@ -14,6 +14,7 @@ import { RunWorker, type JobOutcome } from '../../../src/runs/redis/worker';
 import type { ResultBatch, RunStore, ShardRecord, VerdictCounts } from '../../../src/runs/types';
 import { testDatabase, type TestDatabase } from '../../support/databases';
 import { testRedis, type TestRedis } from '../../support/redis';
+import { planShards } from '../../../src/runs/shard-plan';
 
 const spec = {
   archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk', 'net'], modes: ['legacy', 'transitional', 'modern'],
@@ -83,7 +84,7 @@ const deps = (): RunDeps => ({ store, queue, matrixByName: (name) => storesOf(db
 
 async function createSmallRun() {
   const matrix = (await storesOf(db).matrices.byName('small'))!;
-  return store.createRun(matrix, 'test', SHARD_SIZE);
+  return store.createRun(matrix, 'test', planShards(matrix.positions, SHARD_SIZE));
 }
 
 beforeEach(async () => {
