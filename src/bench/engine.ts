@@ -3,7 +3,7 @@
  * while streaming 10 million combinations (the plan never holds them: memory must stay flat).
  */
 import { MatrixPlan, Simulator, evaluate } from '../engine';
-import { BE_CONFIG_2021 } from '../runs/seed';
+import { BE_CONFIG_2021 } from '../matrices/seed';
 
 const STREAM = 10_000_000;
 

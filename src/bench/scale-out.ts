@@ -8,9 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { openDatabase } from '../db/database';
-import { createServices } from '../http/server';
+import { createServices } from '../composition';
 import { startRun } from '../runs/commands';
-import { ensureSeedMatrices } from '../runs/seed';
+import { ensureSeedMatrices } from '../matrices/seed';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -32,7 +32,7 @@ async function fullRun(schema: string, redis?: { url: string; prefix: string }):
   const db = await openDatabase(`${PG_URL}?schema=${schema}`);
   const { services, queue, probeQueue } = createServices(db, { redisUrl: redis?.url, redisPrefix: redis?.prefix });
   try {
-    await ensureSeedMatrices(db);
+    await ensureSeedMatrices(services.matrices);
     const start = now();
     const run = await startRun(services.runDeps, 'be-config-2021', 'bench');
     await queue.idle();

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../db/database';
-import { createServices } from '../http/server';
+import { createServices } from '../composition';
 import { startRun } from '../runs/commands';
-import { ensureSeedMatrices } from '../runs/seed';
+import { ensureSeedMatrices } from '../matrices/seed';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -18,7 +18,7 @@ const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.
 async function buildStore(path: string, runs: number): Promise<void> {
   const db = await openDatabase(`file:${path}`);
   const { services, queue } = createServices(db);
-  await ensureSeedMatrices(db);
+  await ensureSeedMatrices(services.matrices);
   for (let i = 0; i < runs; i++) {
     await startRun(services.runDeps, 'be-config-2021', 'bench');
     await queue.idle();

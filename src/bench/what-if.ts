@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MatrixPlan, Simulator, createPatchRegistry, matrixSpecSchema } from '../engine';
-import { BE_CONFIG_2021 } from '../runs/seed';
+import { BE_CONFIG_2021 } from '../matrices/seed';
 
 const CELLS = 3_000_000;
 const NOOP = { id: 'noop', title: 'changes nothing', mainline: '6.1', stable: [], role: 'change', source: 'bench' };

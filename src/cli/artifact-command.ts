@@ -7,7 +7,8 @@ import { BlobDirectory } from '../artifacts/blob-dir';
 import { ArtifactConflictError, ArtifactTooLargeError } from '../artifacts/errors';
 import { maxArtifactBytes, parseDeclaration, registerKernel, type ArtifactDeps } from '../artifacts/register';
 import type { KernelArtifact } from '../artifacts/types';
-import { SqlArtifactStore, artifactDir } from '../db/artifacts';
+import { artifactDir } from '../db/artifacts';
+import { storesOf } from '../composition';
 import { openDatabase, type Database } from '../db/database';
 import { databaseUrl } from '../db/url';
 import { artifactJson } from '../http/artifacts';
@@ -21,7 +22,7 @@ export interface KernelOptions {
 }
 
 export function artifactDeps(db: Database): ArtifactDeps {
-  return { artifacts: new SqlArtifactStore(db), blobs: new BlobDirectory(artifactDir(db.url)), maxBytes: maxArtifactBytes() };
+  return { artifacts: storesOf(db).artifacts, blobs: new BlobDirectory(artifactDir(db.url)), maxBytes: maxArtifactBytes() };
 }
 
 /** Register a file, with the artifact errors as CLI errors. */

@@ -1,5 +1,6 @@
 /** Reading combinations from a file or stdin, with typed errors the CLI prints as JSON. */
 import { readFileSync } from 'node:fs';
+import { BadInputError, NotFoundError } from '../runs/errors';
 
 export class CliError extends Error {
   constructor(
@@ -13,6 +14,16 @@ export class CliError extends Error {
   toJSON(): Record<string, unknown> {
     return { error: { code: this.code, message: this.message, ...this.details } };
   }
+}
+
+/**
+ * A use case's typed error as the CLI reports it (exit 2): an unknown name is NOT_FOUND, input
+ * that does not fit is BAD_USER_INPUT. Anything else is not the user's doing and is rethrown.
+ */
+export function cliErrorOf(err: unknown): CliError {
+  if (err instanceof NotFoundError) return new CliError('NOT_FOUND', err.message, { field: err.kind });
+  if (err instanceof BadInputError) return new CliError('BAD_USER_INPUT', err.message, { field: err.field });
+  throw err;
 }
 
 /** `-` reads stdin. */

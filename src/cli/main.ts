@@ -30,6 +30,16 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
+/** Every command that opens the store takes the same --db: a path or either backend's URL, as DATABASE_URL. */
+const DB_HELP = 'the store: a SQLite file, or a URL (file:PATH, postgresql://…); default $DATABASE_URL or ./data/virtio-matrix.db';
+
+/** `explain` is read by a person, not parsed by CI: the same errors and exit status, as a sentence. */
+function failInWords(err: unknown): never {
+  if (!(err instanceof CliError)) fail(err);
+  process.stderr.write(`virtio-matrix explain: ${err.message} (${err.code})\n`);
+  process.exit(2);
+}
+
 const PATCHES_HELP = 'JSON file with proposed kernel patches (one definition or an array, schemas/kernel-patch.v1.json); a kernel value BASE+ID applies them';
 
 export function buildProgram(): Command {
@@ -63,16 +73,16 @@ export function buildProgram(): Command {
         const { outcomes } = evaluateInput(opts.input, true, opts.patches);
         process.stdout.write(outcomes.map(explainOutcome).join('\n\n' + '-'.repeat(72) + '\n\n') + '\n');
       } catch (err) {
-        fail(err);
+        failInWords(err);
       }
     });
 
   program
     .command('serve')
-    .description('Start the GraphQL service (embedded SQLite: migrations applied, seed matrix present). Mutations and uploads need an API token (see `token create`); READS_REQUIRE_TOKEN=1 makes reads need one too.')
+    .description('Start the GraphQL service on the store (SQLite file or PostgreSQL; migrations applied, seed matrix present). Mutations and uploads need an API token (see `token create`); READS_REQUIRE_TOKEN=1 makes reads need one too.')
     .option('-p, --port <port>', 'port (default $PORT or 4000)')
     .option('--host <host>', 'address to bind (default $HOST or 127.0.0.1)')
-    .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .option('--db <path|url>', DB_HELP)
     .option('--redis <url>', 'hand runs to `virtio-matrix worker` processes through this Redis (default $REDIS_URL; unset: runs execute in this process)')
     .action(async (opts: { port?: string; host?: string; db?: string; redis?: string }) => {
       try {
@@ -86,7 +96,7 @@ export function buildProgram(): Command {
     .command('run')
     .description('Run a matrix without a server: progress on a terminal, a JSON summary last. With --kernel, a probe run: every probeable cell booted under QEMU on that kernel and compared with the engine.')
     .requiredOption('-m, --matrix <name>', 'matrix name, e.g. be-config-2021')
-    .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .option('--db <path|url>', DB_HELP)
     .option('--redis <url>', 'let `virtio-matrix worker` processes execute it through this Redis (default $REDIS_URL; probe runs too: the workers boot, ARTIFACT_DIR shared with them)')
     .option('-k, --kernel <file|id>', 'probe run: a kernel image (registered first; needs --arch and --linux) or a registered artifact id')
     .option('-a, --arch <arch>', 'probe run: the kernel image\'s arch (s390x, x86_64)')
@@ -123,7 +133,7 @@ export function buildProgram(): Command {
   program
     .command('worker')
     .description('Execute runs queued in Redis by `serve` or `run` (scale-out: any number of workers, one shared PostgreSQL store).')
-    .option('--db <file>', 'SQLite file (default $DATABASE_URL, normally postgresql://… for workers)')
+    .option('--db <path|url>', 'the shared store (default $DATABASE_URL, normally postgresql://… for workers)')
     .option('--redis <url>', 'Redis holding the run queue (default $REDIS_URL)')
     .option('-c, --concurrency <n>', 'engine shards at once in this process (default 1: the engine is CPU-bound, run one worker per core); probe runs: guests booted at once (default: the cores)')
     .action(async (opts: { db?: string; redis?: string; concurrency?: string }) => {
@@ -158,7 +168,7 @@ export function buildProgram(): Command {
     .option('--strategy <name>', 'as-shipped, pre-fix, revert, write-back, ack-all; a comma list, or all', 'as-shipped')
     .option('-j, --jobs <n>', 'make -j (default: the number of cores)')
     .option('--register', 'also register each image as a kernel artifact in the store (its id is printed as "artifact"), for run --kernel ID')
-    .option('--db <url>', 'with --register: the store (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .option('--db <path|url>', `with --register: ${DB_HELP}`)
     .action(async (opts: { series: string; arch: string; strategy: string; jobs?: string; register?: boolean; db?: string }) => {
       try {
         await kernelsBuild(opts);
@@ -178,7 +188,7 @@ export function buildProgram(): Command {
     .requiredOption('-a, --arch <arch>', 'its arch: s390x, x86_64, ...')
     .requiredOption('--linux <version>', 'the Linux version it is based on, e.g. 6.1.192')
     .option('--strategy <name>', 'the strategy it corresponds to: as-shipped, pre-fix, revert, write-back, ack-all')
-    .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .option('--db <path|url>', DB_HELP)
     .action(async (file: string, opts: { arch: string; linux: string; strategy?: string; db?: string }) => {
       try {
         await artifactAdd(file, opts);
@@ -189,7 +199,7 @@ export function buildProgram(): Command {
   artifact
     .command('list')
     .description('Registered kernel images, newest first, as JSON.')
-    .option('--db <file>', 'SQLite file (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .option('--db <path|url>', DB_HELP)
     .action(async (opts: { db?: string }) => {
       try {
         await artifactList(opts);
@@ -219,7 +229,7 @@ export function buildProgram(): Command {
     .description('Keep the newest N finished runs of each matrix and delete the rest with their results (queued and running runs are never touched); print the deleted runs as JSON, then reclaim the space (VACUUM).')
     .requiredOption('-k, --keep <n>', 'finished runs to keep per matrix (0 deletes every finished run)')
     .option('-m, --matrix <name>', 'only this matrix')
-    .option('--db <file>', 'the server\'s store: SQLite file or URL (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .option('--db <path|url>', DB_HELP)
     .action(async (opts: { keep: string; matrix?: string; db?: string }) => {
       try {
         await runsPrune(opts, STD_IO);
@@ -234,7 +244,7 @@ export function buildProgram(): Command {
     .description('Create a token and print it as the last line (it is shown once).')
     .requiredOption('-n, --name <name>', 'a name to list and revoke it by, e.g. ci-linux-next')
     .requiredOption('-s, --scope <scope>', 'read (queries and GET /api/*), run (also mutations and uploads) or admin (everything)')
-    .option('--db <file>', 'the server\'s store: SQLite file or URL (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .option('--db <path|url>', DB_HELP)
     .action(async (opts: { name: string; scope: string; db?: string }) => {
       try {
         await tokenCreate(opts, STD_IO);
@@ -245,7 +255,7 @@ export function buildProgram(): Command {
   token
     .command('list')
     .description('Tokens as JSON: id, name, scope, created, last used (never the secret).')
-    .option('--db <file>', 'the server\'s store: SQLite file or URL (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .option('--db <path|url>', DB_HELP)
     .action(async (opts: { db?: string }) => {
       try {
         await tokenList(opts, STD_IO);
@@ -256,7 +266,7 @@ export function buildProgram(): Command {
   token
     .command('revoke <name|id>')
     .description('Delete a token: requests carrying it are refused from then on.')
-    .option('--db <file>', 'the server\'s store: SQLite file or URL (default $DATABASE_URL or ./data/virtio-matrix.db)')
+    .option('--db <path|url>', DB_HELP)
     .action(async (nameOrId: string, opts: { db?: string }) => {
       try {
         await tokenRevoke(nameOrId, opts, STD_IO);

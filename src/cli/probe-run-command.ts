@@ -6,12 +6,11 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
-import { createServices, DEFAULT_BOOT_TIMEOUT_SECONDS } from '../http/server';
+import { createServices, DEFAULT_BOOT_TIMEOUT_SECONDS } from '../composition';
 import { startProbeRun } from '../runs/commands';
-import { BadInputError, NotFoundError } from '../runs/errors';
-import { ensureSeedMatrices } from '../runs/seed';
+import { ensureSeedMatrices } from '../matrices/seed';
 import { resolveKernel, type KernelOptions } from './artifact-command';
-import { CliError } from './input';
+import { CliError, cliErrorOf } from './input';
 import { redisPrefix, redisUrl } from './service-commands';
 
 export interface ProbeRunOptions extends KernelOptions {
@@ -26,7 +25,7 @@ export interface ProbeRunOptions extends KernelOptions {
 function positive(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError('INVALID_COMBINATION', `--${field} must be a positive integer, got ${value}`, { field });
+  if (!Number.isInteger(n) || n < 1) throw new CliError('BAD_USER_INPUT', `--${field} must be a positive integer, got ${value}`, { field });
   return n;
 }
 
@@ -38,16 +37,14 @@ export async function probeRun(opts: ProbeRunOptions): Promise<void> {
   // With Redis the workers boot (--jobs and --boot-timeout are theirs); without it, this process does.
   const { services, queue, probeQueue } = createServices(db, { probeJobs, bootTimeoutSeconds, redisUrl: redis, redisPrefix: redisPrefix() });
   try {
-    await ensureSeedMatrices(db);
+    await ensureSeedMatrices(services.matrices);
     const kernel = await resolveKernel(services.artifacts, opts.kernel, opts);
     const started = Date.now();
     let run;
     try {
       run = await startProbeRun(services.runDeps, opts.matrix, kernel.id, 'cli');
     } catch (err) {
-      if (err instanceof NotFoundError) throw new CliError('NOT_FOUND', err.message, { field: err.kind });
-      if (err instanceof BadInputError) throw new CliError('INVALID_COMBINATION', err.message, { field: err.field });
-      throw err;
+      throw cliErrorOf(err);
     }
     const bar = process.stderr.isTTY ? new SingleBar({ format: 'probe run {run} [{bar}] {percentage}% | {value}/{total} positions | ETA {eta}s', stream: process.stderr }, Presets.shades_classic) : null;
     bar?.start(run.cellsTotal, 0, { run: run.id });

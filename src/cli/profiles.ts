@@ -1,7 +1,7 @@
 /** What `virtio-matrix profiles` prints: the axis values and the cited patch data. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, HYPERVISORS, KERNEL_PATCHES, MODES, STRATEGIES, TRANSPORT_NAMES } from '../engine';
+import { AXES, HYPERVISORS, KERNEL_PATCHES } from '../engine';
 import { patchDir } from '../kernels/patches';
 import { SERIES } from '../kernels/targets';
 
@@ -13,13 +13,10 @@ function sourcePatches(id: string): string[] {
 }
 
 export function profilesSummary() {
+  // The closed value lists from the axis table; hypervisors are listed with their changes below.
+  const closed = AXES.filter((a) => a.values && a.field !== 'hypervisor').map((a) => [a.specField, a.values]);
   return {
-    archs: ARCH_NAMES,
-    transports: TRANSPORT_NAMES,
-    devices: DEVICE_NAMES,
-    modes: MODES,
-    backends: BACKENDS,
-    strategies: STRATEGIES,
+    ...Object.fromEntries(closed),
     hypervisors: HYPERVISORS.map((h) => ({ name: h.name, changes: h.changes.map((c) => c.id) })),
     kernelPatches: KERNEL_PATCHES.map((p) => ({ id: p.id, title: p.title, mainline: p.mainline, stable: p.stable, role: p.role, sourcePatches: sourcePatches(p.id) })),
   };

@@ -5,12 +5,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { openDatabase } from '../db/database';
-import { matrixByName } from '../db/matrices';
-import { SqlRetentionStore } from '../db/retention';
+import { storesOf } from '../composition';
 import { databaseUrl, sqlitePath } from '../db/url';
-import { BadInputError } from '../runs/errors';
 import { pruneRuns } from '../runs/retention';
-import { CliError } from './input';
+import { CliError, cliErrorOf } from './input';
 import type { TokenIo } from './token-command';
 
 /** The SQLite store's bytes on disk, its write-ahead log included; null on PostgreSQL. */
@@ -33,17 +31,16 @@ export async function runsPrune(opts: { keep: string; matrix?: string; db?: stri
   try {
     let matrixId: string | null = null;
     if (opts.matrix !== undefined) {
-      const matrix = await matrixByName(db, opts.matrix);
+      const matrix = await storesOf(db).matrices.byName(opts.matrix);
       if (!matrix) throw new CliError('NOT_FOUND', `no matrix "${opts.matrix}"`, { field: 'matrix' });
       matrixId = String(matrix.id);
     }
-    const store = new SqlRetentionStore(db);
+    const store = storesOf(db).retention;
     let result;
     try {
       result = await pruneRuns(store, keep, matrixId);
     } catch (err) {
-      if (err instanceof BadInputError) throw new CliError('BAD_USER_INPUT', err.message, { field: err.field });
-      throw err;
+      throw cliErrorOf(err);
     }
     io.stdout(JSON.stringify({
       keep, matrix: opts.matrix ?? null,

@@ -6,23 +6,21 @@ import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
 import { notifyFromEnv } from '../notify/run-notifier';
 import { mutationsPerMinute } from '../auth/write-limit';
-import { SqlRunStore } from '../db/runs';
 import { cpus } from 'node:os';
 import { BlobDirectory } from '../artifacts/blob-dir';
-import { SqlArtifactStore, artifactDir } from '../db/artifacts';
-import { SqlProbeRunStore } from '../db/probe-runs';
+import { artifactDir } from '../db/artifacts';
 import { findInstalled } from '../probe/installed';
 import { ProbeRunWorker } from '../runs/redis/probe-worker';
 import { redact } from '../db/redact';
-import { DEFAULT_BOOT_TIMEOUT_SECONDS, createServices, startServer } from '../http/server';
+import { DEFAULT_BOOT_TIMEOUT_SECONDS, createServices, storesOf } from '../composition';
+import { startServer } from '../http/server';
 import { redisConnection } from '../runs/redis/jobs';
 import { RunWorker } from '../runs/redis/worker';
 import { startOrResumeRun } from '../runs/commands';
-import { BadInputError, NotFoundError } from '../runs/errors';
 import { limitsFromEnv, type Limits } from '../runs/limits';
 import type { VerdictCounts } from '../runs/types';
-import { ensureSeedMatrices } from '../runs/seed';
-import { CliError } from './input';
+import { ensureSeedMatrices } from '../matrices/seed';
+import { CliError, cliErrorOf } from './input';
 import { stopOnSignals } from './stop-signals';
 
 export function redisUrl(option?: string): string | undefined {
@@ -31,7 +29,7 @@ export function redisUrl(option?: string): string | undefined {
     try {
       redisConnection(url); // the queue's own check, reported as bad input
     } catch (err) {
-      throw new CliError('INVALID_COMBINATION', (err as Error).message, { field: 'redis' });
+      throw new CliError('BAD_USER_INPUT', (err as Error).message, { field: 'redis' });
     }
   }
   return url || undefined;
@@ -41,8 +39,7 @@ function limits(): Limits {
   try {
     return limitsFromEnv();
   } catch (err) {
-    if (err instanceof BadInputError) throw new CliError('INVALID_COMBINATION', err.message, { field: err.field });
-    throw err;
+    throw cliErrorOf(err);
   }
 }
 
@@ -54,7 +51,7 @@ function writeLimit(): number {
   try {
     return mutationsPerMinute();
   } catch (err) {
-    throw new CliError('INVALID_COMBINATION', (err as Error).message, { field: 'MUTATIONS_PER_MINUTE' });
+    throw new CliError('BAD_USER_INPUT', (err as Error).message, { field: 'MUTATIONS_PER_MINUTE' });
   }
 }
 
@@ -63,13 +60,13 @@ function notify() {
   try {
     return notifyFromEnv();
   } catch (err) {
-    throw new CliError('INVALID_COMBINATION', (err as Error).message, { field: 'NOTIFY_URL' });
+    throw new CliError('BAD_USER_INPUT', (err as Error).message, { field: 'NOTIFY_URL' });
   }
 }
 
 export async function serve(opts: { port?: string; host?: string; db?: string; redis?: string }): Promise<void> {
   const port = Number(opts.port ?? process.env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('INVALID_COMBINATION', `bad port ${opts.port}`, { field: 'port' });
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('BAD_USER_INPUT', `bad port ${opts.port}`, { field: 'port' });
   const starting = startServer({
     databaseUrl: databaseUrl(opts.db), port, host: opts.host ?? process.env.HOST ?? '127.0.0.1', webhookSecret: process.env.WEBHOOK_SECRET,
     githubWebhookSecret: process.env.GITHUB_WEBHOOK_SECRET || undefined, gitlabWebhookToken: process.env.GITLAB_WEBHOOK_TOKEN || undefined,
@@ -89,7 +86,7 @@ const FAIL_ON = {
 function failOn(option: string | undefined): keyof typeof FAIL_ON | undefined {
   if (option === undefined) return undefined;
   if (option in FAIL_ON) return option as keyof typeof FAIL_ON;
-  throw new CliError('INVALID_COMBINATION', `--fail-on takes ${Object.keys(FAIL_ON).join(' or ')}, not "${option}"`, { field: 'fail-on' });
+  throw new CliError('BAD_USER_INPUT', `--fail-on takes ${Object.keys(FAIL_ON).join(' or ')}, not "${option}"`, { field: 'fail-on' });
 }
 
 export async function runMatrix(opts: { matrix: string; db?: string; redis?: string; failOn?: string }): Promise<void> {
@@ -98,7 +95,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
   const db = await openDatabase(databaseUrl(opts.db));
   const { services, queue, probeQueue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() }, limits());
   try {
-    await ensureSeedMatrices(db);
+    await ensureSeedMatrices(services.matrices);
     const started = Date.now();
     let run;
     let resumed = false;
@@ -110,9 +107,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
         process.stderr.write(`resuming run ${run.id} of matrix "${run.matrixName}" (${run.status}, ${run.cellsDone}/${run.cellsTotal} positions done), left unfinished by an earlier run of this command\n`);
       }
     } catch (err) {
-      if (err instanceof NotFoundError) throw new CliError('INVALID_COMBINATION', err.message, { field: 'matrix' });
-      if (err instanceof BadInputError) throw new CliError('INVALID_COMBINATION', err.message, { field: err.field });
-      throw err;
+      throw cliErrorOf(err);
     }
     const bar = process.stderr.isTTY ? new SingleBar({ format: 'run {run} [{bar}] {percentage}% | {value}/{total} positions | ETA {eta}s', stream: process.stderr }, Presets.shades_classic) : null;
     bar?.start(run.cellsTotal, run.cellsDone, { run: run.id });
@@ -151,22 +146,23 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
  */
 export async function worker(opts: { db?: string; redis?: string; concurrency?: string }): Promise<void> {
   const redis = redisUrl(opts.redis);
-  if (!redis) throw new CliError('INVALID_COMBINATION', 'a worker needs REDIS_URL (or --redis)', { field: 'redis' });
+  if (!redis) throw new CliError('BAD_USER_INPUT', 'a worker needs REDIS_URL (or --redis)', { field: 'redis' });
   const concurrency = Number(opts.concurrency ?? 1);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError('INVALID_COMBINATION', `bad concurrency ${opts.concurrency}`, { field: 'concurrency' });
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError('BAD_USER_INPUT', `bad concurrency ${opts.concurrency}`, { field: 'concurrency' });
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const url = databaseUrl(opts.db);
   const db = await openDatabase(url);
   const onJob = (kind: string) => (event: { name: string; outcome: string }) => log.info({ kind, ...event }, `${kind} ${event.name} ${event.outcome}`);
   const onError = (err: unknown) => log.error({ err }, 'worker error');
-  const runWorker = new RunWorker(new SqlRunStore(db), { redisUrl: redis, prefix: redisPrefix(), concurrency, onJob: onJob('engine'), onError });
+  const stores = storesOf(db);
+  const runWorker = new RunWorker(stores.runs, { redisUrl: redis, prefix: redisPrefix(), concurrency, onJob: onJob('engine'), onError });
   // Probe shards only where guests can boot; their kernel files come from the shared ARTIFACT_DIR.
   const installed = findInstalled();
   const boots = Number(opts.concurrency ?? cpus().length);
   const artifacts = artifactDir(url);
   const probeWorker = installed
     ? new ProbeRunWorker({
-      store: new SqlProbeRunStore(db), artifacts: new SqlArtifactStore(db), blobs: new BlobDirectory(artifacts), installed: () => findInstalled(),
+      store: stores.runs, artifacts: stores.artifacts, blobs: new BlobDirectory(artifacts), installed: () => findInstalled(),
       concurrency: boots, bootTimeoutSeconds: DEFAULT_BOOT_TIMEOUT_SECONDS,
     }, { redisUrl: redis, prefix: redisPrefix(), onJob: onJob('probe'), onError })
     : null;

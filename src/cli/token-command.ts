@@ -5,9 +5,9 @@
  * captures it; it is not stored and cannot be shown again.
  */
 import { createToken, tokenJson } from '../auth/commands';
-import { TokenNameTakenError } from '../auth/tokens';
+import { TokenNameTakenError, type TokenStore } from '../auth/tokens';
 import { openDatabase, type Database } from '../db/database';
-import { SqlTokenStore } from '../db/tokens';
+import { storesOf } from '../composition';
 import { databaseUrl } from '../db/url';
 import { BadInputError } from '../runs/errors';
 import { CliError } from './input';
@@ -17,10 +17,10 @@ export interface TokenIo {
   stderr(line: string): void;
 }
 
-async function withTokens<T>(db: string | undefined, fn: (tokens: SqlTokenStore) => Promise<T>): Promise<T> {
+async function withTokens<T>(db: string | undefined, fn: (tokens: TokenStore) => Promise<T>): Promise<T> {
   const opened: Database = await openDatabase(databaseUrl(db));
   try {
-    return await fn(new SqlTokenStore(opened));
+    return await fn(storesOf(opened).tokens);
   } finally {
     await opened.close();
   }

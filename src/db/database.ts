@@ -1,47 +1,27 @@
 /**
- * The embedded store: migrations applied offline, a Prisma client for ordinary reads and writes,
- * and a second connection through the same driver adapter for the bulk path (results in
- * multi-row raw statements, one transaction per shard).
+ * The store, on SQLite (a file, the default) or PostgreSQL (scale-out; the backend record in
+ * adapters.ts says what differs): migrations applied offline, a Prisma client for ordinary reads
+ * and writes, and a second connection through the same driver adapter for the bulk path (results
+ * in multi-row raw statements, one transaction per shard).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import pino from 'pino';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { ALL_PROFILES } from '../engine';
-import { PrismaClient } from './generated/client';
-import { PrismaClient as PgPrismaClient } from './generated-pg/client';
-import type { PrismaPg } from '@prisma/adapter-pg';
-import { targetFor, type Provider } from './adapters';
+import type { PrismaClient } from './generated/client';
+import { backendFor, type Backend, type Dialect } from './adapters';
 import { redact } from './redact';
 import { convertResultRows, type ConversionLog } from './convert-results';
 import { applyMigrations } from './schema-engine';
 import { StoreError, checkSqliteStore, noteCleanClose, type StoreCheck } from './store-check';
 import { sqlitePath } from './url';
 
-/** The SQL the raw path writes differently per backend. */
-export interface Dialect {
-  provider: Provider;
-  /** Placeholder for the i-th parameter (1-based). */
-  param(i: number): string;
-  trueLiteral: string;
-}
-
-const SQLITE: Dialect = {
-  provider: 'sqlite',
-  param: () => '?',
-  trueLiteral: '1',
-};
-
-const POSTGRES: Dialect = {
-  provider: 'postgresql',
-  param: (i) => `$${i}`,
-  trueLiteral: 'TRUE',
-};
+export type { Dialect };
 
 export interface Database {
   url: string;
+  backend: Backend;
+  /** `backend.dialect`, for the raw SQL paths. */
   dialect: Dialect;
   /** The SQLite client's type; on PostgreSQL the generated twin client, which has the same model API. */
   prisma: PrismaClient;
@@ -52,12 +32,6 @@ export interface Database {
   /** What opening did to check the store (./store-check). */
   check: StoreCheck;
   close(): Promise<void>;
-}
-
-function prepareFile(url: string): string {
-  const path = sqlitePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  return url;
 }
 
 export function profileHash(): string {
@@ -82,24 +56,18 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
 
 async function open(url: string, options: OpenOptions, check: StoreCheck): Promise<Database> {
   // Migrations first, on connections of their own that are closed before anything else opens.
-  await applyMigrations(url.startsWith('file:') ? prepareFile(url) : url);
-  const target = targetFor(url);
+  await applyMigrations(url);
+  const backend = backendFor(url);
+  const target = backend.target(url, 10_000);
   const raw = await target.factory.connect();
-  let prisma: PrismaClient;
-  if (target.provider === 'sqlite') {
-    // WAL: readers (the API) never wait for the writer (a run); synchronous NORMAL is durable at
-    // each commit in WAL mode.
-    await raw.queryRaw({ sql: 'PRAGMA journal_mode = WAL', args: [], argTypes: [] });
-    await raw.executeRaw({ sql: 'PRAGMA synchronous = NORMAL', args: [], argTypes: [] });
-    prisma = new PrismaClient({ adapter: target.factory as PrismaBetterSqlite3 });
-  } else {
-    prisma = new PgPrismaClient({ adapter: target.factory as PrismaPg }) as unknown as PrismaClient;
-  }
+  await backend.prepare(raw);
+  const prisma = backend.client(target);
   const hash = profileHash();
   await prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: JSON.stringify(ALL_PROFILES) } });
   const db: Database = {
     url,
-    dialect: target.provider === 'sqlite' ? SQLITE : POSTGRES,
+    backend,
+    dialect: backend.dialect,
     prisma,
     raw,
     profileHash: hash,

@@ -8,9 +8,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { VERDICTS } from '../engine';
 import type { CellBoot } from '../probe/boot-cell';
 import type { Observation } from '../probe/compare';
-import { COUNT_KEYS } from '../runs/execute-shard';
 import type { ProbeRunStore, StoredProbeResult } from '../runs/probe/types';
-import { ResultBatch, type MatrixRecord, type RunRecord } from '../runs/types';
+import type { MatrixRecord } from '../matrices/types';
+import { COUNT_KEYS, ResultBatch, type RunRecord } from '../runs/types';
 import { encodeResults } from './result-blob';
 import { SELECT_RUN, SqlRunStore, runKey, toRecord } from './runs';
 

@@ -57,14 +57,6 @@ export class SqlRetentionStore implements RetentionStore {
   }
 
   async reclaimSpace(): Promise<void> {
-    const none = { args: [], argTypes: [] };
-    if (this.db.dialect.provider === 'sqlite') {
-      await this.db.raw.executeRaw({ sql: 'VACUUM', ...none });
-      // The store runs in WAL mode: the rewritten pages reach the file, and the log is emptied.
-      await this.db.raw.queryRaw({ sql: 'PRAGMA wal_checkpoint(TRUNCATE)', ...none });
-      return;
-    }
-    // Plain VACUUM (not FULL): the space is reusable by later runs, tables are not locked exclusively.
-    for (const table of RUN_TABLES) await this.db.raw.executeRaw({ sql: `VACUUM "${table}"`, ...none });
+    await this.db.backend.reclaimSpace(this.db.raw, RUN_TABLES);
   }
 }

@@ -9,7 +9,9 @@ import type { WhatIf } from '../what-if/types';
 import type { ArgType } from '@prisma/driver-adapter-utils';
 import { LRUCache } from 'lru-cache';
 import { matrixSpecSchema, SKIPPED } from '../engine';
-import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, MatrixRecord, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
+import type { MatrixRecord } from '../matrices/types';
+import type { ShardSpan } from '../runs/shard-plan';
+import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
 import type { Database, Dialect } from './database';
 import { decodeGrid, decodeResults, decodeVerdicts, encodeGrid, encodeResults, type DecodedResults } from './result-blob';
 import { inTransaction } from './transaction';
@@ -62,7 +64,6 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
 
-export const DEFAULT_SHARD_SIZE = 50_000;
 /** Blobs per query when reading a run's results in order (a shard's blob is tens of kilobytes). */
 const BLOBS_PER_READ = 64;
 /** Decoded blobs kept for cell details: a page of cells touches a few shards again and again. */
@@ -74,8 +75,8 @@ export class SqlRunStore implements RunStore {
 
   constructor(protected readonly db: Database) {}
 
-  async createRun(matrix: MatrixRecord, trigger: string, shardSize = DEFAULT_SHARD_SIZE): Promise<RunRecord> {
-    const row = await this.db.prisma.run.create({ data: this.newRun(matrix, trigger, shardSize, await snapshotProfiles(this.db, matrix.spec)), ...SELECT_RUN });
+  async createRun(matrix: MatrixRecord, trigger: string, shards: readonly ShardSpan[]): Promise<RunRecord> {
+    const row = await this.db.prisma.run.create({ data: this.newRun(matrix, trigger, shards, await snapshotProfiles(this.db, matrix.spec)), ...SELECT_RUN });
     return toRecord(row);
   }
 
@@ -84,9 +85,9 @@ export class SqlRunStore implements RunStore {
    * written and the first delivery's run comes back: the unique index decides, so any number of
    * concurrent redeliveries start one run between them.
    */
-  async createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, kernelId: string | null = null, shardSize = DEFAULT_SHARD_SIZE): Promise<DeliveredRun> {
+  async createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, shards: readonly ShardSpan[], kernelId: string | null = null): Promise<DeliveredRun> {
     const key = { source_deliveryId: { source: delivery.source, deliveryId: delivery.deliveryId } };
-    const run = kernelId === null ? this.newRun(matrix, trigger, shardSize, await snapshotProfiles(this.db, matrix.spec)) : this.newProbeRun(matrix, trigger, kernelId);
+    const run = kernelId === null ? this.newRun(matrix, trigger, shards, await snapshotProfiles(this.db, matrix.spec)) : this.newProbeRun(matrix, trigger, kernelId);
     // A second pass only when the first delivery was released (its run could not be queued) in between.
     for (let attempt = 0; ; attempt++) {
       try {
@@ -117,14 +118,10 @@ export class SqlRunStore implements RunStore {
   }
 
   /** `profileHash`: the snapshot the run means its positions in (snapshotProfiles). */
-  private newRun(matrix: MatrixRecord, trigger: string, shardSize: number, profileHash: string) {
-    const shards = [];
-    for (let from = 0, index = 0; from < matrix.positions; from += shardSize, index++) {
-      shards.push({ index, from, to: Math.min(from + shardSize, matrix.positions) });
-    }
+  private newRun(matrix: MatrixRecord, trigger: string, shards: readonly ShardSpan[], profileHash: string) {
     return {
       matrixId: matrix.id, status: 'queued', trigger, profileHash, spec: JSON.stringify(matrix.spec),
-      cellsTotal: matrix.positions, shards: { create: shards },
+      cellsTotal: matrix.positions, shards: { create: [...shards] },
     };
   }
 
@@ -141,12 +138,6 @@ export class SqlRunStore implements RunStore {
     if (key === null) return null;
     const row = await this.db.prisma.run.findUnique({ where: { id: key }, ...SELECT_RUN });
     return row ? toRecord(row) : null;
-  }
-
-  async runsByIds(ids: readonly string[]): Promise<Map<string, RunRecord>> {
-    const keys = ids.map(runKey).filter((k): k is number => k !== null);
-    const rows = await this.db.prisma.run.findMany({ where: { id: { in: keys } }, ...SELECT_RUN });
-    return new Map(rows.map((r) => [String(r.id), toRecord(r)]));
   }
 
   async listRuns(matrixId: string | null, first: number, afterId: number | null): Promise<{ items: RunRecord[]; hasNext: boolean; total: number }> {

@@ -15,10 +15,6 @@ export const MODES: readonly DeviceMode[] = ['legacy', 'transitional', 'modern']
 export const BACKENDS: readonly BackendName[] = ['qemu', 'vhost-user'];
 export const STRATEGIES: readonly StrategyName[] = ['as-shipped', 'pre-fix', 'revert', 'write-back', 'ack-all'];
 
-export function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
-  return (values as readonly string[]).includes(value);
-}
-
 /** Feature name → bit for one device: its own bits plus the transport range. */
 const featureBits = new Map<DeviceName, ReadonlyMap<string, number>>();
 const bitNames = new Map<DeviceName, readonly (string | undefined)[]>();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { axisOf, expectedOn } from './axes';
 
 /**
  * A combination as users write it (CLI JSON, GraphQL input): axis values are plain strings such
@@ -44,7 +45,30 @@ export class InvalidCombinationError extends Error {
 export function parseCombination(input: unknown): Combination {
   const parsed = combinationSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue.path.length > 0 ? issue.path.join('.') : (issue as { keys?: string[] }).keys?.join(', ') ?? '(combination)';
-  throw new InvalidCombinationError(field, issue.message);
+  throw shapeError(parsed.error.issues[0], input, '(combination)', Object.keys(combinationSchema.shape));
+}
+
+/**
+ * The first shape problem in the user's words: a missing or mistyped axis says what the axis
+ * takes, an unknown key lists the keys there are. Other issues keep the schema's message.
+ */
+export function shapeError(issue: z.core.$ZodIssue, input: unknown, whole: string, fields: readonly string[]): InvalidCombinationError {
+  if (issue.code === 'unrecognized_keys') {
+    return new InvalidCombinationError(issue.keys.join(', '), `unknown field; the fields are: ${fields.join(', ')}`);
+  }
+  if (issue.path.length === 0 && issue.code === 'invalid_type') {
+    return new InvalidCombinationError(whole, `${JSON.stringify(input)} is not an object; expected one with the fields ${fields.join(', ')}`);
+  }
+  const field = issue.path.join('.') || whole;
+  // Config is an object of fields, not a value: the schema's own words fit it.
+  const axis = issue.path.length === 1 && issue.path[0] !== 'config' ? axisOf(String(issue.path[0])) : undefined;
+  if (axis && issue.code === 'invalid_type') {
+    const given = typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[String(issue.path[0])] : undefined;
+    const list = axis.specField === field;
+    return new InvalidCombinationError(field, `${given === undefined ? 'missing' : `${JSON.stringify(given)} is not ${list ? 'a list' : 'a string'}`}; expected ${expectedOn(axis, list)}`);
+  }
+  if (axis && issue.code === 'too_small' && axis.specField === field) {
+    return new InvalidCombinationError(field, `empty; expected ${expectedOn(axis, true)}`);
+  }
+  return new InvalidCombinationError(field, issue.message);
 }

@@ -53,13 +53,6 @@ export function bitsOf(f: FeatureWords): number[] {
   return bits;
 }
 
-/** 64-character string, character i = bit i, as Linux prints `/sys/bus/virtio/devices/X/features`. */
-export function featureBitString(f: FeatureWords): string {
-  let s = '';
-  for (let bit = 0; bit < 64; bit++) s += hasBit(f, bit) ? '1' : '0';
-  return s;
-}
-
 export function featureHex(f: FeatureWords): string {
   return '0x' + f.hi.toString(16).padStart(8, '0') + f.lo.toString(16).padStart(8, '0');
 }

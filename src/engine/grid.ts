@@ -175,6 +175,34 @@ export interface DiffResult {
 }
 
 /**
+ * The one place a pair of cells becomes a transition: both evaluated, the verdict changed, the
+ * transition wanted; counted in the totals, and kept when it falls on the page after `after`.
+ * Every diff and comparison walks positions its own way and hands each pair here.
+ */
+class PairCollector {
+  private readonly totals: Record<Transition, number> = { REGRESSION: 0, FIX: 0, CHANGE: 0 };
+  private readonly pairs: DiffPair[] = [];
+  private hasNext = false;
+
+  constructor(private readonly wanted: ReadonlySet<Transition> | null, private readonly after: number, private readonly first: number) {}
+
+  /** Base position `p` with verdict `bv` against head position `q` with verdict `hv`. */
+  add(p: number, q: number, bv: number, hv: number): void {
+    if (bv === hv || bv === SKIPPED || hv === SKIPPED) return;
+    const t = transitionOf(bv as VerdictCode, hv as VerdictCode)!;
+    if (this.wanted !== null && !this.wanted.has(t)) return;
+    this.totals[t]++;
+    if (p <= this.after) return;
+    if (this.pairs.length < this.first) this.pairs.push({ base: p, head: q, transition: t });
+    else this.hasNext = true;
+  }
+
+  result(): DiffResult {
+    return { pairs: this.pairs, hasNext: this.hasNext, totals: this.totals };
+  }
+}
+
+/**
  * Pairs along one axis: every base position whose coordinate on `axis` is a key of `pairs`,
  * and its partner with the mapped coordinate (same everywhere else), kept when the verdict
  * changed and the transition is wanted. Usually one pair (base value → head value); the device
@@ -186,13 +214,11 @@ export function diffAlongAxis(
   wanted: ReadonlySet<Transition> | null, after: number, first: number, checkpoint: Checkpoint = NO_CHECKPOINT,
 ): DiffResult {
   // The base positions form blocks: for each outer index, `stride` consecutive positions at each
-  // base value. Plain loops over them, no per-position decoding or callbacks.
+  // base value. Plain loops over them, no per-position decoding.
   const stride = shape.strides[axis];
   const block = stride * shape.radix[axis];
   const bases = [...pairs.keys()].sort((a, b) => a - b);
-  const totals: Record<Transition, number> = { REGRESSION: 0, FIX: 0, CHANGE: 0 };
-  const found: DiffPair[] = [];
-  let hasNext = false;
+  const found = new PairCollector(wanted, after, first);
   checkpoint();
   let walked = 0;
   for (let outer = 0; outer < shape.size; outer += block) {
@@ -201,19 +227,12 @@ export function diffAlongAxis(
       const delta = (pairs.get(b)! - b) * stride;
       for (let p = start; p < start + stride; p++) {
         if ((++walked & CHECK_EVERY) === 0) checkpoint();
-        const bv = verdicts[p];
-        const hv = verdicts[p + delta];
-        if (bv === hv || bv === SKIPPED || hv === SKIPPED) continue;
-        const t = transitionOf(bv as VerdictCode, hv as VerdictCode)!;
-        if (wanted !== null && !wanted.has(t)) continue;
-        totals[t]++;
-        if (p <= after) continue;
-        if (found.length < first) found.push({ base: p, head: p + delta, transition: t });
-        else hasNext = true;
+        // Unchanged cells, the common case, stay in this loop.
+        if (verdicts[p] !== verdicts[p + delta]) found.add(p, p + delta, verdicts[p], verdicts[p + delta]);
       }
     }
   }
-  return { pairs: found, hasNext, totals };
+  return found.result();
 }
 
 /**
@@ -225,54 +244,24 @@ export function compareGrids(
   base: GridShape, baseVerdicts: Uint8Array, head: GridShape, headVerdicts: Uint8Array, valueMaps: readonly Int32Array[],
   wanted: ReadonlySet<Transition> | null, after: number, first: number, checkpoint: Checkpoint = NO_CHECKPOINT,
 ): DiffResult {
+  const found = new PairCollector(wanted, after, first);
   const allowed = valueMaps.map((map) => Array.from(map.keys()).filter((c) => map[c] >= 0));
-  if (allowed.some((list) => list.length === 0)) return { pairs: [], hasNext: false, totals: { REGRESSION: 0, FIX: 0, CHANGE: 0 } };
+  if (allowed.some((list) => list.length === 0)) return found.result();
   // Runs of the same value sets: the same position on both sides, one plain loop.
   if (valueMaps.every((map, axis) => map.length === head.radix[axis] && map.every((c, i) => c === i))) {
-    const totals: Record<Transition, number> = { REGRESSION: 0, FIX: 0, CHANGE: 0 };
-    const found: DiffPair[] = [];
-    let hasNext = false;
     for (let p = 0; p < base.size; p++) {
       if ((p & CHECK_EVERY) === 0) checkpoint();
-      const bv = baseVerdicts[p];
-      const hv = headVerdicts[p];
-      if (bv === hv || bv === SKIPPED || hv === SKIPPED) continue;
-      const t = transitionOf(bv as VerdictCode, hv as VerdictCode)!;
-      if (wanted !== null && !wanted.has(t)) continue;
-      totals[t]++;
-      if (p <= after) continue;
-      if (found.length < first) found.push({ base: p, head: p, transition: t });
-      else hasNext = true;
+      if (baseVerdicts[p] !== headVerdicts[p]) found.add(p, p, baseVerdicts[p], headVerdicts[p]);
     }
-    return { pairs: found, hasNext, totals };
+    return found.result();
   }
-  const headOf = (p: number) => {
+  base.walk(0, allowed, (p) => {
+    const bv = baseVerdicts[p];
+    if (bv === SKIPPED) return true;
     let q = 0;
     for (let axis = 0; axis < valueMaps.length; axis++) q += valueMaps[axis][base.coord(p, axis)] * head.strides[axis];
-    return q;
-  };
-  return pairWalk(base, allowed, (p) => baseVerdicts[p], (p) => headVerdicts[headOf(p)], headOf, wanted, after, first, checkpoint);
-}
-
-function pairWalk(
-  shape: GridShape, allowed: readonly (readonly number[] | null)[], baseOf: (p: number) => number, headOf: (p: number) => number,
-  partner: (p: number) => number, wanted: ReadonlySet<Transition> | null, after: number, first: number, checkpoint: Checkpoint,
-): DiffResult {
-  const totals: Record<Transition, number> = { REGRESSION: 0, FIX: 0, CHANGE: 0 };
-  const pairs: DiffPair[] = [];
-  let hasNext = false;
-  shape.walk(0, allowed, (p) => {
-    const b = baseOf(p);
-    if (b === SKIPPED) return true;
-    const h = headOf(p);
-    if (h === SKIPPED) return true;
-    const t = transitionOf(b as VerdictCode, h as VerdictCode);
-    if (t === null || (wanted !== null && !wanted.has(t))) return true;
-    totals[t]++;
-    if (p <= after) return true;
-    if (pairs.length < first) pairs.push({ base: p, head: partner(p), transition: t });
-    else hasNext = true;
+    found.add(p, q, bv, headVerdicts[q]);
     return true;
   }, checkpoint);
-  return { pairs, hasNext, totals };
+  return found.result();
 }

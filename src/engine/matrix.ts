@@ -1,24 +1,23 @@
 /**
  * A matrix: a value set per axis, expanded into cells without ever holding them all. Cells are
- * numbered in a fixed mixed-radix order (arch, transport, device variant, mode, backend,
- * hypervisor, kernel, strategy; strategy fastest), so an index is a stable cell id within the
+ * numbered in the fixed mixed-radix order of `PLAN_COORDINATES` (axes.ts; strategy fastest), so
+ * an index is a stable cell id within the
  * matrix and any index range is a shard. Validity is precomputed per axis pair from the same
  * checks single combinations use; skipped cells are counted with their reason, never errors.
  */
 import { z } from 'zod';
-import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, MODES, STRATEGIES, TRANSPORT_NAMES, isOneOf } from './catalog';
+import { PLAN_COORDINATES, VARIANT_COORDINATE, type PlanCoordinate } from './axes';
 import type { Cell, ConfigSource } from './cell';
-import { InvalidCombinationError, type Combination } from './combination';
+import { InvalidCombinationError, shapeError, type Combination } from './combination';
 import { deviceSetup, isInvalid, type ConfigInput, type DeviceSetup } from './device-setup';
 import type { CompiledDriver } from './kernel';
-import { ARCHS } from './profiles/archs';
-import { DEVICES } from './profiles/devices';
 import { EMPTY_REGISTRY, hypervisorOf, kernelBuildOf, type KernelBuild, type PatchRegistry } from './patch-registry';
-import { HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
 import { modernConfigLittleEndian } from './qemu-model';
+import { HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
 import { TRANSPORTS } from './profiles/transports';
 import type { ArchProfile, BackendName, DeviceMode, DeviceProfile, HypervisorProfile, StrategyName } from './profiles/types';
 import { driverForBuild, type ResolveOptions } from './resolve';
+import { valueOn } from './lookup';
 import { configSourceOf, driverProblem, hasQemuChange, modeProblem, transportProblem, type Invalid } from './validity';
 
 const nonEmpty = z.array(z.string()).min(1);
@@ -53,9 +52,6 @@ export function configKey(config: ConfigInput): string {
   return Object.entries(config).map(([field, value]) => `${field}=${value}`).join(',');
 }
 
-/** Axis positions of one cell; `AXES[i]` names coordinate i. */
-export const AXES = ['arch', 'transport', 'deviceVariant', 'mode', 'backend', 'hypervisor', 'kernel', 'strategy'] as const;
-
 /** A cell the plan hands out: reused between callbacks, copy what you keep. */
 export interface PlannedCell extends Cell {
   strategy: StrategyName;
@@ -66,13 +62,7 @@ export interface PlannedCell extends Cell {
 function parseSpec(input: unknown): MatrixSpec {
   const parsed = matrixSpecSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new InvalidCombinationError(issue.path.join('.') || '(matrix)', issue.message);
-}
-
-function checkNames<T extends string>(field: string, known: readonly T[], values: readonly string[]): T[] {
-  for (const v of values) if (!isOneOf(known, v)) throw new InvalidCombinationError(field, `unknown value "${v}"; expected any of: ${known.join(', ')}`);
-  return values as T[];
+  throw shapeError(parsed.error.issues[0], input, '(matrix)', Object.keys(matrixSpecSchema.shape));
 }
 
 /** The config fields of a matrix that a device has, in the matrix's order. */
@@ -96,7 +86,7 @@ function deviceVariants(device: DeviceProfile, config: MatrixSpec['config']): De
  */
 export function matrixPositions(input: unknown): number {
   const spec = parseSpec(input);
-  const devices = checkNames('devices', DEVICE_NAMES, spec.devices).map((d) => DEVICES[d]);
+  const devices = spec.devices.map((d) => valueOn('device', d, 'devices'));
   const variants = devices.reduce((n, d) => n + fieldsOf(d, spec.config).reduce((m, [, values]) => m * values.length, 1), 0);
   const { archs, transports, modes, backends, hypervisors, kernels, strategies } = spec;
   return [archs, transports, modes, backends, hypervisors, kernels, strategies].reduce((n, values) => n * values.length, variants);
@@ -136,21 +126,21 @@ export class MatrixPlan {
   constructor(input: unknown, options: ResolveOptions = {}) {
     const spec = parseSpec(input);
     const registry = (this.patches = options.patches ?? EMPTY_REGISTRY);
-    this.archs = checkNames('archs', ARCH_NAMES, spec.archs).map((a) => ARCHS[a]);
-    this.transports = checkNames('transports', TRANSPORT_NAMES, spec.transports).map((t) => TRANSPORTS[t]);
-    const devices = checkNames('devices', DEVICE_NAMES, spec.devices).map((d) => DEVICES[d]);
+    this.archs = spec.archs.map((a) => valueOn('arch', a, 'archs'));
+    this.transports = spec.transports.map((t) => valueOn('transport', t, 'transports'));
+    const devices = spec.devices.map((d) => valueOn('device', d, 'devices'));
     for (const field of Object.keys(spec.config)) {
       if (!devices.some((d) => d.config.some((f) => f.name === field))) {
         throw new InvalidCombinationError(`config.${field}`, `no device in this matrix has a config field "${field}"`);
       }
     }
     this.variants = devices.flatMap((d) => deviceVariants(d, spec.config));
-    this.modes = checkNames('modes', MODES, spec.modes);
-    this.backends = checkNames('backends', BACKENDS, spec.backends);
+    this.modes = spec.modes.map((m) => valueOn('mode', m, 'modes'));
+    this.backends = spec.backends.map((b) => valueOn('backend', b, 'backends'));
     this.hypervisors = spec.hypervisors.map((name) => onAxis('hypervisors', () => hypervisorOf(name, registry)));
-    this.kernels = spec.kernels.map((text) => kernelBuildOf(text, registry));
-    this.strategies = checkNames('strategies', STRATEGIES, spec.strategies);
-    this.radix = [this.archs, this.transports, this.variants, this.modes, this.backends, this.hypervisors, this.kernels, this.strategies].map((a) => a.length);
+    this.kernels = spec.kernels.map((text) => onAxis('kernels', () => kernelBuildOf(text, registry)));
+    this.strategies = spec.strategies.map((s) => valueOn('strategy', s, 'strategies'));
+    this.radix = this.labels().map((values) => values.length);
     this.size = this.radix.reduce((a, b) => a * b, 1);
 
     const [nA, nT, nV, nM, nB, nH, nK, nS] = this.radix;
@@ -187,13 +177,31 @@ export class MatrixPlan {
     this.modernLittleEndian = this.hypervisors.map(modernConfigLittleEndian);
   }
 
+  /**
+   * Each coordinate's values as users write them, in plan order: what filters, diffs and run
+   * comparisons match against. A device variant is `device|config key` (`blk|blk_size=4096`).
+   */
+  labels(): string[][] {
+    const on: Record<PlanCoordinate, string[]> = {
+      arch: this.archs.map((a) => a.name), transport: this.transports.map((t) => t.name),
+      deviceVariant: this.variants.map((v) => `${v.device.name}|${configKey(v.config)}`), mode: [...this.modes],
+      backend: [...this.backends], hypervisor: this.hypervisors.map((h) => h.name), kernel: this.kernels.map((k) => k.text), strategy: [...this.strategies],
+    };
+    return PLAN_COORDINATES.map((c) => on[c]);
+  }
+
+  /** The device variant at a cell index. */
+  variantAt(index: number): DeviceVariant {
+    return this.variants[this.coordsOf(index)[VARIANT_COORDINATE]];
+  }
+
   private driverProblemAt(k: number, v: number): Invalid | null {
     return this.driverOk[k * this.nDevices + this.deviceOf[v]];
   }
 
   /** Coordinates of a cell index, outermost axis first. */
-  coordsOf(index: number, out: number[] = new Array(AXES.length)): number[] {
-    for (let axis = AXES.length - 1; axis >= 0; axis--) {
+  coordsOf(index: number, out: number[] = new Array(PLAN_COORDINATES.length)): number[] {
+    for (let axis = PLAN_COORDINATES.length - 1; axis >= 0; axis--) {
       out[axis] = index % this.radix[axis];
       index = Math.floor(index / this.radix[axis]);
     }
@@ -272,7 +280,7 @@ export class MatrixPlan {
         visited++;
       }
       // Odometer step, innermost axis fastest.
-      for (let axis = AXES.length - 1; axis >= 0; axis--) {
+      for (let axis = PLAN_COORDINATES.length - 1; axis >= 0; axis--) {
         if (++coords[axis] < this.radix[axis]) break;
         coords[axis] = 0;
       }

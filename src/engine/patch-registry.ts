@@ -6,6 +6,7 @@
  * A registry is an immutable value the caller owns; nothing here is shared between callers.
  */
 import { InvalidCombinationError } from './combination';
+import { notAKernel } from './lookup';
 import { KERNEL_PATCHES } from './profiles/linux/patches';
 import { parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
 import { QEMU_CHANGES } from './profiles/qemu/changes';
@@ -110,7 +111,7 @@ export interface KernelBuild {
 export function kernelBuildOf(text: string, registry: PatchRegistry = EMPTY_REGISTRY): KernelBuild {
   const { base, items } = applied('kernel', text, registry.patches, 'CLI: --patches FILE; service: createKernelPatch');
   const version = parseKernelVersion(base);
-  if (!version) throw new InvalidCombinationError('kernel', `"${base}" is not a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14; BASE+ID applies a proposed patch)`);
+  if (!version) throw notAKernel(base);
   return { version, applied: items, text };
 }
 

@@ -1,29 +1,21 @@
 /**
  * Combination (strings) → Cell (profiles), or an InvalidCombinationError naming the field.
- * Lookups happen here; what fits together is decided by `validity.ts`, what the device offers
+ * Values are looked up by `lookup.ts`, as for matrices; what fits together is decided by `validity.ts`, what the device offers
  * and holds by `device-setup.ts`, shared with matrix expansion.
  */
-import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, MODES, STRATEGIES, TRANSPORT_NAMES, isOneOf } from './catalog';
 import type { Cell, ResolvedCell } from './cell';
 import { InvalidCombinationError, parseCombination } from './combination';
 import { deviceSetup, isInvalid } from './device-setup';
 import { compileDriver, type CompiledDriver } from './kernel';
 import { EMPTY_REGISTRY, hypervisorOf, kernelBuildOf, type KernelBuild, type PatchRegistry } from './patch-registry';
 import { modernConfigLittleEndian } from './qemu-model';
-import { ARCHS } from './profiles/archs';
+import { valueOn } from './lookup';
 import type { KernelVersion } from './profiles/linux/versions';
-import { TRANSPORTS } from './profiles/transports';
 import type { DeviceName, StrategyName } from './profiles/types';
-import { DEVICES } from './profiles/devices';
 import { configSourceOf, driverProblem, hasQemuChange, modeProblem, pageSizeProblem, transportProblem, type Invalid } from './validity';
 
 function raise(problem: Invalid | null): void {
   if (problem) throw new InvalidCombinationError(problem.field, problem.reason);
-}
-
-function oneOf<T extends string>(field: string, values: readonly T[], value: string): T {
-  if (!isOneOf(values, value)) raise({ field, reason: `unknown ${field} "${value}"; expected one of: ${values.join(', ')}` });
-  return value as T;
 }
 
 /** Compiled drivers are shared by every cell with the same kernel, strategy and device. */
@@ -61,17 +53,17 @@ export interface ResolveOptions {
 
 export function resolveCombination(input: unknown, options: ResolveOptions = {}): ResolvedCell {
   const c = parseCombination(input);
-  const arch = ARCHS[oneOf('arch', ARCH_NAMES, c.arch)];
-  const transport = TRANSPORTS[oneOf('transport', TRANSPORT_NAMES, c.transport)];
-  const device = DEVICES[oneOf('device', DEVICE_NAMES, c.device)];
-  const mode = oneOf('mode', MODES, c.mode);
-  const backend = oneOf('backend', BACKENDS, c.backend);
-  const strategy = oneOf('strategy', STRATEGIES, c.strategy);
+  const arch = valueOn('arch', c.arch);
+  const transport = valueOn('transport', c.transport);
+  const device = valueOn('device', c.device);
+  const mode = valueOn('mode', c.mode);
+  const backend = valueOn('backend', c.backend);
+  const strategy = valueOn('strategy', c.strategy);
   const registry = options.patches ?? EMPTY_REGISTRY;
   const hypervisor = hypervisorOf(c.hypervisor, registry);
   const build = kernelBuildOf(c.kernel, registry);
   const kernel = build.version;
-  const hostArch = c.hostArch === undefined ? arch : ARCHS[oneOf('hostArch', ARCH_NAMES, c.hostArch)];
+  const hostArch = c.hostArch === undefined ? arch : valueOn('arch', c.hostArch, 'hostArch');
   const pageSize = c.pageSize ?? arch.defaultPageSize;
 
   raise(transportProblem(arch, transport));

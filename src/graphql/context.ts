@@ -1,23 +1,25 @@
-/** What resolvers get: use cases and readers, plus per-request loaders (no N+1). */
+/** What resolvers get: the domain's ports and use-case dependencies, plus per-request loaders (no N+1). */
 import DataLoader from 'dataloader';
 import { ANONYMOUS, type Caller } from '../auth/caller';
 import type { AccessPolicy } from '../auth/policy';
 import type { TokenStore } from '../auth/tokens';
 import type { WriteLimiter } from '../auth/write-limit';
-import type { Database } from '../db/database';
-import { matricesByIds } from '../db/matrices';
 import type { ArtifactDeps } from '../artifacts/register';
-import type { SqlProbeRunStore } from '../db/probe-runs';
+import type { ProbeRunStore } from '../runs/probe/types';
 import type { RunDeps } from '../runs/commands';
 import type { RetentionStore } from '../runs/retention';
 import type { Limits } from '../runs/limits';
 import { TimeBudget } from '../runs/time-budget';
-import type { DeliveryRecord, MatrixRecord } from '../runs/types';
+import type { MatrixRecord, MatrixStore } from '../matrices/types';
+import type { DeliveryRecord } from '../runs/types';
+import type { UserPatchStore } from '../what-if/types';
 import type { RunViews } from '../runs/views';
 
 export interface Services {
-  db: Database;
-  store: SqlProbeRunStore;
+  /** The engine profile data's hash: runs made with other data say so (profilesCurrent). */
+  profileHash: string;
+  matrices: MatrixStore;
+  store: ProbeRunStore;
   runDeps: RunDeps;
   /** Deleting runs (deleteRun). */
   retention: RetentionStore;
@@ -25,6 +27,8 @@ export interface Services {
   artifacts: ArtifactDeps;
   limits: Limits;
   tokens: TokenStore;
+  /** Proposed kernel patches and QEMU changes users stored (createKernelPatch, createQemuChange). */
+  userPatches: UserPatchStore;
   /** What reads and writes need (READS_REQUIRE_TOKEN). */
   access: AccessPolicy;
   /** Mutations per token per minute (MUTATIONS_PER_MINUTE). */
@@ -47,7 +51,7 @@ export function createContext(services: Services, caller: Caller = ANONYMOUS): C
     caller,
     budget: new TimeBudget(services.limits.requestTimeBudgetMs),
     matrixLoader: new DataLoader(async (ids) => {
-      const found = await matricesByIds(services.db, ids);
+      const found = await services.matrices.byIds(ids);
       return ids.map((id) => found.get(id) ?? null);
     }),
     deliveryLoader: new DataLoader(async (runIds) => {

@@ -1,7 +1,7 @@
 /** Domain errors → GraphQL errors with codes; anything else is internal and never shown. */
 import { GraphQLError } from 'graphql';
 import { InvalidCombinationError } from '../engine';
-import { MatrixExistsError } from '../db/matrices';
+import { MatrixExistsError } from '../matrices/types';
 import { BadInputError, NotFoundError } from '../runs/errors';
 import { TimeBudgetExceeded } from '../runs/time-budget';
 import { PatchInUseError } from '../what-if/commands';

@@ -3,7 +3,10 @@ import type { GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers';
 import { typeDefs } from './sdl';
 
-/** The committed SDL with its resolvers; a resolver for a field the SDL lacks is an error. */
+/**
+ * The SDL assembled in `sdl.ts` from `schema/` (schema.graphql is its printed copy, kept equal by a
+ * test) with its resolvers; a resolver for a field the SDL lacks is an error.
+ */
 export function makeExecutableSchema(): GraphQLSchema {
   return build({ typeDefs, resolvers, resolverValidationOptions: { requireResolversToMatchSchema: 'error' } });
 }

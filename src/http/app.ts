@@ -53,7 +53,7 @@ export function createApp(services: Services, apollo: ApolloServer<Context>, opt
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
 
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, profileHash: services.db.profileHash });
+    res.json({ ok: true, profileHash: services.profileHash });
   });
 
   app.use(dashboardRoutes(options.dashboardDir));

@@ -3,26 +3,22 @@ import type { ArtifactStore } from '../artifacts/types';
 import { BadInputError, NotFoundError } from './errors';
 import { DEFAULT_LIMITS, runPositionsProblem, type Limits } from './limits';
 import { ProbeRunUnavailable } from './probe/execute';
-import type { DeliveredRun, Delivery, MatrixRecord, RunKind, RunQueue, RunRecord, RunStore } from './types';
+import { planShards } from './shard-plan';
+import type { ProbeRunStore } from './probe/types';
+import type { MatrixRecord } from '../matrices/types';
+import type { DeliveredRun, Delivery, RunKind, RunQueue, RunRecord, RunStore } from './types';
 
 /** Probe runs: real boots of a kernel artifact, on a queue of their own. */
 export interface ProbeRunDeps {
-  store: { createProbeRun(matrix: MatrixRecord, trigger: string, kernelId: string): Promise<RunRecord> };
+  store: Pick<ProbeRunStore, 'createProbeRun'>;
   artifacts: ArtifactStore;
   queue: RunQueue;
   /** Why this service cannot boot guests (no probe installation), or null. */
   unavailable(): string | null;
 }
 
-/** Runs started by webhook deliveries, each delivery id stored once per source. */
-export interface DeliveryStore {
-  /** With `kernelId`, a probe run of that kernel artifact; an engine run otherwise. */
-  createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, kernelId?: string | null): Promise<DeliveredRun>;
-  releaseDelivery(runId: string): Promise<void>;
-}
-
 export interface RunDeps {
-  store: RunStore & DeliveryStore & { createRun(matrix: MatrixRecord, trigger: string): Promise<RunRecord>; unfinishedRunIds(kind?: RunKind): Promise<string[]>; unfinishedRunOf(matrixId: number, trigger: string): Promise<RunRecord | null> };
+  store: RunStore;
   matrixByName(name: string): Promise<MatrixRecord | null>;
   queue: RunQueue;
   probe?: ProbeRunDeps;
@@ -48,7 +44,7 @@ async function enqueueOrFail(deps: RunDeps, queue: RunQueue, run: RunRecord): Pr
 
 export async function startRun(deps: RunDeps, matrixName: string, trigger: string): Promise<RunRecord> {
   const matrix = await runnableMatrix(deps, matrixName);
-  return enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger));
+  return enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger, planShards(matrix.positions)));
 }
 
 /**
@@ -62,7 +58,7 @@ export async function startOrResumeRun(deps: RunDeps, matrixName: string, trigge
     await deps.queue.enqueue(unfinished.id);
     return { run: unfinished, resumed: true };
   }
-  return { run: await enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger)), resumed: false };
+  return { run: await enqueueOrFail(deps, deps.queue, await deps.store.createRun(matrix, trigger, planShards(matrix.positions))), resumed: false };
 }
 
 /**
@@ -75,7 +71,7 @@ export async function startDeliveredRun(deps: RunDeps, matrixName: string, trigg
   const matrix = await runnableMatrix(deps, matrixName);
   if (probe) refuseProposedValues(matrix);
   const kernelId = probe ? await probeKernel(deps, probe.kernel) : null;
-  const delivered = await deps.store.createDeliveredRun(matrix, trigger, delivery, kernelId);
+  const delivered = await deps.store.createDeliveredRun(matrix, trigger, delivery, kernelId === null ? planShards(matrix.positions) : [], kernelId);
   if (delivered.duplicate) return delivered;
   try {
     return { run: await enqueueOrFail(deps, queueFor(deps, delivered.run.kind)!, delivered.run), duplicate: false };

@@ -5,13 +5,11 @@
  */
 import { VERDICTS, configKey, type Combination, type Verdict } from '../engine';
 import { BadInputError, NoBaselineError, NotFoundError, NothingSharedError, RunNotSucceededError } from './errors';
-import type { RunRecord } from './types';
+import type { RunRecord, RunStore } from './types';
 import type { RunViews } from './views';
 
-export interface RunFinder {
-  getRun(id: string): Promise<RunRecord | null>;
-  latestSucceededBefore(matrixId: string, beforeRunId: string): Promise<RunRecord | null>;
-}
+/** What a report looks runs up by. */
+export type RunFinder = Pick<RunStore, 'getRun' | 'latestSucceededBefore'>;
 
 /** No baseline, a run id, or `last`: the newest succeeded run of the same matrix before this one. */
 export type Baseline = null | 'last' | { id: string };

@@ -7,7 +7,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { SKIPPED, Simulator } from '../engine';
-import { evaluateShard } from './execute-shard';
+import { evaluateShard } from './shard-step';
 import { planOf } from './plan';
 import { batchFor, isFinished } from './shard-step';
 import { SerialRunQueue } from './serial-queue';

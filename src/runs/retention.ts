@@ -30,10 +30,6 @@ export interface RetentionStore {
   reclaimSpace(): Promise<void>;
 }
 
-export function deletedRun(run: RunRecord): DeletedRun {
-  return { id: run.id, matrix: run.matrixName, status: run.status, kind: run.kind, createdAt: run.createdAt, finishedAt: run.finishedAt };
-}
-
 export async function deleteRun(store: RetentionStore, id: string): Promise<RunRecord> {
   const run = await store.getRun(id);
   if (!run) throw new NotFoundError('run', id);

@@ -1,16 +1,43 @@
 /**
- * One step of a run, shared by every RunQueue: evaluate a shard and commit it with the run's
- * counters in one transaction. A shard already marked done commits nothing, so a step repeated
- * after a crash or by two workers never counts twice.
+ * One step of a run, shared by every RunQueue: evaluate a shard (every position in [from, to) of
+ * the run's matrix, trace off, into a column batch) and commit it with the run's counters in one
+ * transaction. A shard already marked done commits nothing, so a step repeated after a crash or by
+ * two workers never counts twice.
  */
-import type { MatrixPlan, Simulator } from '../engine';
-import { evaluateShard } from './execute-shard';
-import { ResultBatch, type RunStatus, type RunStore, type ShardRecord } from './types';
+import { SKIPPED, type MatrixPlan, type Simulator } from '../engine';
+import { COUNT_KEYS, ResultBatch, type RunStatus, type RunStore, type ShardRecord, type VerdictCounts } from './types';
 
 const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 export function isFinished(status: RunStatus): boolean {
   return FINISHED.includes(status);
+}
+
+function zeroCounts(): VerdictCounts {
+  return { ok: 0, degraded: 0, broken: 0, probeFailed: 0, skipped: 0 };
+}
+
+/** Evaluates a shard into `batch` (and `grid` when given) and returns its counts; commits nothing. */
+export function evaluateShard(plan: MatrixPlan, shard: ShardRecord, sim: Simulator, batch: ResultBatch, grid: Uint8Array | null): VerdictCounts {
+  const counts = zeroCounts();
+  batch.length = 0;
+  plan.forEachCell(shard.from, shard.to, (cell, index) => {
+    const verdict = sim.run(cell, null);
+    const i = batch.length++;
+    batch.positions[i] = index;
+    batch.verdicts[i] = verdict;
+    batch.negotiatedLo[i] = sim.features.lo;
+    batch.negotiatedHi[i] = sim.features.hi;
+    batch.clearedLo[i] = sim.clearedInValidate.lo;
+    batch.clearedHi[i] = sim.clearedInValidate.hi;
+    batch.effective[i] = cell.device.guestValues.length > 0 ? sim.effective[0] : -1;
+    counts[COUNT_KEYS[verdict]]++;
+    if (grid) grid[index] = verdict;
+  }, (index) => {
+    counts.skipped++;
+    if (grid) grid[index] = SKIPPED;
+  });
+  return counts;
 }
 
 export async function commitShardStep(store: RunStore, plan: MatrixPlan, shard: ShardRecord, sim: Simulator, batch: ResultBatch): Promise<void> {

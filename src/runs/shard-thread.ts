@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Simulator, type MatrixPlan } from '../engine';
-import { evaluateShard } from './execute-shard';
+import { evaluateShard } from './shard-step';
 import { planOf } from './plan';
 import type { ShardJob, ShardDone } from './shard-threads';
 import { ResultBatch } from './types';

@@ -3,17 +3,9 @@
  * results, and a queue that executes runs shard by shard.
  */
 import type { MatrixSpec } from '../engine';
+import type { MatrixRecord } from '../matrices/types';
 import type { WhatIf } from '../what-if/types';
-
-export interface MatrixRecord {
-  id: number;
-  name: string;
-  description: string | null;
-  spec: MatrixSpec;
-  /** Positions, valid or not. */
-  positions: number;
-  createdAt: Date;
-}
+import type { ShardSpan } from './shard-plan';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -27,6 +19,9 @@ export interface VerdictCounts {
   probeFailed: number;
   skipped: number;
 }
+
+/** The counter of each verdict code (VERDICTS order). */
+export const COUNT_KEYS = ['ok', 'degraded', 'broken', 'probeFailed'] as const satisfies readonly (keyof VerdictCounts)[];
 
 export interface RunRecord extends VerdictCounts {
   id: string;
@@ -134,8 +129,37 @@ export class ResultBatch {
 
 export type ResultColumns = Pick<ResultBatch, 'positions' | 'verdicts' | 'negotiatedLo' | 'negotiatedHi' | 'clearedLo' | 'clearedHi' | 'effective'>;
 
+/** A page of runs, newest first. */
+export interface RunPage {
+  items: RunRecord[];
+  hasNext: boolean;
+  total: number;
+}
+
+/**
+ * Everything the run use cases, queues and views ask of the store. Readers take the slice they
+ * use (`Pick<RunStore, ...>`), so a test can hand them a few functions.
+ */
 export interface RunStore {
+  /** A queued engine run of the matrix as it is now, with these shards (`planShards`). */
+  createRun(matrix: MatrixRecord, trigger: string, shards: readonly ShardSpan[]): Promise<RunRecord>;
+  /**
+   * A run for a webhook delivery, or the run an earlier delivery with the same id started
+   * (duplicate). With `kernelId`, a probe run of that kernel artifact (its shards are none).
+   */
+  createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, shards: readonly ShardSpan[], kernelId?: string | null): Promise<DeliveredRun>;
+  /** Gives a delivery id back (its run could not be queued), so a redelivery starts one. */
+  releaseDelivery(runId: string): Promise<void>;
+  deliveriesByRunIds(ids: readonly string[]): Promise<Map<string, DeliveryRecord>>;
   getRun(id: string): Promise<RunRecord | null>;
+  /** Runs of one matrix (or all), newest first, after the given id. */
+  listRuns(matrixId: string | null, first: number, afterId: number | null): Promise<RunPage>;
+  /** The newest succeeded run of the matrix before this one (a gate's `last` baseline). */
+  latestSucceededBefore(matrixId: string, beforeRunId: string): Promise<RunRecord | null>;
+  /** Queued or running runs of a kind, to resume after a restart. */
+  unfinishedRunIds(kind?: RunKind): Promise<string[]>;
+  /** The queued or running run this trigger left of the matrix (a killed `run`), if any. */
+  unfinishedRunOf(matrixId: number, trigger: string): Promise<RunRecord | null>;
   shards(runId: string): Promise<ShardRecord[]>;
   markRunning(runId: string): Promise<void>;
   /** One transaction: the shard's results, the shard marked done, the run's counters advanced. */
@@ -143,6 +167,9 @@ export interface RunStore {
   /** Verdict per position (SKIPPED where none is stored), from the stored results. */
   readVerdicts(runId: string, size: number): Promise<Uint8Array>;
   finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<void>;
+  /** The run's verdict per position: stored when it succeeded, else rebuilt from its results. */
+  grid(run: RunRecord): Promise<Uint8Array>;
+  resultsAt(runId: string, positions: readonly number[]): Promise<Map<number, StoredResult>>;
 }
 
 export interface RunProgress {

@@ -5,22 +5,18 @@
  */
 import { LRUCache } from 'lru-cache';
 import {
-  GridShape, MatrixPlan, SKIPPED, VERDICTS, cellPage, compareGrids, configKey, countCells, diffAlongAxis,
-  type DiffPair, type Transition,
+  AXES, GridShape, MatrixPlan, SKIPPED, VARIANT_COORDINATE, VERDICTS, axisNamed, cellPage, compareGrids, configKey, countCells, diffAlongAxis,
+  type Axis, type AxisName, type DiffPair, type Transition,
 } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
 import { planOf } from './plan';
 import { NO_BUDGET, type TimeBudget } from './time-budget';
-import type { RunRecord, StoredResult } from './types';
+import type { RunRecord, RunStore } from './types';
 
-export const AXIS_NAMES = ['ARCH', 'TRANSPORT', 'DEVICE', 'MODE', 'BACKEND', 'HYPERVISOR', 'KERNEL', 'STRATEGY', 'CONFIG'] as const;
-export type AxisName = (typeof AXIS_NAMES)[number];
+export type { AxisName };
 
-export interface RunReader {
-  getRun(id: string): Promise<RunRecord | null>;
-  grid(run: RunRecord): Promise<Uint8Array>;
-  resultsAt(runId: string, positions: readonly number[]): Promise<Map<number, StoredResult>>;
-}
+/** What views read: a run, its verdict grid, stored results. */
+export type RunReader = Pick<RunStore, 'getRun' | 'grid' | 'resultsAt'>;
 
 export interface RunView {
   run: RunRecord;
@@ -35,18 +31,13 @@ export interface Heatmap {
   cells: { ok: number; degraded: number; broken: number; probeFailed: number }[][];
 }
 
-export type CellFilter = Partial<Record<Lowercase<Exclude<AxisName, 'CONFIG'>> | 'config', readonly string[]>> & { verdict?: readonly string[] };
+export type CellFilter = Partial<Record<Axis['field'], readonly string[]>> & { verdict?: readonly string[] };
 
-/** Values of each plan axis as users write them (device-variant axis: device name and config key). */
-function axisValues(plan: MatrixPlan): string[][] {
-  return [
-    plan.archs.map((a) => a.name), plan.transports.map((t) => t.name), plan.variants.map((v) => `${v.device.name}|${configKey(v.config)}`),
-    plan.modes, plan.backends, plan.hypervisors.map((h) => h.name), plan.kernels.map((k) => k.text), plan.strategies,
-  ];
+/** DEVICE and CONFIG are halves of the device-variant coordinate: each variant's value on that half. */
+function variantKey(plan: MatrixPlan, axis: Axis, i: number): string {
+  const v = plan.variants[i];
+  return axis.field === 'device' ? v.device.name : configKey(v.config);
 }
-
-const PLAN_AXIS: Record<Exclude<AxisName, 'DEVICE' | 'CONFIG'>, number> = { ARCH: 0, TRANSPORT: 1, MODE: 3, BACKEND: 4, HYPERVISOR: 5, KERNEL: 6, STRATEGY: 7 };
-const VARIANT_AXIS = 2;
 
 interface CachedDiff {
   bases: Int32Array;
@@ -239,60 +230,62 @@ function pageOf(d: CachedDiff, after: number, first: number): DiffPage {
 }
 
 /** Labels of an axis for pictures, and the label index of each plan coordinate on it. */
-function axisLabels(plan: MatrixPlan, axis: AxisName): { planAxis: number; labels: string[]; index: number[] } {
-  if (axis === 'DEVICE' || axis === 'CONFIG') {
-    const keys = plan.variants.map((v) => (axis === 'DEVICE' ? v.device.name : configKey(v.config) || '(defaults)'));
+function axisLabels(plan: MatrixPlan, name: AxisName): { planAxis: number; labels: string[]; index: number[] } {
+  const axis = axisNamed(name);
+  if (axis.planIndex === VARIANT_COORDINATE) {
+    const keys = plan.variants.map((_, i) => variantKey(plan, axis, i) || (axis.field === 'config' ? '(defaults)' : ''));
     const labels = [...new Set(keys)];
-    return { planAxis: VARIANT_AXIS, labels, index: keys.map((k) => labels.indexOf(k)) };
+    return { planAxis: VARIANT_COORDINATE, labels, index: keys.map((k) => labels.indexOf(k)) };
   }
-  const planAxis = PLAN_AXIS[axis];
-  const labels = axisValues(plan)[planAxis];
-  return { planAxis, labels, index: labels.map((_, i) => i) };
+  const labels = plan.labels()[axis.planIndex];
+  return { planAxis: axis.planIndex, labels, index: labels.map((_, i) => i) };
 }
 
 /** Allowed coordinate lists for a filter; values absent from the run simply match nothing. */
 function allowedLists(plan: MatrixPlan, filter: CellFilter): (number[] | null)[] {
-  const values = axisValues(plan);
-  const pick = (axis: number, wanted: readonly string[] | undefined) =>
-    wanted?.length ? values[axis].flatMap((v, i) => (wanted.includes(v) ? [i] : [])) : null;
-  const allowed = [
-    pick(0, filter.arch), pick(1, filter.transport), null, pick(3, filter.mode), pick(4, filter.backend),
-    pick(5, filter.hypervisor), pick(6, filter.kernel), pick(7, filter.strategy),
-  ];
-  if (filter.device?.length || filter.config?.length) {
-    allowed[VARIANT_AXIS] = plan.variants.flatMap((v, i) =>
-      (!filter.device?.length || filter.device.includes(v.device.name)) && (!filter.config?.length || filter.config.includes(configKey(v.config))) ? [i] : []);
+  const values = plan.labels();
+  const allowed: (number[] | null)[] = values.map(() => null);
+  for (const axis of AXES) {
+    const wanted = filter[axis.field];
+    if (!wanted?.length || axis.planIndex === VARIANT_COORDINATE) continue;
+    allowed[axis.planIndex] = values[axis.planIndex].flatMap((v, i) => (wanted.includes(v) ? [i] : []));
+  }
+  const halves = AXES.filter((a) => a.planIndex === VARIANT_COORDINATE && filter[a.field]?.length);
+  if (halves.length) {
+    allowed[VARIANT_COORDINATE] = plan.variants.flatMap((_, i) => (halves.every((a) => filter[a.field]!.includes(variantKey(plan, a, i))) ? [i] : []));
   }
   return allowed;
 }
 
 /** Which plan axis a diff walks, and which coordinate pairs (base → head) it compares. */
-function axisPairs(plan: MatrixPlan, axis: AxisName, base: string, head: string): { planAxis: number; pairs: Map<number, number> } {
-  if (axis === 'DEVICE' || axis === 'CONFIG') {
+function axisPairs(plan: MatrixPlan, name: AxisName, base: string, head: string): { planAxis: number; pairs: Map<number, number> } {
+  const axis = axisNamed(name);
+  if (axis.planIndex === VARIANT_COORDINATE) {
+    // A variant pairs with the one that has the head value on this half and the same other half.
+    const other = AXES.find((a) => a.planIndex === VARIANT_COORDINATE && a !== axis)!;
+    const key = (i: number) => variantKey(plan, axis, i);
+    const sibling = (i: number) => variantKey(plan, other, i);
     const pairs = new Map<number, number>();
-    const key = (i: number) => (axis === 'DEVICE' ? plan.variants[i].device.name : configKey(plan.variants[i].config));
-    const sibling = (i: number) => (axis === 'DEVICE' ? configKey(plan.variants[i].config) : plan.variants[i].device.name);
     plan.variants.forEach((_, i) => {
       if (key(i) !== base) return;
       const j = plan.variants.findIndex((_w, k) => key(k) === head && sibling(k) === sibling(i));
       if (j >= 0) pairs.set(i, j);
     });
     const known = [...new Set(plan.variants.map((_, i) => key(i)))];
-    if (!known.includes(base)) throw new BadInputError('base', `"${base}" is not on the run's ${axis} axis (values: ${known.join(' | ')})`);
-    if (!known.includes(head)) throw new BadInputError('head', `"${head}" is not on the run's ${axis} axis (values: ${known.join(' | ')})`);
-    return { planAxis: VARIANT_AXIS, pairs };
+    if (!known.includes(base)) throw new BadInputError('base', `"${base}" is not on the run's ${name} axis (values: ${known.join(' | ')})`);
+    if (!known.includes(head)) throw new BadInputError('head', `"${head}" is not on the run's ${name} axis (values: ${known.join(' | ')})`);
+    return { planAxis: VARIANT_COORDINATE, pairs };
   }
-  const planAxis = PLAN_AXIS[axis];
-  const values = axisValues(plan)[planAxis];
+  const values = plan.labels()[axis.planIndex];
   const b = values.indexOf(base);
   const h = values.indexOf(head);
-  if (b < 0) throw new BadInputError('base', `"${base}" is not on the run's ${axis} axis (values: ${values.join(', ')})`);
-  if (h < 0) throw new BadInputError('head', `"${head}" is not on the run's ${axis} axis (values: ${values.join(', ')})`);
-  return { planAxis, pairs: new Map([[b, h]]) };
+  if (b < 0) throw new BadInputError('base', `"${base}" is not on the run's ${name} axis (values: ${values.join(', ')})`);
+  if (h < 0) throw new BadInputError('head', `"${head}" is not on the run's ${name} axis (values: ${values.join(', ')})`);
+  return { planAxis: axis.planIndex, pairs: new Map([[b, h]]) };
 }
 
 /** Per axis: the head run's coordinate of each base run value, -1 where the head run lacks it. */
 function valueMaps(base: RunView, head: RunView): Int32Array[] {
-  const headValues = axisValues(head.plan);
-  return axisValues(base.plan).map((values, axis) => Int32Array.from(values, (v) => headValues[axis].indexOf(v)));
+  const headValues = head.plan.labels();
+  return base.plan.labels().map((values, axis) => Int32Array.from(values, (v) => headValues[axis].indexOf(v)));
 }

@@ -50,7 +50,7 @@ describe('with REDIS_URL: two servers of one deployment (one store, one Redis)',
     first = await startTestServer({ backend: 'postgresql', workers: true, mutationsPerMinute: 4 });
     const { redisUrl, redisPrefix } = first.deployment;
     second = await startServer({
-      databaseUrl: first.services.db.url, port: 0, seed: false, logLevel: 'silent', redisUrl, redisPrefix,
+      databaseUrl: first.db.url, port: 0, seed: false, logLevel: 'silent', redisUrl, redisPrefix,
       artifactDir: first.artifactDir, access: { reads: null, writes: 'run' }, mutationsPerMinute: 4, limits: DEFAULT_LIMITS,
     });
   }, 60_000);

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatrixPlan, configKey, evaluate } from '../../src/engine';
 import { openDatabase } from '../../src/db/database';
-import { createMatrix } from '../../src/db/matrices';
-import { createServices } from '../../src/http/server';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { SqlMatrixStore } from '../../src/db/matrices';
+import { createServices } from '../../src/composition';
 import { startRun } from '../../src/runs/commands';
 import type { ExportRow } from '../../src/runs/export';
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   file = join(dir, 'store.db');
   const db = await openDatabase(`file:${file}`);
   const { services, queue, probeQueue } = createServices(db);
-  await createMatrix(db, { name: 'export', spec: SPEC });
+  await createMatrix(new SqlMatrixStore(db), { name: 'export', spec: SPEC });
   runId = (await startRun(services.runDeps, 'export', 'test')).id;
   await queue.idle();
   const run = (await services.store.getRun(runId))!;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../http/helpers';
 import { GATE_SPEC, engineCells, expectedRegressions, isFailing, prepareEngineChange } from '../support/gate-runs';
 import { parseJUnit } from '../support/junit';
+import { planShards } from '../../src/runs/shard-plan';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 let server: TestServer;
@@ -91,7 +92,7 @@ test('When the baseline is "last" and nothing regressed since, then exit 0 altho
 
 test('When the run is still queued, then the gate waits, prints progress, and judges it once it has run', async () => {
   const matrix = (await server.services.runDeps.matrixByName('gate'))!;
-  const queued = await server.services.store.createRun(matrix, 'test: enqueued late');
+  const queued = await server.services.store.createRun(matrix, 'test: enqueued late', planShards(matrix.positions));
   let enqueued = false;
   const r = await gate(['--server', server.url, '--run', queued.id, '--interval', '0.2'], (text) => {
     // Executed only once the gate has seen it queued.
@@ -107,7 +108,7 @@ test('When the run is still queued, then the gate waits, prints progress, and ju
 
 test('When the run does not finish in time, or was cancelled, then exit 2 saying so', async () => {
   const matrix = (await server.services.runDeps.matrixByName('gate'))!;
-  const stuck = await server.services.store.createRun(matrix, 'test: no worker');
+  const stuck = await server.services.store.createRun(matrix, 'test: no worker', planShards(matrix.positions));
   const late = await gate(['--server', server.url, '--run', stuck.id, '--timeout', '1', '--interval', '0.2']);
   expect(late.status).toBe(2);
   expect(late.summary).toMatchObject({ result: 'error', error: { code: 'TIMEOUT' } });

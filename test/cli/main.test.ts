@@ -70,6 +70,31 @@ describe('virtio-matrix explain', () => {
     expect(r.stdout).toMatch(/CCW_CMD_SET_VIRTIO_REV/);
     expect(r.stdout).toMatch(/validate read blk_size: bytes 00001000 → driver 1048576, device meant 4096 \(MISREAD\)/);
   });
+
+  test('bad input is a sentence on stderr for a person, not JSON, with the same exit status 2', () => {
+    const r = run(['explain', '--input', file('e-bad.json', [dasd, { ...dasd, arch: 'x86_64' }])]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('virtio-matrix explain: item 1: transport: ccw exists only on s390x, not on x86_64 (INVALID_COMBINATION)\n');
+  });
+});
+
+describe('a missing field', () => {
+  test('names the field and lists the values it takes, in evaluate\'s JSON error', () => {
+    const { transport: _t, ...noTransport } = dasd;
+    const r = run(['evaluate', '--input', file('no-transport.json', noTransport)]);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'INVALID_COMBINATION', field: 'transport', reason: 'missing; expected one of: pci, ccw, mmio' });
+  });
+});
+
+describe('help texts', () => {
+  test.each(['serve', 'run', 'worker', 'token create', 'runs prune', 'artifact add'])('%s --help says --db takes a path or a URL', (command) => {
+    const r = run([...command.split(' '), '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/--db <path\|url>/);
+    expect(r.stdout).toMatch(/postgresql:\/\//);
+  });
 });
 
 describe('virtio-matrix evaluate/explain --patches: proposed kernel patches', () => {

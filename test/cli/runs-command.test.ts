@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeBytes } from '../../src/cli/runs-command';
 import { openDatabase } from '../../src/db/database';
-import { createMatrix } from '../../src/db/matrices';
-import { createServices } from '../../src/http/server';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { storesOf } from '../../src/composition';
+import { createServices } from '../../src/composition';
 import { startRun } from '../../src/runs/commands';
+import { planShards } from '../../src/runs/shard-plan';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 // 5 x 3 x 2 x 2 x 4 x 6 x 4 x 6 = 172,800 positions per run, about 29,000 of them valid (stored as result blobs).
@@ -26,8 +28,8 @@ beforeAll(async () => {
   file = join(dir, 'store.db');
   const db = await openDatabase(`file:${file}`);
   const { services, queue, probeQueue } = createServices(db);
-  await createMatrix(db, { name: 'wide', spec: SPEC });
-  await createMatrix(db, { name: 'other', spec: { ...SPEC, kernels: ['5.14'] } });
+  await createMatrix(storesOf(db).matrices, { name: 'wide', spec: SPEC });
+  await createMatrix(storesOf(db).matrices, { name: 'other', spec: { ...SPEC, kernels: ['5.14'] } });
   for (const [name, n] of [['wide', 4], ['other', 2]] as const) {
     for (let i = 0; i < n; i++) {
       runIds[name].push((await startRun(services.runDeps, name, 'test')).id);
@@ -35,7 +37,8 @@ beforeAll(async () => {
     }
   }
   // A run left queued: prune neither counts nor touches it.
-  live = (await services.store.createRun((await services.runDeps.matrixByName('wide'))!, 'cli')).id;
+  const wide = (await services.runDeps.matrixByName('wide'))!;
+  live = (await services.store.createRun(wide, 'cli', planShards(wide.positions))).id;
   await queue.close();
   await probeQueue.close();
   await db.close();

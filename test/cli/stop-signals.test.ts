@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
-import { SqlRunStore } from '../../src/db/runs';
+import { storesOf } from '../../src/composition';
 import { serveProcess, type ServeProcess } from '../support/serve-process';
 
 let dir: string;
@@ -52,7 +52,7 @@ test('When serve gets SIGTERM during a run, then it exits 0 with the store close
 
   const db = await openDatabase(`file:${dbFile}`);
   try {
-    const store = new SqlRunStore(db);
+    const store = storesOf(db).runs;
     const run = (await store.getRun(startRun.id))!;
     const done = (await store.shards(run.id)).filter((s) => s.done);
     expect(run.status).toBe('running');

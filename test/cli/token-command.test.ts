@@ -57,7 +57,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer({ backend });
-    db = server.services.db.url;
+    db = server.db.url;
   });
   afterAll(async () => {
     await server.queue.idle();
@@ -75,7 +75,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
     const reader = lastLine((await cli(['create', '--name', 'dashboard', '--scope', 'read'], db)).stdout);
 
     // Only the sha256 of each token is in the table; neither secret appears in any column.
-    const rows = await tokenRows(backend, server.services.db.url);
+    const rows = await tokenRows(backend, server.db.url);
     const ciRow = rows.find((r) => r.name === 'ci')!;
     expect(ciRow).toMatchObject({ scope: 'run', hash: createHash('sha256').update(ci).digest('hex') });
     expect(JSON.stringify(rows)).not.toContain(ci.slice(4));
@@ -119,14 +119,14 @@ describe.each(BACKENDS)('on %s', (backend) => {
     // By id as `token list` shows it.
     const dashboardId = listed.find((t) => t.name === 'dashboard')!.id;
     expect((await cli(['revoke', dashboardId], db)).status).toBe(0);
-    const left = (await tokenRows(backend, server.services.db.url)).map((r) => r.name);
+    const left = (await tokenRows(backend, server.db.url)).map((r) => r.name);
     expect(left).not.toContain('ci');
     expect(left).not.toContain('dashboard');
   });
 
   test('When a name is taken, a scope unknown or a token missing, then exit 2 with a JSON error and nothing changes', async () => {
     expect((await cli(['create', '--name', 'twice', '--scope', 'admin'], db)).status).toBe(0);
-    const rowsBefore = await tokenRows(backend, server.services.db.url);
+    const rowsBefore = await tokenRows(backend, server.db.url);
     const again = await cli(['create', '--name', 'twice', '--scope', 'run'], db);
     expect([again.status, JSON.parse(lastLine(again.stderr)).error]).toMatchObject([2, { code: 'CONFLICT', field: 'name' }]);
     expect(again.stdout).toBe('');
@@ -136,6 +136,6 @@ describe.each(BACKENDS)('on %s', (backend) => {
     expect([spaced.status, JSON.parse(lastLine(spaced.stderr)).error]).toMatchObject([2, { code: 'BAD_USER_INPUT', field: 'name' }]);
     const missing = await cli(['revoke', 'nobody'], db);
     expect([missing.status, JSON.parse(lastLine(missing.stderr)).error]).toMatchObject([2, { code: 'NOT_FOUND' }]);
-    expect(await tokenRows(backend, server.services.db.url)).toEqual(rowsBefore);
+    expect(await tokenRows(backend, server.db.url)).toEqual(rowsBefore);
   });
 });

@@ -3,7 +3,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { MatrixPlan, Simulator, VERDICTS } from '../../src/engine';
 import { openDatabase } from '../../src/db/database';
-import { createMatrix } from '../../src/db/matrices';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { storesOf } from '../../src/composition';
 import { testDatabase, type TestDatabase } from '../support/databases';
 import { testRedis, type TestRedis } from '../support/redis';
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   testDb = await testDatabase('postgresql', 'cli_worker');
   redis = testRedis('cli');
   const db = await openDatabase(testDb.url);
-  await createMatrix(db, { name: 'small', spec });
+  await createMatrix(storesOf(db).matrices, { name: 'small', spec });
   await db.close();
 });
 

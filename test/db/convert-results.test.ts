@@ -8,9 +8,11 @@ import { MatrixPlan, Simulator } from '../../src/engine';
 import { targetFor } from '../../src/db/adapters';
 import { convertResultRows } from '../../src/db/convert-results';
 import { openDatabase, type Database } from '../../src/db/database';
-import { createMatrix } from '../../src/db/matrices';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { SqlMatrixStore } from '../../src/db/matrices';
 import { INT, SqlRunStore, forBackend } from '../../src/db/runs';
-import { evaluateShard } from '../../src/runs/execute-shard';
+import { evaluateShard } from '../../src/runs/shard-step';
+import { planShards } from '../../src/runs/shard-plan';
 import { ResultBatch, type StoredResult } from '../../src/runs/types';
 import { BACKENDS, testDatabase, type TestDatabase } from '../support/databases';
 
@@ -42,12 +44,12 @@ async function insertRows(db: Database, runId: number, batch: ResultBatch): Prom
 async function previousVersionStore(url: string): Promise<void> {
   const db = await openDatabase(url);
   const store = new SqlRunStore(db);
-  const matrix = await createMatrix(db, { name: 'convert', spec: SPEC });
+  const matrix = await createMatrix(new SqlMatrixStore(db), { name: 'convert', spec: SPEC });
   const plan = new MatrixPlan(matrix.spec);
   const sim = new Simulator();
   const batch = new ResultBatch(400);
-  const done = await store.createRun(matrix, 'test', 400);
-  const halfway = await store.createRun(matrix, 'test', 400);
+  const done = await store.createRun(matrix, 'test', planShards(matrix.positions, 400));
+  const halfway = await store.createRun(matrix, 'test', planShards(matrix.positions, 400));
   const grid = new Uint8Array(plan.size).fill(255);
   for (const run of [done, halfway]) {
     for (const shard of await store.shards(run.id)) {

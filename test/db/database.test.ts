@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
-import { matrixByName } from '../../src/db/matrices';
-import { SqlRunStore } from '../../src/db/runs';
+import { storesOf } from '../../src/composition';
 
 const DIST = join(__dirname, '..', '..', 'dist');
 let dir: string;
@@ -19,17 +18,18 @@ test('When a process dies without closing the database, then the next open succe
   // A child opens the store, seeds it, commits one shard of a run, and exits without closing anything.
   const script = `
     const { openDatabase } = require(${JSON.stringify(join(DIST, 'db', 'database'))});
-    const { ensureSeedMatrices } = require(${JSON.stringify(join(DIST, 'runs', 'seed'))});
-    const { matrixByName } = require(${JSON.stringify(join(DIST, 'db', 'matrices'))});
-    const { SqlRunStore } = require(${JSON.stringify(join(DIST, 'db', 'runs'))});
+    const { ensureSeedMatrices } = require(${JSON.stringify(join(DIST, 'matrices', 'seed'))});
+    const { storesOf } = require(${JSON.stringify(join(DIST, 'composition'))});
+    const { planShards } = require(${JSON.stringify(join(DIST, 'runs', 'shard-plan'))});
     const { MatrixPlan, Simulator } = require(${JSON.stringify(join(DIST, 'engine'))});
-    const { evaluateShard } = require(${JSON.stringify(join(DIST, 'runs', 'execute-shard'))});
+    const { evaluateShard } = require(${JSON.stringify(join(DIST, 'runs', 'shard-step'))});
     const { ResultBatch } = require(${JSON.stringify(join(DIST, 'runs', 'types'))});
     (async () => {
       const db = await openDatabase(${JSON.stringify(url)});
-      await ensureSeedMatrices(db);
-      const store = new SqlRunStore(db);
-      const run = await store.createRun(await matrixByName(db, 'be-config-2021'), 'crash-test');
+      await ensureSeedMatrices(storesOf(db).matrices);
+      const store = storesOf(db).runs;
+      const matrix = await storesOf(db).matrices.byName('be-config-2021');
+      const run = await store.createRun(matrix, 'crash-test', planShards(matrix.positions));
       const [shard] = await store.shards(run.id);
       const batch = new ResultBatch(shard.to - shard.from);
       const counts = evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch, null);
@@ -42,12 +42,12 @@ test('When a process dies without closing the database, then the next open succe
 
   const db = await openDatabase(url);
   try {
-    const store = new SqlRunStore(db);
+    const store = storesOf(db).runs;
     const run = (await store.getRun('1'))!;
     expect(run.status).toBe('queued');
     expect(run.cellsDone).toBe(50_000);
     expect((await store.shards('1')).filter((s) => s.done).map((s) => s.index)).toEqual([0]);
-    expect(await matrixByName(db, 'be-config-2021')).not.toBeNull();
+    expect(await storesOf(db).matrices.byName('be-config-2021')).not.toBeNull();
   } finally {
     await db.close();
   }

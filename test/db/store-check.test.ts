@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/db/database';
-import { createMatrix } from '../../src/db/matrices';
-import { SqlRunStore } from '../../src/db/runs';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { storesOf } from '../../src/composition';
 import { StoreError } from '../../src/db/store-check';
 import { MatrixPlan, Simulator } from '../../src/engine';
-import { evaluateShard } from '../../src/runs/execute-shard';
+import { evaluateShard } from '../../src/runs/shard-step';
 import { ResultBatch } from '../../src/runs/types';
+import { planShards } from '../../src/runs/shard-plan';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 const spec = {
@@ -27,8 +28,9 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'virtio-matrix-store-check-'));
   file = join(dir, 'store.db');
   const db = await openDatabase(`file:${file}`);
-  const store = new SqlRunStore(db);
-  const run = await store.createRun(await createMatrix(db, { name: 'm', spec }), 'test');
+  const store = storesOf(db).runs;
+  const matrix = await createMatrix(storesOf(db).matrices, { name: 'm', spec });
+  const run = await store.createRun(matrix, 'test', planShards(matrix.positions));
   for (const shard of await store.shards(run.id)) {
     const batch = new ResultBatch(shard.to - shard.from);
     await store.commitShard(run.id, shard, batch, evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch, null));
@@ -80,7 +82,7 @@ test('When the file is not a SQLite database at all, then STORE_CORRUPT and it i
 test('When the store is sound, then it opens and keeps its results', async () => {
   const db = await openDatabase(`file:${file}`);
   try {
-    const run = (await new SqlRunStore(db).getRun('1'))!;
+    const run = (await storesOf(db).runs.getRun('1'))!;
     expect(run.cellsDone).toBe(new MatrixPlan(spec).size);
   } finally {
     await db.close();

@@ -1,5 +1,6 @@
 /** The UserPatch store and run snapshots on SQLite: which matrices apply a patch, and snapshot hashes. */
-import { createMatrix } from '../../src/db/matrices';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { SqlMatrixStore } from '../../src/db/matrices';
 import { SqlUserPatchStore, snapshotHash, snapshotProfiles } from '../../src/db/user-patches';
 import { createUserPatch, storedRegistry } from '../../src/what-if/commands';
 import { freshStorePerTest } from '../support/store';
@@ -13,8 +14,8 @@ const userPatches = () => new SqlUserPatchStore(opened.db);
 test('When one id is a prefix of another, then only the matrices applying that exact id use it', async () => {
   for (const id of ['le', 'le-2']) await createUserPatch(userPatches(), 'qemu', CHANGE(id));
   const patches = await storedRegistry(userPatches());
-  await createMatrix(opened.db, { name: 'uses-le-2', spec: { ...SPEC, hypervisors: ['qemu-6.1+le-2'] } }, undefined, patches);
-  await createMatrix(opened.db, { name: 'uses-both', spec: { ...SPEC, hypervisors: ['qemu-6.1+le-2+le'] } }, undefined, patches);
+  await createMatrix(new SqlMatrixStore(opened.db), { name: 'uses-le-2', spec: { ...SPEC, hypervisors: ['qemu-6.1+le-2'] } }, undefined, patches);
+  await createMatrix(new SqlMatrixStore(opened.db), { name: 'uses-both', spec: { ...SPEC, hypervisors: ['qemu-6.1+le-2+le'] } }, undefined, patches);
   expect(await userPatches().matricesUsing('qemu', 'le')).toEqual(['uses-both']);
   expect(await userPatches().matricesUsing('qemu', 'le-2')).toEqual(['uses-le-2', 'uses-both']);
   // The same id as a kernel patch is another thing: no kernel value names it.

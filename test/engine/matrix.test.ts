@@ -58,9 +58,31 @@ describe('matrix plans', () => {
   });
 
   test('unknown axis values and config fields no device has are rejected with the field named', () => {
-    expect(() => new MatrixPlan({ ...spec, archs: ['vax'] })).toThrow(/unknown value "vax"/);
+    expect(() => new MatrixPlan({ ...spec, archs: ['vax'] })).toThrow(new InvalidCombinationError('archs', 'unknown arch "vax"; expected one of: x86_64, aarch64, ppc64le, ppc64, s390x'));
     expect(() => new MatrixPlan({ ...spec, config: { colour: [1] } })).toThrow(/config field "colour"/);
     expect(() => new MatrixPlan({ ...spec, kernels: [] })).toThrow(InvalidCombinationError);
+  });
+
+  test.each([
+    ['archs', 'arch', 'vax'], ['transports', 'transport', 'usb'], ['devices', 'device', 'gpu'], ['modes', 'mode', 'hybrid'], ['backends', 'backend', 'vdpa'],
+    ['hypervisors', 'hypervisor', 'qemu-1.0'], ['kernels', 'kernel', 'five'], ['strategies', 'strategy', 'hope'],
+  ])('an unknown value in %s is refused with the words a single combination gets for %s', (specField, field, value) => {
+    const single = (() => {
+      try {
+        resolveCombination({ arch: 's390x', transport: 'ccw', device: 'blk', mode: 'transitional', hypervisor: 'qemu-6.1', kernel: '5.14', [field]: value });
+      } catch (err) {
+        return err as InvalidCombinationError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(single.field).toBe(field);
+    expect(() => new MatrixPlan({ ...spec, [specField]: [value] })).toThrow(new InvalidCombinationError(specField, single.reason));
+  });
+
+  test('a missing or empty value set names the axis and lists the values it takes', () => {
+    const { modes: _modes, ...noModes } = spec;
+    expect(() => new MatrixPlan(noModes)).toThrow(new InvalidCombinationError('modes', 'missing; expected a list of values from: legacy, transitional, modern'));
+    expect(() => new MatrixPlan({ ...spec, kernels: [] })).toThrow(new InvalidCombinationError('kernels', 'empty; expected a list of values, each a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14)'));
   });
 });
 

@@ -43,7 +43,7 @@ describe('resolving combinations', () => {
     [{ features: ['VIRTIO_F_VERSION_1'] }, 'features', /follows from mode/],
     [{ pageSize: 65536 }, 'pageSize', /s390x supports page sizes 4096/],
     [{ kernel: '2.6' }, 'kernel', /no virtio_blk driver/],
-    [{ colour: 'blue' }, 'colour', /Unrecognized key/],
+    [{ colour: 'blue' }, 'colour', /unknown field; the fields are: arch, transport, .*hostArch/],
   ])('%j is rejected on field %s', (override, field, reason) => {
     const r = rejection({ ...s390xBlk(), ...override });
     expect(r.field).toBe(field);
@@ -63,8 +63,11 @@ describe('resolving combinations', () => {
     expect(() => resolveCombination({ ...scmi, hypervisor: 'qemu-8.1', backend: 'vhost-user' })).not.toThrow();
   });
 
-  test('a missing required key is named', () => {
-    const { kernel: _kernel, ...rest } = s390xBlk();
-    expect(rejection(rest).field).toBe('kernel');
+  test('a missing required key is named, with what it takes', () => {
+    const { kernel: _kernel, arch: _arch, ...rest } = s390xBlk();
+    expect(rejection({ ...rest, arch: 's390x' })).toEqual({ field: 'kernel', reason: 'missing; expected a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14)' });
+    expect(rejection({ ...rest, kernel: '6.1' })).toEqual({ field: 'arch', reason: 'missing; expected one of: x86_64, aarch64, ppc64le, ppc64, s390x' });
+    expect(rejection({ ...s390xBlk(), mode: 3 })).toEqual({ field: 'mode', reason: '3 is not a string; expected one of: legacy, transitional, modern' });
+    expect(rejection('s390x')).toEqual({ field: '(combination)', reason: expect.stringMatching(/^"s390x" is not an object; expected one with the fields arch, transport, device, mode, backend, hypervisor, kernel, strategy, config, pageSize, features, hostArch$/) });
   });
 });

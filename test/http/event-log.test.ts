@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../src/http/webhook-signature';
 import { logRunEnd } from '../../src/runs/run-log';
 import { SMALL_MATRIX, startTestServer, type TestServer } from './helpers';
+import { planShards } from '../../src/runs/shard-plan';
 
 const SECRET = 'log-secret-8a2d';
 type Line = Record<string, any>;
@@ -44,7 +45,8 @@ test('When a run starts and ends, then "run started" and "run finished" name the
 test('When a run has failed, then its line is "run failed" at error level with the stored error', async () => {
   const failed: Line[] = [];
   const log = pino({ level: 'info' }, new Writable({ write(c, _e, done) { failed.push(JSON.parse(String(c))); done(); } }));
-  const run = await server.services.store.createRun((await server.services.runDeps.matrixByName('small'))!, 'test');
+  const small = (await server.services.runDeps.matrixByName('small'))!;
+  const run = await server.services.store.createRun(small, 'test', planShards(small.positions));
   await server.services.store.finishRun(run.id, 'failed', null, 'shard 3: connection lost');
   logRunEnd(log, (await server.services.store.getRun(run.id))!);
   await new Promise((r) => setImmediate(r));

@@ -1,6 +1,7 @@
 /** deleteRun: a finished run goes with its results, shards, boot consoles and delivery; a live run, an unknown id or a caller without a run token changes nothing. */
 import { BACKENDS } from '../support/databases';
 import { SMALL_MATRIX, startTestServer, type TestServer } from './helpers';
+import { planShards } from '../../src/runs/shard-plan';
 
 const DELETE = 'mutation($id: ID!) { deleteRun(id: $id) { id status matrix { name } } }';
 
@@ -23,7 +24,7 @@ describe.each(BACKENDS)('deleteRun on %s', (backend) => {
   }
 
   const rowsOf = async (id: string) => {
-    const { prisma } = server.services.db;
+    const { prisma } = server.db;
     const runId = Number(id);
     return {
       runs: await prisma.run.count({ where: { id: runId } }), results: await prisma.resultBlob.count({ where: { runId } }),
@@ -36,10 +37,10 @@ describe.each(BACKENDS)('deleteRun on %s', (backend) => {
     const kept = await finishedRun();
     const matrix = (await server.services.runDeps.matrixByName('small'))!;
     // A delivered run that also has a boot console row, so every child table has something to lose.
-    const { run } = await server.services.store.createDeliveredRun(matrix, 'webhook: test', { source: 'github', deliveryId: `d-${backend}`, event: 'push', repository: 'o/r', ref: 'refs/heads/main', commit: 'abc' });
+    const { run } = await server.services.store.createDeliveredRun(matrix, 'webhook: test', { source: 'github', deliveryId: `d-${backend}`, event: 'push', repository: 'o/r', ref: 'refs/heads/main', commit: 'abc' }, planShards(matrix.positions));
     await server.services.runDeps.queue.enqueue(run.id);
     await server.queue.idle();
-    await server.services.db.prisma.probeResult.create({ data: { runId: Number(run.id), position: 0, attempts: 1, seconds: 1.5, console: Buffer.from('console text') } });
+    await server.db.prisma.probeResult.create({ data: { runId: Number(run.id), position: 0, attempts: 1, seconds: 1.5, console: Buffer.from('console text') } });
     const before = await rowsOf(run.id);
     expect(before).toMatchObject({ runs: 1, shards: 1, probes: 1, deliveries: 1 });
     expect(before.results).toBeGreaterThan(0);
@@ -51,15 +52,15 @@ describe.each(BACKENDS)('deleteRun on %s', (backend) => {
     expect((await server.gql<{ run: unknown }>('query($id: ID!) { run(id: $id) { id } }', { id: run.id })).data!.run).toBeNull();
     expect((await rowsOf(kept)).results).toBeGreaterThan(0);
     // The same delivery id may start a run again: the old one is forgotten with its run.
-    const again = await server.services.store.createDeliveredRun(matrix, 'webhook: test', { source: 'github', deliveryId: `d-${backend}`, event: 'push', repository: null, ref: null, commit: null });
+    const again = await server.services.store.createDeliveredRun(matrix, 'webhook: test', { source: 'github', deliveryId: `d-${backend}`, event: 'push', repository: null, ref: null, commit: null }, planShards(matrix.positions));
     expect(again.duplicate).toBe(false);
     await server.services.store.finishRun(again.run.id, 'cancelled', null);
   }, 60_000);
 
   test('When the run is queued or running, then BAD_USER_INPUT and nothing is deleted', async () => {
     const matrix = (await server.services.runDeps.matrixByName('small'))!;
-    const queued = await server.services.store.createRun(matrix, 'test');
-    const running = await server.services.store.createRun(matrix, 'test');
+    const queued = await server.services.store.createRun(matrix, 'test', planShards(matrix.positions));
+    const running = await server.services.store.createRun(matrix, 'test', planShards(matrix.positions));
     await server.services.store.markRunning(running.id);
     for (const run of [queued, running]) {
       const r = await server.gql(DELETE, { id: run.id });

@@ -3,6 +3,7 @@ import type { Backend } from '../support/databases';
 import { GATE_SPEC, engineCells, expectedRegressions, isFailing, prepareEngineChange } from '../support/gate-runs';
 import { parseJUnit } from '../support/junit';
 import { startTestServer, type TestServer } from './helpers';
+import { planShards } from '../../src/runs/shard-plan';
 
 describe.each<[string, Backend]>([['SQLite', 'sqlite'], ['PostgreSQL', 'postgresql']])('run reports over HTTP: %s', (_name, backend) => {
   let server: TestServer;
@@ -128,7 +129,7 @@ describe.each<[string, Backend]>([['SQLite', 'sqlite'], ['PostgreSQL', 'postgres
 
     // A run nothing executes stays queued (as with no worker up): neither reportable nor a baseline.
     const matrix = (await server.services.runDeps.matrixByName('gate'))!;
-    const queued = await server.services.store.createRun(matrix, 'test: never enqueued');
+    const queued = await server.services.store.createRun(matrix, 'test: never enqueued', planShards(matrix.positions));
     const notYet = await get(`/api/runs/${queued.id}/junit.xml`);
     expect([notYet.status, notYet.json().error]).toMatchObject([409, { code: 'RUN_NOT_SUCCEEDED', field: 'id', status: 'queued' }]);
     const asBaseline = await get(`/api/runs/${runs.second}/failures?baseline=${queued.id}`);

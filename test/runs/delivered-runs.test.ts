@@ -1,10 +1,11 @@
 /** Runs started by webhook deliveries, against a real store: a delivery id starts one run, unless its run could not be queued. */
 import { BACKENDS, testDatabase, type TestDatabase } from '../support/databases';
 import { openDatabase, type Database } from '../../src/db/database';
-import { createMatrix, matrixByName } from '../../src/db/matrices';
-import { SqlRunStore } from '../../src/db/runs';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { storesOf } from '../../src/composition';
 import { startDeliveredRun, type RunDeps } from '../../src/runs/commands';
 import type { Delivery, RunQueue } from '../../src/runs/types';
+import type { RunStore } from '../../src/runs/types';
 
 const spec = {
   archs: ['x86_64'], transports: ['pci'], devices: ['blk'], modes: ['modern'],
@@ -28,13 +29,13 @@ function queue(): RunQueue & { enqueued: string[]; down: boolean } {
 describe.each(BACKENDS)('delivered runs on %s', (backend) => {
   let testDb: TestDatabase;
   let db: Database;
-  let store: SqlRunStore;
+  let store: RunStore;
 
   beforeEach(async () => {
     testDb = await testDatabase(backend, 'deliveries');
     db = await openDatabase(testDb.url);
-    store = new SqlRunStore(db);
-    await createMatrix(db, { name: 'small', spec });
+    store = storesOf(db).runs;
+    await createMatrix(storesOf(db).matrices, { name: 'small', spec });
   });
 
   afterEach(async () => {
@@ -42,7 +43,7 @@ describe.each(BACKENDS)('delivered runs on %s', (backend) => {
     await testDb.drop();
   });
 
-  const deps = (q: RunQueue): RunDeps => ({ store, queue: q, matrixByName: (name) => matrixByName(db, name) });
+  const deps = (q: RunQueue): RunDeps => ({ store, queue: q, matrixByName: (name) => storesOf(db).matrices.byName(name) });
 
   test('When a delivery comes again, then the first run comes back and nothing more is queued', async () => {
     const q = queue();

@@ -4,7 +4,7 @@
  * backends, but not run (a run holds at most 2^31 - 1 positions).
  */
 import { matrixPositions } from '../../src/engine';
-import { BE_CONFIG_2021 } from '../../src/runs/seed';
+import { BE_CONFIG_2021 } from '../../src/matrices/seed';
 import { DEFAULT_MAX_MATRIX_POSITIONS, limitsFromEnv } from '../../src/runs/limits';
 import { DEPLOYMENTS, SMALL_MATRIX, startTestServer, type TestServer } from '../http/helpers';
 
@@ -125,7 +125,7 @@ describe('a matrix stored under a higher limit than today\'s', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    await server.services.db.prisma.matrix.create({ data: { name: 'legacy-60m', spec: JSON.stringify(specOf(SMALL_MATRIX)), positions: 60_000_000 } });
+    await server.db.prisma.matrix.create({ data: { name: 'legacy-60m', spec: JSON.stringify(specOf(SMALL_MATRIX)), positions: 60_000_000 } });
   }, 30_000);
 
   afterAll(async () => {

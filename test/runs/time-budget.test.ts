@@ -3,6 +3,7 @@
  * be-config-2021 answered TIME_BUDGET_EXCEEDED (503) under a deliberately tiny budget, and in full
  * under the default one, with nothing changed by the abandoned requests.
  */
+import { planShards } from '../../src/runs/shard-plan';
 import { TimeBudget, TimeBudgetExceeded } from '../../src/runs/time-budget';
 import { limitsFromEnv, DEFAULT_LIMITS } from '../../src/runs/limits';
 import { startTestServer, type GqlAnswer, type TestServer } from '../http/helpers';
@@ -61,12 +62,12 @@ describe.each([['SQLite', 'sqlite'], ['PostgreSQL', 'postgresql']] as const)('Gr
     const matrix = (await tight.services.runDeps.matrixByName(MATRIX))!;
     // Runs made through the store as the queue makes them, not executed: one finished with a
     // grid of every verdict, one left queued (its grid is rebuilt from results on each read).
-    const finished = await store.createRun(matrix, 'test');
+    const finished = await store.createRun(matrix, 'test', planShards(matrix.positions));
     const grid = new Uint8Array(matrix.positions);
     for (let p = 0; p < grid.length; p++) grid[p] = (p * 2654435761) % 5 === 4 ? 255 : ((p * 2654435761) >>> 7) % 4;
     await store.finishRun(finished.id, 'succeeded', grid);
     finishedId = finished.id;
-    unfinishedId = (await store.createRun(matrix, 'test')).id;
+    unfinishedId = (await store.createRun(matrix, 'test', planShards(matrix.positions))).id;
   }, 120_000);
 
   afterAll(async () => {
@@ -108,7 +109,7 @@ describe('The same reads under the default budget', () => {
   beforeAll(async () => {
     server = await startTestServer({ seed: true });
     const matrix = (await server.services.runDeps.matrixByName(MATRIX))!;
-    unfinishedId = (await server.services.store.createRun(matrix, 'test')).id;
+    unfinishedId = (await server.services.store.createRun(matrix, 'test', planShards(matrix.positions))).id;
   }, 120_000);
 
   afterAll(async () => {

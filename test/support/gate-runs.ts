@@ -8,9 +8,10 @@
  * "gate" made afterwards by today's engine regress wherever pre-fix is worse than write-back.
  */
 import { openDatabase } from '../../src/db/database';
-import { createMatrix } from '../../src/db/matrices';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { storesOf } from '../../src/composition';
 import { InvalidCombinationError, MatrixPlan, VERDICTS, evaluate, type Combination, type MatrixSpecInput, type Verdict } from '../../src/engine';
-import { createServices } from '../../src/http/server';
+import { createServices } from '../../src/composition';
 import { cellName } from '../../src/runs/failures';
 import { startRun } from '../../src/runs/commands';
 
@@ -24,8 +25,8 @@ export async function prepareEngineChange(databaseUrl: string): Promise<void> {
   const db = await openDatabase(databaseUrl);
   const { services, queue } = createServices(db);
   try {
-    const gateMatrix = await createMatrix(db, { name: 'gate', spec: GATE_SPEC });
-    await createMatrix(db, { name: 'gate-as-other-engine', spec: { ...GATE_SPEC, strategies: ['write-back'] } });
+    const gateMatrix = await createMatrix(storesOf(db).matrices, { name: 'gate', spec: GATE_SPEC });
+    await createMatrix(storesOf(db).matrices, { name: 'gate-as-other-engine', spec: { ...GATE_SPEC, strategies: ['write-back'] } });
     const run = await startRun(services.runDeps, 'gate-as-other-engine', 'test: the other engine');
     await queue.idle();
     await db.prisma.run.update({ where: { id: Number(run.id) }, data: { matrixId: gateMatrix.id, spec: JSON.stringify({ ...gateMatrix.spec }) } });

@@ -1,7 +1,9 @@
 /** User patch use cases against the real store (SQLite and PostgreSQL): "When …, then …". */
 import { readFileSync } from 'node:fs';
-import { createMatrix } from '../../src/db/matrices';
+import { createMatrix } from '../../src/matrices/create-matrix';
+import { SqlMatrixStore } from '../../src/db/matrices';
 import { SqlRunStore } from '../../src/db/runs';
+import { planShards } from '../../src/runs/shard-plan';
 import { SqlUserPatchStore } from '../../src/db/user-patches';
 import { NotFoundError } from '../../src/runs/errors';
 import { planOf } from '../../src/runs/plan';
@@ -45,10 +47,10 @@ describe.each(BACKENDS)('user patches on %s', (backend) => {
   test('When a matrix applies a QEMU change, then deleting it is refused naming the matrix; its runs share one snapshot per content', async () => {
     await createUserPatch(store(), 'qemu', { id: 'le', title: 'LE config on modern', source: 'test', definition: { configByteOrder: 'modernInterface' } });
     const spec = { ...MATRIX, hypervisors: ['qemu-6.1', 'qemu-6.1+le'], kernels: ['5.14'] };
-    const matrix = await createMatrix(opened.db, { name: 'le', spec }, undefined, await storedRegistry(store()));
+    const matrix = await createMatrix(new SqlMatrixStore(opened.db), { name: 'le', spec }, undefined, await storedRegistry(store()));
     await expect(deleteUserPatch(store(), 'qemu', 'le')).rejects.toEqual(new PatchInUseError('qemu', 'le', ['matrix "le"']));
     const runs = new SqlRunStore(opened.db);
-    const [first, second] = [await runs.createRun(matrix, 'test'), await runs.createRun(matrix, 'test')];
+    const [first, second] = [await runs.createRun(matrix, 'test', planShards(matrix.positions)), await runs.createRun(matrix, 'test', planShards(matrix.positions))];
     expect(first.profileHash).toBe(second.profileHash);
     expect(first.profileHash).not.toBe(opened.db.profileHash);
     expect(first.whatIf).toEqual({ kernelPatches: [], qemuChanges: [{ id: 'le', title: 'LE config on modern', source: 'test', configByteOrder: 'modernInterface' }] });
@@ -58,13 +60,13 @@ describe.each(BACKENDS)('user patches on %s', (backend) => {
   });
 
   test('When a matrix applies no user patch, then its runs record the engine profile hash as before', async () => {
-    const matrix = await createMatrix(opened.db, { name: 'plain', spec: { ...MATRIX, kernels: ['5.14'] } });
-    const run = await new SqlRunStore(opened.db).createRun(matrix, 'test');
+    const matrix = await createMatrix(new SqlMatrixStore(opened.db), { name: 'plain', spec: { ...MATRIX, kernels: ['5.14'] } });
+    const run = await new SqlRunStore(opened.db).createRun(matrix, 'test', planShards(matrix.positions));
     expect(run).toMatchObject({ profileHash: opened.db.profileHash, whatIf: null });
   });
 
   test('When a matrix names a patch nobody stored, then it is refused on kernels', async () => {
-    await expect(createMatrix(opened.db, { name: 'ghost', spec: { ...MATRIX, kernels: ['5.13+ghost'] } }, undefined, await storedRegistry(store())))
+    await expect(createMatrix(new SqlMatrixStore(opened.db), { name: 'ghost', spec: { ...MATRIX, kernels: ['5.13+ghost'] } }, undefined, await storedRegistry(store())))
       .rejects.toMatchObject({ field: 'kernel', reason: expect.stringMatching(/unknown patch "ghost"/) });
   });
 });

@@ -3,7 +3,6 @@ import DataLoader from 'dataloader';
 import { SKIPPED, VERDICTS, evaluate, type Transition } from '../../engine';
 import { featureName } from '../../engine/catalog';
 import { featureNames } from '../../engine/outcome';
-import type { DeviceName } from '../../engine/profiles/types';
 import type { Observation } from '../../probe/compare';
 import type { StoredProbeResult } from '../../runs/probe/types';
 import type { StoredResult } from '../../runs/types';
@@ -57,7 +56,7 @@ async function probed(ctx: Context, cell: CellRef): Promise<StoredProbeResult | 
 
 function observation(cell: CellRef, o: Observation | null | undefined) {
   if (!o) return null;
-  const device = cell.view.plan.variants[cell.view.plan.coordsOf(cell.position)[2]].device.name as DeviceName;
+  const device = cell.view.plan.variantAt(cell.position).device.name;
   return { ...o, negotiated: o.negotiatedBits.map((bit) => featureName(device, bit)) };
 }
 
@@ -125,11 +124,11 @@ export const resolvers = {
     verdict: (c: CellRef) => VERDICTS[c.view.grid[c.position]],
     negotiated: async (c: CellRef, _: unknown, ctx: Context) => {
       const r = await stored(ctx, c);
-      return r ? featureNames(c.view.plan.variants[c.view.plan.coordsOf(c.position)[2]].device.name, r.negotiated) : [];
+      return r ? featureNames(c.view.plan.variantAt(c.position).device.name, r.negotiated) : [];
     },
     clearedInValidate: async (c: CellRef, _: unknown, ctx: Context) => {
       const r = await stored(ctx, c);
-      return r ? featureNames(c.view.plan.variants[c.view.plan.coordsOf(c.position)[2]].device.name, r.cleared) : [];
+      return r ? featureNames(c.view.plan.variantAt(c.position).device.name, r.cleared) : [];
     },
     effective: async (c: CellRef, _: unknown, ctx: Context) => (await stored(ctx, c))?.effective ?? null,
     outcome: (c: CellRef) => evaluate(combination(c), { patches: c.view.plan.patches }),

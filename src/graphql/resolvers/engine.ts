@@ -17,7 +17,7 @@ export const resolvers = {
       ...(await listedPatches(ctx)),
       strategies: STRATEGIES,
       notableKernels: NOTABLE_KERNELS,
-      hash: ctx.db.profileHash,
+      hash: ctx.profileHash,
     }),
     firstRegression: async (_: unknown, args: { cell: Record<string, unknown>; axis: string }, ctx: Context) => {
       if (args.axis !== 'KERNEL' && args.axis !== 'HYPERVISOR') throw badInput('axis', 'firstRegression walks KERNEL or HYPERVISOR versions');

@@ -1,6 +1,6 @@
 /** Matrices: list, look up, create. */
-import { createMatrix, listMatrices, matrixByName } from '../../db/matrices';
-import type { MatrixRecord } from '../../runs/types';
+import { createMatrix } from '../../matrices/create-matrix';
+import type { MatrixRecord } from '../../matrices/types';
 import type { Context } from '../context';
 import { decodeCursor, encodeCursor, pageSize } from '../cursors';
 import { withoutNulls } from './engine';
@@ -11,19 +11,19 @@ export const resolvers = {
   Query: {
     matrices: async (_: unknown, args: { first?: number; after?: string }, ctx: Context) => {
       const first = pageSize(args.first, 20);
-      const page = await listMatrices(ctx.db, first, args.after ? decodeCursor('matrix', args.after, 0) : null);
+      const page = await ctx.matrices.list(first, args.after ? decodeCursor('matrix', args.after, 0) : null);
       return {
         edges: page.items.map((m) => ({ cursor: encodeCursor('matrix', m.id), node: m })),
         pageInfo: { hasNextPage: page.hasNext, endCursor: page.items.length ? encodeCursor('matrix', page.items[page.items.length - 1].id) : null },
         totalCount: page.total,
       };
     },
-    matrix: (_: unknown, args: { name: string }, ctx: Context) => matrixByName(ctx.db, args.name),
+    matrix: (_: unknown, args: { name: string }, ctx: Context) => ctx.matrices.byName(args.name),
   },
   Mutation: {
     createMatrix: async (_: unknown, args: { input: Record<string, unknown> }, ctx: Context) => {
       const { name, description, ...spec } = withoutNulls(args.input);
-      return createMatrix(ctx.db, { name: String(name), description: (description as string | undefined) ?? null, spec }, ctx.limits, await registryFor(ctx));
+      return createMatrix(ctx.matrices, { name: String(name), description: (description as string | undefined) ?? null, spec }, ctx.limits, await registryFor(ctx));
     },
   },
   Matrix: {

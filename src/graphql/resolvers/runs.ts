@@ -59,7 +59,7 @@ export const resolvers = {
     summary: (r: RunRecord) => runSummary(r),
     ...runPatches,
     // A run with user patches hashes them with the engine's data: it is current when the engine's data is.
-    profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === snapshotHash(ctx.db.profileHash, r.whatIf),
+    profilesCurrent: (r: RunRecord, _: unknown, ctx: Context) => r.profileHash === snapshotHash(ctx.profileHash, r.whatIf),
     createdAt: (r: RunRecord) => r.createdAt.toISOString(),
     startedAt: (r: RunRecord) => r.startedAt?.toISOString() ?? null,
     finishedAt: (r: RunRecord) => r.finishedAt?.toISOString() ?? null,

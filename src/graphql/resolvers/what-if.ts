@@ -1,12 +1,11 @@
 /** User patches: list beside the built-ins, create, delete; and the registry the engine resolvers apply. */
 import { KERNEL_PATCHES, QEMU_CHANGES, type PatchRegistry } from '../../engine';
-import { SqlUserPatchStore } from '../../db/user-patches';
 import { createUserPatch, deleteUserPatch, storedRegistry, type UserPatchInput } from '../../what-if/commands';
 import type { UserPatchKind, UserPatchRecord } from '../../what-if/types';
 import type { RunRecord } from '../../runs/types';
 import type { Context } from '../context';
 
-const storeOf = (ctx: Context) => new SqlUserPatchStore(ctx.db);
+const storeOf = (ctx: Context) => ctx.userPatches;
 
 /** Every stored definition, for values that name them (evaluate, createMatrix, firstRegression). */
 export function registryFor(ctx: Context): Promise<PatchRegistry> {

@@ -1,9 +1,9 @@
 /** Matrices, runs, cells, diffs: the stored side of the API. */
-import { TRANSITIONS } from '../../engine';
+import { AXES, TRANSITIONS } from '../../engine';
 
 export const typeDefs = /* GraphQL */ `
 """Axes of a matrix; CONFIG is a device's config values, written "blk_size=4096"."""
-enum Axis { ARCH TRANSPORT DEVICE MODE BACKEND HYPERVISOR KERNEL STRATEGY CONFIG }
+enum Axis { ${AXES.map((a) => a.enumValue).join(' ')} }
 
 enum Transition { ${TRANSITIONS.join(' ')} }
 
@@ -150,15 +150,7 @@ type RunEdge { cursor: String! node: Run! }
 type RunConnection { edges: [RunEdge!]! pageInfo: PageInfo! totalCount: Int! }
 
 input CellFilter {
-  arch: [String!]
-  transport: [String!]
-  device: [String!]
-  mode: [String!]
-  backend: [String!]
-  hypervisor: [String!]
-  kernel: [String!]
-  strategy: [String!]
-  config: [String!]
+${AXES.map((a) => `  ${a.field}: [String!]`).join('\n')}
   verdict: [Verdict!]
 }
 

@@ -4,7 +4,7 @@
  * hands each shard to one worker, retries it on failure, re-queues it when its worker dies
  * (stalled-job check), and releases `finish` only when every shard completed.
  */
-import type { ConnectionOptions, JobsOptions } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
 
 export const RUNS_QUEUE = 'virtio-matrix-runs';
 /** Probe runs' shards (a few boots each) and finish jobs: a queue of their own, served only by workers that can boot. */
@@ -41,16 +41,6 @@ export interface RedisQueueOptions {
 // Stable job ids: enqueueing a run twice (a service restart resuming it) adds nothing while its jobs exist.
 export const shardJobId = (runId: string, index: number) => `run-${runId}-shard-${index}`;
 export const finishJobId = (runId: string) => `run-${runId}-finish`;
-
-export const SHARD_ATTEMPTS = 3;
-
-export const JOB_OPTIONS: JobsOptions = {
-  attempts: SHARD_ATTEMPTS,
-  backoff: { type: 'exponential', delay: 500 },
-  // Kept a while so that a duplicate enqueue is recognised; results live in the store, not here.
-  removeOnComplete: { age: 3600 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
 
 /**
  * Workers block on Redis, so ioredis must not give up on their commands (`null`); the service's

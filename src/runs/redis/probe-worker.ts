@@ -5,7 +5,6 @@
  * it ends. Cells already stored are not booted again, so a retried or redelivered shard boots only
  * what is missing. A run's `finish` job stores its verdict grid once every cell is in.
  */
-import { Worker, type Job } from 'bullmq';
 import { LRUCache } from 'lru-cache';
 import { MatrixPlan } from '../../engine';
 import { planProbe } from '../../probe/plan';
@@ -14,68 +13,30 @@ import { bootAndCommit, kernelHere, type ProbeRunnerDeps } from '../probe/execut
 import type { PlannedBoot } from '../probe/plan-cells';
 import { isFinished } from '../shard-step';
 import type { RunRecord } from '../types';
-import { PROBE_RUNS_QUEUE, redisConnection, type ProbeFinishJobData, type ProbeShardJobData, type RedisQueueOptions, type RunJobName } from './jobs';
-import type { JobOutcome, RunWorkerOptions } from './worker';
+import { PROBE_RUNS_QUEUE, type ProbeFinishJobData, type ProbeShardJobData, type RedisQueueOptions, type RunJobName } from './jobs';
+import { RETRIED, requireRun, serveTasks, type JobOutcome, type Task, type TaskWorker, type TaskWorkerOptions } from './task';
 
 /** `concurrency`: guests booted at once in this process, across the shards it has in hand. */
 export type ProbeWorkerDeps = ProbeRunnerDeps;
 
 export interface ProbeRunWorkerOptions extends RedisQueueOptions {
-  onJob?: RunWorkerOptions['onJob'];
+  onJob?: TaskWorkerOptions['onJob'];
   onError?: (err: unknown) => void;
 }
 
-export class ProbeRunWorker {
-  private readonly worker: Worker<ProbeShardJobData | ProbeFinishJobData, JobOutcome, RunJobName>;
-  private readonly slots: BootSlots;
-  private readonly plans = new LRUCache<string, MatrixPlan>({ max: 4 });
+type Plans = LRUCache<string, MatrixPlan>;
 
-  constructor(
-    private readonly deps: ProbeWorkerDeps,
-    private readonly options: ProbeRunWorkerOptions,
-  ) {
-    this.slots = new BootSlots(deps.concurrency);
-    // As many shards in hand as slots: a shard of fewer boots than slots leaves room for the next.
-    this.worker = new Worker(PROBE_RUNS_QUEUE, (job) => this.process(job), {
-      connection: redisConnection(options.redisUrl), prefix: options.prefix, concurrency: deps.concurrency,
-    });
-    this.worker.on('error', (err) => options.onError?.(err));
-  }
+/** A probe shard: its cells not stored yet, planned here and booted in this process's boot slots, each committed as it ends. */
+export class ProbeShardTask implements Task<ProbeShardJobData> {
+  readonly name: RunJobName = 'shard';
+  /** Retried: a redelivered shard boots only the cells not stored yet. */
+  static readonly options = RETRIED;
+  readonly options = ProbeShardTask.options;
 
-  async ready(): Promise<void> {
-    await this.worker.waitUntilReady();
-  }
+  constructor(private readonly deps: ProbeWorkerDeps, private readonly plans: Plans, private readonly slots: BootSlots) {}
 
-  /** Finishes the shards in hand (their boots end), then stops taking jobs. */
-  async close(): Promise<void> {
-    await this.worker.close();
-  }
-
-  private async process(job: Job<ProbeShardJobData | ProbeFinishJobData, JobOutcome, RunJobName>): Promise<JobOutcome> {
-    const { runId } = job.data;
-    const index = job.name === 'shard' ? (job.data as ProbeShardJobData).index : undefined;
-    try {
-      const outcome = job.name === 'shard' ? await this.shard(job.data as ProbeShardJobData) : await this.finish(job.data as ProbeFinishJobData);
-      this.options.onJob?.({ name: job.name, runId, index, outcome });
-      return outcome;
-    } catch (err) {
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        await this.deps.store.finishRun(runId, 'failed', null, `${job.name} ${index ?? ''}: ${(err as Error).message}`.replace('  ', ' '))
-          .catch((storeErr: unknown) => this.options.onError?.(storeErr));
-        this.options.onJob?.({ name: job.name, runId, index, outcome: 'failed' });
-      }
-      throw err;
-    }
-  }
-
-  private async requireRun(runId: string): Promise<RunRecord> {
-    const run = await this.deps.store.getRun(runId);
-    if (!run) throw new Error(`run ${runId} is not in this worker's store (does DATABASE_URL name the service's database?)`);
-    return run;
-  }
-
-  private async shard({ runId, positions }: ProbeShardJobData): Promise<JobOutcome> {
-    const run = await this.requireRun(runId);
+  async run({ runId, positions }: ProbeShardJobData): Promise<JobOutcome> {
+    const run = await requireRun(this.deps.store, runId);
     if (isFinished(run.status)) return 'skipped';
     const stored = await this.deps.store.probedPositions(runId);
     const todo = positions.filter((p) => !stored.has(p));
@@ -98,14 +59,45 @@ export class ProbeRunWorker {
       return { position, plan };
     });
   }
+}
 
-  private async finish({ runId, boots }: ProbeFinishJobData): Promise<JobOutcome> {
-    const run = await this.requireRun(runId);
+/** Released once every shard completed: the run succeeds when every probeable cell is stored. */
+export class ProbeFinishTask implements Task<ProbeFinishJobData> {
+  readonly name: RunJobName = 'finish';
+  static readonly options = RETRIED;
+  readonly options = ProbeFinishTask.options;
+
+  constructor(private readonly deps: ProbeWorkerDeps, private readonly plans: Plans) {}
+
+  async run({ runId, boots }: ProbeFinishJobData): Promise<JobOutcome> {
+    const run = await requireRun(this.deps.store, runId);
     if (isFinished(run.status)) return 'skipped';
     const stored = (await this.deps.store.probedPositions(runId)).size;
     if (stored < boots) throw new Error(`${boots - stored} of ${boots} cells not stored`);
     await this.deps.store.finishRun(runId, 'succeeded', await this.deps.store.readVerdicts(runId, run.cellsTotal));
     this.plans.delete(runId);
     return 'succeeded';
+  }
+}
+
+export class ProbeRunWorker {
+  private readonly worker: TaskWorker;
+
+  constructor(deps: ProbeWorkerDeps, options: ProbeRunWorkerOptions) {
+    const plans: Plans = new LRUCache({ max: 4 });
+    const slots = new BootSlots(deps.concurrency);
+    // As many shards in hand as slots: a shard of fewer boots than slots leaves room for the next.
+    this.worker = serveTasks(PROBE_RUNS_QUEUE, { shard: new ProbeShardTask(deps, plans, slots), finish: new ProbeFinishTask(deps, plans) }, deps.store, {
+      ...options, concurrency: deps.concurrency,
+    });
+  }
+
+  async ready(): Promise<void> {
+    await this.worker.waitUntilReady();
+  }
+
+  /** Finishes the shards in hand (their boots end), then stops taking jobs. */
+  async close(): Promise<void> {
+    await this.worker.close();
   }
 }

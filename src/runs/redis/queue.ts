@@ -4,25 +4,28 @@
  * commit it, so it reports what is durable, whichever worker wrote it. Engine runs and probe runs
  * are two flows of the same shape (shards under a finish job) in two queues.
  */
-import { FlowProducer, Job, Queue } from 'bullmq';
+import { FlowProducer, Job, Queue, type JobsOptions } from 'bullmq';
 import { isFinished } from '../shard-step';
 import type { RunProgress, RunQueue, RunRecord, RunStore } from '../types';
-import { JOB_OPTIONS, RUNS_QUEUE, finishJobId, redisConnection, shardJobId, type FinishJobData, type RedisQueueOptions, type ShardJobData } from './jobs';
+import { EngineFinishTask, EngineShardTask } from './worker';
+import { RUNS_QUEUE, finishJobId, redisConnection, shardJobId, type FinishJobData, type RedisQueueOptions, type ShardJobData } from './jobs';
 
 export interface RedisRunQueueOptions extends RedisQueueOptions {
   /** How often runs enqueued here are read back for progress (ms). */
   pollMs?: number;
 }
 
-/** What a kind of run puts in its flow: the queue, the shards not yet stored, the finish job's data. */
+/** What a kind of run puts in its flow: the queue, its tasks' options, the shards not yet stored, the finish job's data. */
 export interface RunFlow {
   queueName: string;
+  options: { shard: JobsOptions; finish: JobsOptions };
   jobs(run: RunRecord): Promise<{ shards: ShardJobData[]; finish: FinishJobData }>;
 }
 
 /** Engine runs: one job per shard of positions not yet done. */
 export const engineFlow = (store: RunStore): RunFlow => ({
   queueName: RUNS_QUEUE,
+  options: { shard: EngineShardTask.options, finish: EngineFinishTask.options },
   async jobs(run) {
     const pending = (await store.shards(run.id)).filter((s) => !s.done);
     return { shards: pending.map((s) => ({ runId: run.id, index: s.index })), finish: { runId: run.id } };
@@ -63,11 +66,11 @@ export class RedisRunQueue implements RunQueue {
     const { shards, finish } = await this.flow.jobs(run);
     const queueName = this.flow.queueName;
     await this.flows.add({
-      name: 'finish', queueName, data: finish, opts: { ...JOB_OPTIONS, jobId: finishJobId(runId) },
+      name: 'finish', queueName, data: finish, opts: { ...this.flow.options.finish, jobId: finishJobId(runId) },
       children: shards.map((data) => ({
         name: 'shard', queueName, data,
         // A shard that fails every attempt fails its run's finish job instead of leaving it waiting.
-        opts: { ...JOB_OPTIONS, jobId: shardJobId(runId, data.index), failParentOnFailure: true },
+        opts: { ...this.flow.options.shard, jobId: shardJobId(runId, data.index), failParentOnFailure: true },
       })),
     });
     this.watched.set(runId, '');

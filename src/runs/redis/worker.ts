@@ -1,84 +1,41 @@
 /**
- * A worker process's side of the distributed RunQueue: takes shard jobs from Redis, evaluates
- * them with the engine and commits them to the shared store; a run's `finish` job stores its
- * verdict grid once every shard is in. Any number of workers may serve one queue.
+ * A worker process's side of the distributed RunQueue for engine runs: two tasks on one queue.
+ * A shard task evaluates its shard with the engine and commits it to the shared store; a run's
+ * finish task stores its verdict grid once every shard is in. Any number of workers may serve one
+ * queue.
  */
-import { Worker, type Job } from 'bullmq';
 import { LRUCache } from 'lru-cache';
 import { Simulator, type MatrixPlan } from '../../engine';
 import { planOf } from '../plan';
 import { batchFor, commitShardStep, isFinished } from '../shard-step';
 import type { ResultBatch, RunStore } from '../types';
-import { RUNS_QUEUE, redisConnection, type FinishJobData, type RedisQueueOptions, type RunJobName, type ShardJobData } from './jobs';
+import { RUNS_QUEUE, type FinishJobData, type RunJobName, type ShardJobData } from './jobs';
+import { RETRIED, requireRun, serveTasks, type JobOutcome, type Task, type TaskWorker, type TaskWorkerOptions } from './task';
 
-export interface RunWorkerOptions extends RedisQueueOptions {
+export type { JobOutcome };
+
+export interface RunWorkerOptions extends Omit<TaskWorkerOptions, 'concurrency'> {
   /** Jobs at once in this process. The engine is CPU-bound: scale with processes, not this. */
   concurrency?: number;
-  /** Told of each job this worker finished, for logs and tests. */
-  onJob?: (event: { name: RunJobName; runId: string; index?: number; outcome: JobOutcome }) => void;
-  onError?: (err: unknown) => void;
 }
 
-/** `skipped`: the run had finished (cancelled, failed) or the shard was already committed. */
-export type JobOutcome = 'committed' | 'skipped' | 'succeeded' | 'failed';
+/** A run's plan is rebuilt from its stored spec once per worker, not per shard. */
+type Plans = LRUCache<string, MatrixPlan>;
 
-export class RunWorker {
-  private readonly worker: Worker<ShardJobData | FinishJobData, JobOutcome, RunJobName>;
+/** One shard of positions: evaluated and committed with the run's counters in one transaction. */
+export class EngineShardTask implements Task<ShardJobData> {
+  readonly name: RunJobName = 'shard';
+  /** A failing shard is retried (a lost connection, a worker killed mid-shard); the queue fails the run after the last attempt. */
+  static readonly options = RETRIED;
+  readonly options = EngineShardTask.options;
   private readonly sim = new Simulator();
-  /** A run's plan is rebuilt from its stored spec once per worker, not per shard. */
-  private readonly plans = new LRUCache<string, MatrixPlan>({ max: 4 });
   /** Batches not in use: with concurrency > 1 each job in flight needs its own until it commits. */
   private readonly freeBatches: ResultBatch[] = [];
 
-  constructor(
-    private readonly store: RunStore,
-    private readonly options: RunWorkerOptions,
-  ) {
-    this.worker = new Worker(RUNS_QUEUE, (job) => this.process(job), {
-      connection: redisConnection(options.redisUrl), prefix: options.prefix, concurrency: options.concurrency ?? 1,
-    });
-    this.worker.on('error', (err) => options.onError?.(err));
-  }
+  constructor(private readonly store: RunStore, private readonly plans: Plans) {}
 
-  /** Resolves once connected to Redis. */
-  async ready(): Promise<void> {
-    await this.worker.waitUntilReady();
-  }
-
-  /** Finishes the job in hand, then stops taking jobs. */
-  async close(): Promise<void> {
-    await this.worker.close();
-  }
-
-  private async process(job: Job<ShardJobData | FinishJobData, JobOutcome, RunJobName>): Promise<JobOutcome> {
-    const { runId } = job.data;
-    const index = job.name === 'shard' ? (job.data as ShardJobData).index : undefined;
-    try {
-      const outcome = job.name === 'shard' ? await this.shard(runId, index!) : await this.finish(runId);
-      this.options.onJob?.({ name: job.name, runId, index, outcome });
-      return outcome;
-    } catch (err) {
-      // attemptsMade counts the attempts before this one.
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        // The job fails with its own error either way; if the store cannot take the run's failure
-        // now, the service reads it from the failed flow (RedisRunQueue).
-        await this.store.finishRun(runId, 'failed', null, `${job.name} ${index ?? ''}: ${(err as Error).message}`.replace('  ', ' '))
-          .catch((storeErr: unknown) => this.options.onError?.(storeErr));
-        this.options.onJob?.({ name: job.name, runId, index, outcome: 'failed' });
-      }
-      throw err;
-    }
-  }
-
-  /** A worker pointed at another store than the service's must fail loudly, not skip the run's jobs. */
-  private async requireRun(runId: string) {
-    const run = await this.store.getRun(runId);
-    if (!run) throw new Error(`run ${runId} is not in this worker's store (does DATABASE_URL name the service's database?)`);
-    return run;
-  }
-
-  private async shard(runId: string, index: number): Promise<JobOutcome> {
-    const run = await this.requireRun(runId);
+  async run({ runId, index }: ShardJobData): Promise<JobOutcome> {
+    const run = await requireRun(this.store, runId);
     if (isFinished(run.status)) return 'skipped';
     const shards = await this.store.shards(runId);
     const shard = shards.find((s) => s.index === index);
@@ -95,15 +52,45 @@ export class RunWorker {
     }
     return 'committed';
   }
+}
 
-  private async finish(runId: string): Promise<JobOutcome> {
-    const run = await this.requireRun(runId);
+/** Released by BullMQ once every shard completed: the run's grid, rebuilt from the stored results (all that workers share). */
+export class EngineFinishTask implements Task<FinishJobData> {
+  readonly name: RunJobName = 'finish';
+  /** Retried like a shard: storing the grid can meet the same transient failures. */
+  static readonly options = RETRIED;
+  readonly options = EngineFinishTask.options;
+
+  constructor(private readonly store: RunStore, private readonly plans: Plans) {}
+
+  async run({ runId }: FinishJobData): Promise<JobOutcome> {
+    const run = await requireRun(this.store, runId);
     if (isFinished(run.status)) return 'skipped';
     const missing = (await this.store.shards(runId)).filter((s) => !s.done).map((s) => s.index);
     if (missing.length) throw new Error(`shards ${missing.join(', ')} not committed`);
-    // The grid is rebuilt from the stored results: they are the only thing workers share.
     await this.store.finishRun(runId, 'succeeded', await this.store.readVerdicts(runId, run.cellsTotal));
     this.plans.delete(runId);
     return 'succeeded';
+  }
+}
+
+export class RunWorker {
+  private readonly worker: TaskWorker;
+
+  constructor(store: RunStore, options: RunWorkerOptions) {
+    const plans: Plans = new LRUCache({ max: 4 });
+    this.worker = serveTasks(RUNS_QUEUE, { shard: new EngineShardTask(store, plans), finish: new EngineFinishTask(store, plans) }, store, {
+      ...options, concurrency: options.concurrency ?? 1,
+    });
+  }
+
+  /** Resolves once connected to Redis. */
+  async ready(): Promise<void> {
+    await this.worker.waitUntilReady();
+  }
+
+  /** Finishes the job in hand, then stops taking jobs. */
+  async close(): Promise<void> {
+    await this.worker.close();
   }
 }

@@ -127,8 +127,8 @@ describe.each(DEPLOYMENTS)('What-if patches: %s', (_name, deployment) => {
     const RUN = 'query($id: ID!) { run(id: $id) { profileHash profilesCurrent kernelPatches { id builtIn definition } qemuChanges { id } } }';
     const run = await server.gql<{ run: { profileHash: string; profilesCurrent: boolean } }>(RUN, { id: runId });
     expect(run.data!.run).toMatchObject({ profilesCurrent: true, kernelPatches: [{ id: 'blk-size-check', builtIn: false, definition: BLK_SIZE_CHECK }, { id: 'write-back-v3' }], qemuChanges: [] });
-    expect(run.data!.run.profileHash).not.toBe(server.services.db.profileHash);
-    await server.services.db.prisma.userPatch.deleteMany({});
+    expect(run.data!.run.profileHash).not.toBe(server.db.profileHash);
+    await server.db.prisma.userPatch.deleteMany({});
     server.services.views.forget(runId);
     const later = await server.gql<{ diff: Diff }>(DIFF, { run: runId, base: '5.13', head: '5.13+blk-size-check' });
     expect(later.data!.diff).toEqual(proposal.data!.diff);

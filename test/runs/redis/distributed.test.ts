@@ -4,8 +4,8 @@
  */
 import { MatrixPlan, SKIPPED, Simulator, VERDICTS } from '../../../src/engine';
 import { openDatabase, type Database } from '../../../src/db/database';
-import { createMatrix, matrixByName } from '../../../src/db/matrices';
-import { SqlRunStore } from '../../../src/db/runs';
+import { createMatrix } from '../../../src/matrices/create-matrix';
+import { storesOf } from '../../../src/composition';
 import { cancelRun, resumeUnfinishedRuns, startRun, type RunDeps } from '../../../src/runs/commands';
 import { Job, Queue } from 'bullmq';
 import { RUNS_QUEUE, finishJobId } from '../../../src/runs/redis/jobs';
@@ -14,6 +14,7 @@ import { RunWorker, type JobOutcome } from '../../../src/runs/redis/worker';
 import type { ResultBatch, RunStore, ShardRecord, VerdictCounts } from '../../../src/runs/types';
 import { testDatabase, type TestDatabase } from '../../support/databases';
 import { testRedis, type TestRedis } from '../../support/redis';
+import { planShards } from '../../../src/runs/shard-plan';
 
 const spec = {
   archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk', 'net'], modes: ['legacy', 'transitional', 'modern'],
@@ -61,7 +62,7 @@ function failingStore(inner: RunStore, failures: Map<number, number>, down = fal
 let testDb: TestDatabase;
 let redis: TestRedis;
 let db: Database;
-let store: SqlRunStore;
+let store: RunStore;
 let queue: RedisRunQueue;
 const workers: RunWorker[] = [];
 const jobs: { worker: number; name: string; index?: number; outcome: JobOutcome }[] = [];
@@ -79,20 +80,20 @@ function startWorker(workerStore: RunStore = store, afterJob?: (worker: RunWorke
   return worker;
 }
 
-const deps = (): RunDeps => ({ store, queue, matrixByName: (name) => matrixByName(db, name) });
+const deps = (): RunDeps => ({ store, queue, matrixByName: (name) => storesOf(db).matrices.byName(name) });
 
 async function createSmallRun() {
-  const matrix = (await matrixByName(db, 'small'))!;
-  return store.createRun(matrix, 'test', SHARD_SIZE);
+  const matrix = (await storesOf(db).matrices.byName('small'))!;
+  return store.createRun(matrix, 'test', planShards(matrix.positions, SHARD_SIZE));
 }
 
 beforeEach(async () => {
   testDb = await testDatabase('postgresql', 'redis');
   redis = testRedis('runs');
   db = await openDatabase(testDb.url);
-  store = new SqlRunStore(db);
+  store = storesOf(db).runs;
   queue = new RedisRunQueue(store, { redisUrl: redis.url, prefix: redis.prefix, pollMs: 50 });
-  await createMatrix(db, { name: 'small', spec });
+  await createMatrix(storesOf(db).matrices, { name: 'small', spec });
   jobs.length = 0;
 });
 
@@ -228,7 +229,7 @@ test('When a worker has another database than the service, then the run fails na
   const other = await testDatabase('postgresql', 'other');
   const otherDb = await openDatabase(other.url);
   try {
-    startWorker(new SqlRunStore(otherDb));
+    startWorker(storesOf(otherDb).runs);
     const run = await createSmallRun();
     await queue.enqueue(run.id);
     await queue.idle();

@@ -8,11 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobDirectory } from '../../../src/artifacts/blob-dir';
-import { SqlArtifactStore } from '../../../src/db/artifacts';
 import { openDatabase, type Database } from '../../../src/db/database';
 import { MatrixPlan } from '../../../src/engine';
-import { createMatrix } from '../../../src/db/matrices';
-import { SqlProbeRunStore } from '../../../src/db/probe-runs';
+import { createMatrix } from '../../../src/matrices/create-matrix';
+import { storesOf } from '../../../src/composition';
 import type { CellBoot } from '../../../src/probe/boot-cell';
 import { predict } from '../../../src/probe/compare';
 import type { ProbeInstall } from '../../../src/probe/installed';
@@ -25,6 +24,7 @@ import type { JobOutcome } from '../../../src/runs/redis/worker';
 import type { RunRecord } from '../../../src/runs/types';
 import { testDatabase, type TestDatabase } from '../../support/databases';
 import { testRedis, type TestRedis } from '../../support/redis';
+import type { ArtifactStore } from '../../../src/artifacts/types';
 
 jest.setTimeout(30_000);
 
@@ -67,8 +67,8 @@ function fakeBoots() {
 let testDb: TestDatabase;
 let redis: TestRedis;
 let db: Database;
-let store: SqlProbeRunStore;
-let artifacts: SqlArtifactStore;
+let store: ProbeRunStore;
+let artifacts: ArtifactStore;
 let artifactDir: string;
 let blobs: BlobDirectory;
 let kernelId: string;
@@ -88,7 +88,7 @@ function startWorker(boot: BootCell, overrides: Partial<ProbeRunnerDeps> = {}): 
 }
 
 async function createRun(): Promise<RunRecord> {
-  const matrix = await createMatrix(db, { name: `tiny-${Math.random().toString(36).slice(2)}`, spec: SPEC });
+  const matrix = await createMatrix(storesOf(db).matrices, { name: `tiny-${Math.random().toString(36).slice(2)}`, spec: SPEC });
   return store.createProbeRun(matrix, 'test', kernelId);
 }
 
@@ -110,8 +110,8 @@ beforeEach(async () => {
   testDb = await testDatabase('postgresql', 'probe-workers');
   redis = testRedis('probe');
   db = await openDatabase(testDb.url);
-  store = new SqlProbeRunStore(db);
-  artifacts = new SqlArtifactStore(db);
+  store = storesOf(db).runs;
+  artifacts = storesOf(db).artifacts;
   artifactDir = mkdtempSync(join(tmpdir(), 'virtio-matrix-artifacts-'));
   blobs = new BlobDirectory(artifactDir);
   const { sha256, bytes } = await blobs.put((async function* () { yield Buffer.from('not a kernel: these tests boot nothing'); })(), 1024);

@@ -1,8 +1,8 @@
 /** Matrices present on first start. */
 import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, HYPERVISORS, MODES, NOTABLE_KERNELS, STRATEGIES, TRANSPORT_NAMES, type MatrixSpecInput } from '../engine';
-import type { Database } from '../db/database';
 import { compareKernelVersions, parseKernelVersion } from '../engine/profiles/linux/versions';
-import { createMatrix, matrixByName } from '../db/matrices';
+import { createMatrix } from './create-matrix';
+import type { MatrixStore } from './types';
 
 /** Every mainline release from 4.10 to 6.12, with the -rc and stable releases around the 2021 fixes, in order. */
 function kernels2021(): string[] {
@@ -36,8 +36,8 @@ export const SEED_MATRICES = [
   },
 ];
 
-export async function ensureSeedMatrices(db: Database): Promise<void> {
+export async function ensureSeedMatrices(matrices: MatrixStore): Promise<void> {
   for (const seed of SEED_MATRICES) {
-    if (!(await matrixByName(db, seed.name))) await createMatrix(db, seed);
+    if (!(await matrices.byName(seed.name))) await createMatrix(matrices, seed);
   }
 }
