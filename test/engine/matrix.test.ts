@@ -82,7 +82,7 @@ describe('matrix plans', () => {
   test('a missing or empty value set names the axis and lists the values it takes', () => {
     const { modes: _modes, ...noModes } = spec;
     expect(() => new MatrixPlan(noModes)).toThrow(new InvalidCombinationError('modes', 'missing; expected a list of values from: legacy, transitional, modern'));
-    expect(() => new MatrixPlan({ ...spec, kernels: [] })).toThrow(new InvalidCombinationError('kernels', 'empty; expected a list of values, each a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14)'));
+    expect(() => new MatrixPlan({ ...spec, kernels: [] })).toThrow(new InvalidCombinationError('kernels', 'empty; expected a list of values, each a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14), or BASE+ID to apply a proposed patch'));
   });
 });
 

@@ -65,7 +65,7 @@ describe('resolving combinations', () => {
 
   test('a missing required key is named, with what it takes', () => {
     const { kernel: _kernel, arch: _arch, ...rest } = s390xBlk();
-    expect(rejection({ ...rest, arch: 's390x' })).toEqual({ field: 'kernel', reason: 'missing; expected a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14)' });
+    expect(rejection({ ...rest, arch: 's390x' })).toEqual({ field: 'kernel', reason: 'missing; expected a Linux version (e.g. 4.10, 5.15-rc5, 5.14.14), or BASE+ID to apply a proposed patch' });
     expect(rejection({ ...rest, kernel: '6.1' })).toEqual({ field: 'arch', reason: 'missing; expected one of: x86_64, aarch64, ppc64le, ppc64, s390x' });
     expect(rejection({ ...s390xBlk(), mode: 3 })).toEqual({ field: 'mode', reason: '3 is not a string; expected one of: legacy, transitional, modern' });
     expect(rejection('s390x')).toEqual({ field: '(combination)', reason: expect.stringMatching(/^"s390x" is not an object; expected one with the fields arch, transport, device, mode, backend, hypervisor, kernel, strategy, config, pageSize, features, hostArch$/) });
