@@ -15,6 +15,7 @@ import type { PrismaPg } from '@prisma/adapter-pg';
 import { targetFor, type Provider } from './adapters';
 import { redact } from './redact';
 import { applyMigrations } from './schema-engine';
+import { withOpenLock } from './open-lock';
 import { StoreError, checkSqliteStore, noteCleanClose, type StoreCheck } from './store-check';
 import { sqlitePath } from './url';
 
@@ -52,30 +53,43 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function prepareFile(url: string): string {
-  const path = sqlitePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  return url;
-}
-
 export function profileHash(): string {
   return createHash('sha256').update(JSON.stringify(ALL_PROFILES)).digest('hex').slice(0, 16);
 }
 
-/** Opens the store; a store that is corrupt or cannot be reached is a StoreError naming it and the cause. */
-export async function openDatabase(url: string): Promise<Database> {
-  const check = url.startsWith('file:') ? checkSqliteStore(sqlitePath(url)) : 'none';
-  try {
-    return { ...(await open(url)), check };
-  } catch (err) {
-    if (err instanceof StoreError) throw err;
-    throw new StoreError('STORE_UNAVAILABLE', url.startsWith('file:') ? sqlitePath(url) : redact(url), (err as Error).message);
-  }
+export interface OpenOptions {
+  /** Told once when another process is opening the same SQLite store and this one waits for it. */
+  onWait?: (store: string) => void;
+}
+
+const WAITING = 'another process is opening the store (start-up check or migrations): waiting for it to finish';
+const sayWaiting = (store: string) => process.stderr.write(`store ${store}: ${WAITING}\n`);
+/** The same, as a log line of `serve` or `worker`. */
+export const waitingForStore = (log: { info(fields: object, msg: string): void }) => (store: string) => log.info({ store }, WAITING);
+
+/**
+ * Opens the store; a store that is corrupt or cannot be reached is a StoreError naming it and the
+ * cause. A SQLite file is opened by one process at a time (./open-lock).
+ */
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  const path = url.startsWith('file:') ? sqlitePath(url) : null;
+  const opening = async () => {
+    const check = path ? checkSqliteStore(path) : 'none';
+    try {
+      return { ...(await open(url)), check };
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError('STORE_UNAVAILABLE', path ?? redact(url), (err as Error).message);
+    }
+  };
+  if (!path || path === ':memory:') return opening();
+  mkdirSync(dirname(path), { recursive: true });
+  return withOpenLock(path, options.onWait ?? sayWaiting, opening);
 }
 
 async function open(url: string): Promise<Omit<Database, 'check'>> {
   // Migrations first, on connections of their own that are closed before anything else opens.
-  await applyMigrations(url.startsWith('file:') ? prepareFile(url) : url);
+  await applyMigrations(url);
   const target = targetFor(url);
   const raw = await target.factory.connect();
   let prisma: PrismaClient;

@@ -17,7 +17,7 @@ import { SqlTokenStore } from '../db/tokens';
 import { DEFAULT_MUTATIONS_PER_MINUTE, WriteLimiter } from '../auth/write-limit';
 import { findInstalled } from '../probe/installed';
 import { InProcessProbeQueue } from '../runs/probe/queue';
-import { openDatabase, type Database } from '../db/database';
+import { openDatabase, waitingForStore, type Database } from '../db/database';
 import { matrixByName } from '../db/matrices';
 import { redact } from '../db/redact';
 import { DEFAULT_DATABASE_URL } from '../db/url';
@@ -128,7 +128,7 @@ function storeOption(databaseUrl: string): string {
 
 export async function startServer(options: StartOptions): Promise<Running> {
   const log = options.logger ?? pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
-  const db = await openDatabase(options.databaseUrl);
+  const db = await openDatabase(options.databaseUrl, { onWait: waitingForStore(log) });
   if (options.seed !== false) await ensureSeedMatrices(db);
   const { services, queue, probeQueue } = createServices(db, {
     redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run error'),
