@@ -41,7 +41,7 @@ describe('TimeBudget', () => {
     expect(limitsFromEnv({}).requestTimeBudgetMs).toBe(DEFAULT_LIMITS.requestTimeBudgetMs);
     expect(limitsFromEnv({ REQUEST_TIME_BUDGET_MS: '250' }).requestTimeBudgetMs).toBe(250);
     expect(limitsFromEnv({ REQUEST_TIME_BUDGET_MS: '0' }).requestTimeBudgetMs).toBe(0);
-    for (const bad of ['soon', '-1', '1.5', '99999999999']) {
+    for (const bad of ['soon', '-1', '1.5', '99999999999', ' ', '0x10', '1e3', '-0']) {
       expect(() => limitsFromEnv({ REQUEST_TIME_BUDGET_MS: bad })).toThrow(expect.objectContaining({ field: 'REQUEST_TIME_BUDGET_MS' }));
     }
   });
