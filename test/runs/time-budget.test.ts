@@ -29,9 +29,8 @@ describe('TimeBudget', () => {
       finished = true;
       resolve('late');
     }, 120));
-    const started = Date.now();
     await expect(budget.within(work)).rejects.toBeInstanceOf(TimeBudgetExceeded);
-    expect(Date.now() - started).toBeLessThan(110);
+    // Rejected before the work ended, which is what the deadline means; a wall-clock bound would only flake under load.
     expect(finished).toBe(false);
     await expect(work).resolves.toBe('late');
     await expect(new TimeBudget(1_000).within(Promise.resolve(7))).resolves.toBe(7);
