@@ -148,7 +148,7 @@ export class MatrixPlan {
     this.modes = checkNames('modes', MODES, spec.modes);
     this.backends = checkNames('backends', BACKENDS, spec.backends);
     this.hypervisors = spec.hypervisors.map((name) => onAxis('hypervisors', () => hypervisorOf(name, registry)));
-    this.kernels = spec.kernels.map((text) => kernelBuildOf(text, registry));
+    this.kernels = spec.kernels.map((text) => onAxis('kernels', () => kernelBuildOf(text, registry)));
     this.strategies = checkNames('strategies', STRATEGIES, spec.strategies);
     this.radix = [this.archs, this.transports, this.variants, this.modes, this.backends, this.hypervisors, this.kernels, this.strategies].map((a) => a.length);
     this.size = this.radix.reduce((a, b) => a * b, 1);

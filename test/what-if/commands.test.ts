@@ -72,6 +72,6 @@ describe.each(BACKENDS)('user patches on %s', (backend) => {
 
   test('When a matrix names a patch nobody stored, then it is refused on kernels', async () => {
     await expect(createMatrix(opened.db, { name: 'ghost', spec: { ...MATRIX, kernels: ['5.13+ghost'] } }, undefined, await storedRegistry(store())))
-      .rejects.toMatchObject({ field: 'kernel', reason: expect.stringMatching(/unknown patch "ghost"/) });
+      .rejects.toMatchObject({ field: 'kernels', reason: expect.stringMatching(/unknown patch "ghost"/) });
   });
 });
