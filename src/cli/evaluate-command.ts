@@ -38,6 +38,9 @@ export function readPatches(path: string): PatchRegistry {
   const list = bundle || Array.isArray(input);
   try {
     if (bundle) {
+      // A misspelt list ("qemuChange") would otherwise be dropped without a word.
+      const unknown = Object.keys(input).find((key) => key !== 'kernelPatches' && key !== 'qemuChanges');
+      if (unknown !== undefined) throw new CliError('INVALID_PATCH', `${path}: unknown key "${unknown}": a bundle holds kernelPatches and qemuChanges only`, { file: path, path: unknown });
       const lists = [input.kernelPatches ?? [], input.qemuChanges ?? []];
       if (!lists.every(Array.isArray)) throw new CliError('INVALID_PATCH', `${path}: kernelPatches and qemuChanges must be arrays`, { file: path });
       return createPatchRegistry(lists[0], lists[1]);

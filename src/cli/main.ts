@@ -8,7 +8,7 @@ import { exportRun, type ExportInput } from './export-command';
 import { gate, type GateInput } from './gate-command';
 import { kernelsBuild, kernelsList } from './kernels-command';
 import { CliError } from './input';
-import { profilesSummary } from './profiles';
+import { profilesCommand } from './profiles';
 import { probeCommand } from './probe-command';
 import { probeRun } from './probe-run-command';
 import { runsPrune } from './runs-command';
@@ -277,9 +277,14 @@ export function buildProgram(): Command {
 
   program
     .command('profiles')
-    .description('List the axis values the engine knows (archs, transports, devices, hypervisors, kernel patches) as JSON.')
-    .action(() => {
-      process.stdout.write(JSON.stringify(profilesSummary(), null, 2) + '\n');
+    .description('List the axis values the engine knows (archs, transports, devices, hypervisors, kernel patches, QEMU changes) as JSON; with a store, its user patches too.')
+    .option('--db <file|url>', "the store whose user patches to list after the built-in ones (default $DATABASE_URL; neither: built-ins only)")
+    .action(async (opts: { db?: string }) => {
+      try {
+        process.stdout.write(JSON.stringify(await profilesCommand(opts), null, 2) + '\n');
+      } catch (err) {
+        fail(err);
+      }
     });
 
   return program;

@@ -2,7 +2,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import pino from 'pino';
 import { accessPolicy } from '../auth/policy';
-import { openDatabase } from '../db/database';
+import { openDatabase, waitingForStore } from '../db/database';
 import { databaseUrl } from '../db/url';
 import { notifyFromEnv } from '../notify/run-notifier';
 import { mutationsPerMinute } from '../auth/write-limit';
@@ -151,7 +151,7 @@ export async function worker(opts: { db?: string; redis?: string; concurrency?: 
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError('BAD_USER_INPUT', `bad concurrency ${opts.concurrency}`, { field: 'concurrency' });
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const url = databaseUrl(opts.db);
-  const db = await openDatabase(url);
+  const db = await openDatabase(url, { onWait: waitingForStore(log) });
   const onJob = (kind: string) => (event: { name: string; outcome: string }) => log.info({ kind, ...event }, `${kind} ${event.name} ${event.outcome}`);
   const onError = (err: unknown) => log.error({ err }, 'worker error');
   const stores = storesOf(db);

@@ -5,6 +5,8 @@
  * in multi-row raw statements, one transaction per shard).
  */
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino from 'pino';
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import { ALL_PROFILES } from '../engine';
@@ -13,6 +15,7 @@ import { backendFor, type Backend, type Dialect } from './adapters';
 import { redact } from './redact';
 import { convertResultRows, type ConversionLog } from './convert-results';
 import { applyMigrations } from './schema-engine';
+import { withOpenLock } from './open-lock';
 import { StoreError, checkSqliteStore, noteCleanClose, type StoreCheck } from './store-check';
 import { sqlitePath } from './url';
 
@@ -41,17 +44,33 @@ export function profileHash(): string {
 export interface OpenOptions {
   /** Where converting an older store's result rows reports progress (default: pino on stderr). */
   log?: ConversionLog;
+  /** Told once when another process is opening the same SQLite store and this one waits for it. */
+  onWait?: (store: string) => void;
 }
 
-/** Opens the store; a store that is corrupt or cannot be reached is a StoreError naming it and the cause. */
+const WAITING = 'another process is opening the store (start-up check, migrations, converting old results): waiting for it to finish';
+const sayWaiting = (store: string) => process.stderr.write(`store ${store}: ${WAITING}\n`);
+/** The same, as a log line of `serve` or `worker`. */
+export const waitingForStore = (log: { info(fields: object, msg: string): void }) => (store: string) => log.info({ store }, WAITING);
+
+/**
+ * Opens the store; a store that is corrupt or cannot be reached is a StoreError naming it and the
+ * cause. A SQLite file is opened by one process at a time (./open-lock).
+ */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
-  const check = url.startsWith('file:') ? checkSqliteStore(sqlitePath(url)) : 'none';
-  try {
-    return await open(url, options, check);
-  } catch (err) {
-    if (err instanceof StoreError) throw err;
-    throw new StoreError('STORE_UNAVAILABLE', url.startsWith('file:') ? sqlitePath(url) : redact(url), (err as Error).message);
-  }
+  const path = url.startsWith('file:') ? sqlitePath(url) : null;
+  const opening = async () => {
+    const check = path ? checkSqliteStore(path) : 'none';
+    try {
+      return await open(url, options, check);
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError('STORE_UNAVAILABLE', path ?? redact(url), (err as Error).message);
+    }
+  };
+  if (!path || path === ':memory:') return opening();
+  mkdirSync(dirname(path), { recursive: true });
+  return withOpenLock(path, options.onWait ?? sayWaiting, opening);
 }
 
 async function open(url: string, options: OpenOptions, check: StoreCheck): Promise<Database> {

@@ -11,7 +11,7 @@ import { KERNEL_PATCHES } from './profiles/linux/patches';
 import { parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
 import { QEMU_CHANGES } from './profiles/qemu/changes';
 import { HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
-import { DefinitionError, parseKernelPatch, parseQemuChange } from './profiles/schema';
+import { DefinitionError, ID_PATTERN, ID_RULE, parseKernelPatch, parseQemuChange } from './profiles/schema';
 import type { HypervisorProfile, KernelPatch, QemuChange } from './profiles/types';
 
 export interface PatchRegistry {
@@ -56,7 +56,9 @@ function parseEach<T extends { id: string }>(kind: DefinitionKind, definitions: 
       if (err instanceof DefinitionError) throw new PatchDefinitionError(index, err.path, err.reason, kind);
       throw err;
     }
-    if (item.id.includes('+')) throw new PatchDefinitionError(index, 'id', `"${item.id}" contains "+", which separates ids in a value`, kind);
+    // Kernel-patch schema v1 checks this itself; qemu-change schema v1 takes any text as a
+    // built-in's id, so a proposed change's id is held to the same rule here.
+    if (!ID_PATTERN.test(item.id)) throw new PatchDefinitionError(index, 'id', ID_RULE, kind);
     if (isBuiltInId(kind, item.id)) throw new PatchDefinitionError(index, 'id', `"${item.id}" is a built-in ${kind}; give the proposed one another id`, kind);
     if (out.has(item.id)) throw new PatchDefinitionError(index, 'id', `"${item.id}" is defined twice`, kind);
     out.set(item.id, item);
@@ -74,6 +76,7 @@ export function createPatchRegistry(definitions: readonly unknown[], qemuDefinit
   const ruleIds = new Set([...patches.values()].flatMap((p) => p.driver ?? []).flatMap((r) => (r.kind === 'configCheck' && r.id ? [r.id] : [])));
   [...patches.values()].forEach((patch, index) => {
     (patch.removes ?? []).forEach((id, i) => {
+      if (id === patch.id) throw new PatchDefinitionError(index, `removes.${i}`, 'a patch cannot remove itself');
       if (!BUILT_IN_IDS.has(id) && !BUILT_IN_RULE_IDS.has(id) && !patches.has(id) && !ruleIds.has(id)) {
         throw new PatchDefinitionError(index, `removes.${i}`, `unknown patch or rule id "${id}"`);
       }
@@ -81,6 +84,9 @@ export function createPatchRegistry(definitions: readonly unknown[], qemuDefinit
   });
   return { patches, qemuChanges: parseEach('qemu change', qemuDefinitions, parseQemuChange) };
 }
+
+/** Ids an unknown-id error names at most: enough to spot a typo, not a store's whole listing. */
+const NAMES_LISTED = 20;
 
 /** `BASE+ID+ID…` split; ids looked up in `known`, an unknown or repeated one an InvalidCombinationError on `field`. */
 function applied<T>(field: string, text: string, known: ReadonlyMap<string, T>, hint: string): { base: string; items: T[] } {
@@ -90,8 +96,9 @@ function applied<T>(field: string, text: string, known: ReadonlyMap<string, T>, 
     if (!item) {
       const names = [...known.keys()];
       const [what, plural] = field === 'kernel' ? ['patch', 'patches'] : ['QEMU change', 'QEMU changes'];
-      throw new InvalidCombinationError(field, `unknown ${what} "${id}" in "${text}": ` +
-        (names.length > 0 ? `proposed ${plural} given: ${names.join(', ')}` : `no proposed ${plural} were given (${hint})`));
+      const listed = names.slice(0, NAMES_LISTED).join(', ') + (names.length > NAMES_LISTED ? ` and ${names.length - NAMES_LISTED} more` : '');
+      throw new InvalidCombinationError(field, `unknown ${what} "${id.slice(0, 64)}" in "${text.slice(0, 200)}": ` +
+        (names.length > 0 ? `proposed ${plural} given: ${listed}` : `no proposed ${plural} were given (${hint})`));
     }
     if (ids.indexOf(id) !== i) throw new InvalidCombinationError(field, `"${id}" is applied twice in "${text}"`);
     return item;

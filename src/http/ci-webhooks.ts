@@ -9,7 +9,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
-import { probeKernel, startDeliveredRun, type RunDeps } from '../runs/commands';
+import { probeRunKernel, startDeliveredRun, type RunDeps } from '../runs/commands';
 import type { DeliverySource } from '../runs/types';
 import { githubDecision, gitlabDecision, type EventDecision } from './ci-events';
 import { sendError, sendRunRefusal } from './errors';
@@ -126,11 +126,12 @@ function route(source: Source, deps: RunDeps): express.RequestHandler[] {
       return sendError(res, 400, 'INVALID_JSON', 'body is not JSON');
     }
     // Checked for every event, so a ping already tells whoever sets the webhook up that the URL is wrong.
-    if (!(await deps.matrixByName(matrixName))) return sendError(res, 404, 'NOT_FOUND', `no matrix named "${matrixName}"`, { field: 'matrix' });
+    const matrix = await deps.matrixByName(matrixName);
+    if (!matrix) return sendError(res, 404, 'NOT_FOUND', `no matrix named "${matrixName}"`, { field: 'matrix' });
     const probe = kernel === undefined ? undefined : { kernel };
     if (probe) {
       try {
-        await probeKernel(deps, probe.kernel);
+        await probeRunKernel(deps, matrix, probe.kernel);
       } catch (err) {
         if (sendRunRefusal(res, err)) return;
         throw err;

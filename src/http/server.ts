@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { watchRunLog } from '../runs/run-log';
 import { RunNotifier, type NotifyOptions } from '../notify/run-notifier';
-import { openDatabase, type Database } from '../db/database';
+import { openDatabase, waitingForStore, type Database } from '../db/database';
 import { createServices } from '../composition';
 import type { AccessPolicy } from '../auth/policy';
 import { redact } from '../db/redact';
@@ -72,7 +72,7 @@ function storeOption(databaseUrl: string): string {
 
 export async function startServer(options: StartOptions): Promise<Running> {
   const log = options.logger ?? pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' });
-  const db = await openDatabase(options.databaseUrl);
+  const db = await openDatabase(options.databaseUrl, { onWait: waitingForStore(log) });
   const { services, queue, probeQueue } = createServices(db, {
     redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, onError: (err) => log.error({ err }, 'run error'),
     onLimiterError: (err) => log.warn({ err }, 'Redis unreachable: mutations are counted per process until it is back'),

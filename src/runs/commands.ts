@@ -69,8 +69,7 @@ export async function startOrResumeRun(deps: RunDeps, matrixName: string, trigge
  */
 export async function startDeliveredRun(deps: RunDeps, matrixName: string, trigger: string, delivery: Delivery, probe?: { kernel: string }): Promise<DeliveredRun> {
   const matrix = await runnableMatrix(deps, matrixName);
-  if (probe) refuseProposedValues(matrix);
-  const kernelId = probe ? await probeKernel(deps, probe.kernel) : null;
+  const kernelId = probe ? await probeRunKernel(deps, matrix, probe.kernel) : null;
   const delivered = await deps.store.createDeliveredRun(matrix, trigger, delivery, kernelId === null ? planShards(matrix.positions) : [], kernelId);
   if (delivered.duplicate) return delivered;
   try {
@@ -96,8 +95,12 @@ function refuseProposedValues(matrix: MatrixRecord): void {
   if (proposed.length > 0) throw new BadInputError('matrix', `"${matrix.name}" applies proposed patches (${proposed.join(', ')}), which exist only in the engine: probe runs boot released software; run it as an engine run`);
 }
 
-/** The artifact a probe run boots, when this service can boot it; refused before anything is stored. */
-export async function probeKernel(deps: RunDeps, kernelId: string): Promise<string> {
+/**
+ * The artifact a probe run of `matrix` boots, when this service can boot it and the matrix names
+ * released software only; refused before anything is stored (a webhook's ping asks it too).
+ */
+export async function probeRunKernel(deps: RunDeps, matrix: MatrixRecord, kernelId: string): Promise<string> {
+  refuseProposedValues(matrix);
   if (!deps.probe) throw new BadInputError('probe', 'probe runs cannot start here: this service has no probe runner');
   const kernel = await deps.probe.artifacts.getKernel(kernelId);
   if (!kernel) throw new NotFoundError('kernel', kernelId);
@@ -109,8 +112,7 @@ export async function probeKernel(deps: RunDeps, kernelId: string): Promise<stri
 /** A run of real boots: every probeable cell of the matrix booted on the kernel artifact `kernelId`. */
 export async function startProbeRun(deps: RunDeps, matrixName: string, kernelId: string, trigger: string): Promise<RunRecord> {
   const matrix = await runnableMatrix(deps, matrixName);
-  refuseProposedValues(matrix);
-  const kernel = await probeKernel(deps, kernelId);
+  const kernel = await probeRunKernel(deps, matrix, kernelId);
   return enqueueOrFail(deps, deps.probe!.queue, await deps.probe!.store.createProbeRun(matrix, trigger, kernel));
 }
 

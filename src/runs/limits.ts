@@ -28,9 +28,15 @@ export const DEFAULT_LIMITS: Limits = { maxMatrixPositions: DEFAULT_MAX_MATRIX_P
 /** What the store can hold at all: seeds and callers without a configured limit. */
 export const STORABLE: Limits = { ...DEFAULT_LIMITS, maxMatrixPositions: MAX_STORABLE_POSITIONS };
 
+/**
+ * Decimal digits only: Number() reads " " as 0 (which would turn the time budget off) and "0x10"
+ * as 16, so coercion alone lets a typo through as a different setting.
+ */
+const wholeNumber = () => z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int());
+
 const SETTINGS = {
-  MAX_MATRIX_POSITIONS: { schema: z.coerce.number().int().min(1).max(MAX_STORABLE_POSITIONS), range: `a whole number from 1 to 2^53 - 1 (matrices above ${MAX_RUN_POSITIONS.toLocaleString('en-US')} positions are stored and listed, not run)` },
-  REQUEST_TIME_BUDGET_MS: { schema: z.coerce.number().int().min(0).max(MAX_REQUEST_TIME_BUDGET_MS), range: `a whole number of milliseconds from 0 (no budget) to ${MAX_REQUEST_TIME_BUDGET_MS}` },
+  MAX_MATRIX_POSITIONS: { schema: wholeNumber().pipe(z.number().min(1).max(MAX_STORABLE_POSITIONS)), range: `a whole number from 1 to 2^53 - 1 (matrices above ${MAX_RUN_POSITIONS.toLocaleString('en-US')} positions are stored and listed, not run)` },
+  REQUEST_TIME_BUDGET_MS: { schema: wholeNumber().pipe(z.number().min(0).max(MAX_REQUEST_TIME_BUDGET_MS)), range: `a whole number of milliseconds from 0 (no budget) to ${MAX_REQUEST_TIME_BUDGET_MS}` },
 } as const;
 
 /** One setting from the environment, its default when unset; a bad value is refused naming the variable. */

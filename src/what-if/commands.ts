@@ -84,7 +84,8 @@ export async function deleteUserPatch(store: UserPatchStore, kind: UserPatchKind
   if (!record) throw new NotFoundError(kind === 'kernel' ? 'kernel patch' : 'qemu change', id);
   const users = (await store.matricesUsing(kind, id)).map((name) => `matrix "${name}"`);
   if (kind === 'kernel') {
-    users.push(...all.filter((r) => r.kind === 'kernel' && ((r.definition.removes as string[] | undefined) ?? []).includes(id)).map((r) => `kernel patch "${r.id}" (removes it)`));
+    // Not itself: a store may hold a patch from before self-removal was refused, and it must stay deletable.
+    users.push(...all.filter((r) => r.kind === 'kernel' && r.id !== id && ((r.definition.removes as string[] | undefined) ?? []).includes(id)).map((r) => `kernel patch "${r.id}" (removes it)`));
   }
   if (users.length > 0) throw new PatchInUseError(kind, id, users);
   await store.remove(kind, id);

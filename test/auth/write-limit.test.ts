@@ -39,6 +39,7 @@ test('MUTATIONS_PER_MINUTE is a whole number, 0 for no limit, 120 by default', (
   expect(mutationsPerMinute({ MUTATIONS_PER_MINUTE: '0' })).toBe(0);
   expect(() => mutationsPerMinute({ MUTATIONS_PER_MINUTE: 'lots' })).toThrow(/whole number/);
   expect(() => mutationsPerMinute({ MUTATIONS_PER_MINUTE: '-1' })).toThrow(/whole number/);
+  for (const typo of [' ', '0x10', '1e2', '12 ']) expect(() => mutationsPerMinute({ MUTATIONS_PER_MINUTE: typo })).toThrow(/whole number/);
 });
 
 describe('with REDIS_URL: two servers of one deployment (one store, one Redis)', () => {

@@ -165,6 +165,13 @@ describe('virtio-matrix evaluate/explain --patches: proposed kernel patches', ()
     expect(JSON.parse(bad.stderr).error).toMatchObject({ code: 'INVALID_PATCH', list: 'qemuChanges', index: 1, path: 'configByteOrder' });
   });
 
+  test('a bundle with a misspelt list is exit 2 with INVALID_PATCH naming the key, not evaluated without it', () => {
+    const le = { id: 'le-modern-config', title: 'le', configByteOrder: 'modernInterface', source: 'test' };
+    const r = run(['evaluate', '--input', file('p9.json', on513), '--patches', file('typo-bundle.json', { kernelPatches: [blkSizeCheck], qemuChange: [le] })]);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'INVALID_PATCH', path: 'qemuChange', message: expect.stringMatching(/unknown key "qemuChange"/) });
+  });
+
   test('a patches file that is not JSON is exit 2 with INVALID_JSON', () => {
     const r = run(['evaluate', '--input', file('p6.json', on513), '--patches', file('broken.json', '[{"id": ')]);
     expect(r.status).toBe(2);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
 import { storesOf } from '../../src/composition';
+import { withOpenLock } from '../../src/db/open-lock';
 
 const DIST = join(__dirname, '..', '..', 'dist');
 let dir: string;
@@ -52,6 +53,31 @@ test('When a process dies without closing the database, then the next open succe
     await db.close();
   }
 }, 30_000); // a cold child process migrating and seeding a store takes ~5 s on a loaded 2-core machine
+
+test('When another process is opening a fresh SQLite store, then the next open waits for it, says so once, and then opens', async () => {
+  const path = join(dir, 'fresh.db');
+  let finishOther!: () => void;
+  let otherHolds!: () => void;
+  const holding = new Promise<void>((resolve) => { otherHolds = resolve; });
+  // The other process: `serve` migrating the fresh store, held until the test lets it go.
+  const other = withOpenLock(path, () => undefined, () => new Promise<void>((resolve) => { otherHolds(); finishOther = resolve; }));
+  await holding;
+  const waits: string[] = [];
+  let opened = false;
+  const opening = openDatabase(`file:${path}`, { onWait: (store) => waits.push(store) }).then((db) => { opened = true; return db; });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect(waits).toEqual([path]);
+  expect(opened).toBe(false);
+  finishOther();
+  await other;
+  const db = await opening;
+  try {
+    expect(await db.prisma.profileSet.count()).toBe(1);
+    expect(waits).toHaveLength(1);
+  } finally {
+    await db.close();
+  }
+}, 30_000);
 
 test('When ?schema= is not a plain identifier, then the store refuses the URL before connecting', async () => {
   await expect(openDatabase('postgresql://postgres@127.0.0.1:5432/test?schema=x" -c statement_timeout=1 -c search_path="x'))

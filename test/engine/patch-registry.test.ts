@@ -147,6 +147,10 @@ describe('refusals', () => {
     expect(refusal(() => createPatchRegistry([{ ...writeBackV3, removes: ['82e89ea077b9', 'nope'] }]))).toEqual({ index: 0, path: 'removes.1', reason: 'unknown patch or rule id "nope"' });
   });
 
+  test('a patch that removes itself is refused at removes.N (stored, nothing could ever delete it)', () => {
+    expect(refusal(() => createPatchRegistry([{ ...writeBackV3, removes: ['write-back-v3'] }]))).toEqual({ index: 0, path: 'removes.0', reason: 'a patch cannot remove itself' });
+  });
+
   test('a nonsense definition in a list is refused with its index and the path of the bad part', () => {
     const bad = { ...blkSizeCheck, driver: [{ ...blkSizeCheck.driver![0], reject: { min: 'small', max: 'PAGE_SIZE' } }] };
     expect(refusal(() => createPatchRegistry([writeBackV3, bad]))).toEqual({ index: 1, path: 'driver.0.reject.min', reason: 'expected a number' });

@@ -70,6 +70,17 @@ test('unknown or repeated ids, built-in ids and ids with "+" are refused, naming
   expect(refusal(() => createPatchRegistry([], [{ id: 'empty', title: 't', source: 's' }]))).toMatchObject({ path: 'effect', reason: expect.stringMatching(/at least one of/) });
 });
 
+test.each(['a b', 'x\ny', 'qemu-6.1/x', '-lead', 'q'.repeat(65)])('a proposed change id %j that a value, URL or log line cannot carry is refused at id, as a kernel patch id would be', (id) => {
+  expect(refusal(() => createPatchRegistry([], [{ ...rfc, id }]))).toMatchObject({ path: 'id', reason: expect.stringMatching(/letters, digits/) });
+});
+
+test('an unknown id names at most 20 of the given ones and says how many more there are', () => {
+  const many = Array.from({ length: 30 }, (_, i) => ({ ...rfc, id: `change-${i}` }));
+  const r = refusal(() => evaluate(s390xBlk({ hypervisor: 'qemu-6.1+nope' }), { patches: createPatchRegistry([], many), trace: false }));
+  expect(r.reason).toMatch(/change-19 and 10 more$/);
+  expect(r.reason).not.toMatch(/change-20/);
+});
+
 test('a matrix takes qemu-X.Y+ID as a plain hypervisor value', () => {
   const plan = new MatrixPlan({ archs: ['s390x'], transports: ['ccw'], devices: ['blk'], modes: ['transitional'], hypervisors: ['qemu-6.1', 'qemu-6.1+le-modern-config'], kernels: ['5.14'], config: { blk_size: [4096] } }, { patches: registry });
   expect(plan.hypervisors.map((h) => h.name)).toEqual(['qemu-6.1', 'qemu-6.1+le-modern-config']);

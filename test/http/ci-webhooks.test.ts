@@ -370,6 +370,22 @@ describe.each<[string, Backend]>([['SQLite', 'sqlite'], ['PostgreSQL', 'postgres
     expect((await githubProbe(kernelId, delivery)).status).toBe(202);
   });
 
+  test('When the matrix applies a proposed change, then a ping naming a kernel is refused as the push would be (400, field matrix), and nothing is stored', async () => {
+    const change = { id: 'le', title: 'LE config on modern', source: 'test', definition: { configByteOrder: 'modernInterface' } };
+    expect((await server.gql('mutation($input: QemuChangeInput!) { createQemuChange(input: $input) { id } }', { input: change })).errors).toBeUndefined();
+    const input = { ...TINY_PROBE, name: 'tiny-net-le', hypervisors: ['qemu-7.2+le'] };
+    expect((await server.gql('mutation($input: MatrixInput!) { createMatrix(input: $input) { name } }', { input })).errors).toBeUndefined();
+    const before = await runCount();
+    const ask = (event: string, payload: unknown) => {
+      const body = JSON.stringify(payload);
+      return post(`/webhooks/github?matrix=tiny-net-le&kernel=${kernelId}`, body, githubHeaders(GITHUB_SECRET, event, body, randomUUID()));
+    };
+    for (const answer of [await ask('ping', githubPing()), await ask('push', githubPush())]) {
+      expect(answer).toMatchObject({ status: 400, json: { error: { code: 'BAD_USER_INPUT', field: 'matrix', message: expect.stringMatching(/proposed patches \(qemu-7.2\+le\)/) } } });
+    }
+    expect(await runCount()).toBe(before);
+  });
+
   test('When no probe is installed, then a delivery naming a kernel is refused (400, field probe) and stores nothing', async () => {
     const before = await runCount();
     process.env.PROBE_DIR = join(probeDir, 'absent');

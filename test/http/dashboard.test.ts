@@ -194,6 +194,20 @@ maybe('The dashboard in Chromium', () => {
     await page.locator('.page-of', { hasText: `Page ${pages - 1} of ${pages}` }).waitFor();
   });
 
+  test('When a diff URL names a proposed kernel with a bare "+" (as typed, not %2B), then the diff is of that kernel', async () => {
+    const [check] = JSON.parse(readFileSync('examples/what-if/patches.json', 'utf8')) as Record<string, unknown>[];
+    const { id, title, source, ...definition } = check;
+    await gql('mutation($input: KernelPatchInput!) { createKernelPatch(input: $input) { id } }', { input: { id, title, source, definition } });
+    const spec = { name: 'forward', archs: ['s390x'], transports: ['ccw'], devices: ['blk'], modes: ['transitional'], hypervisors: ['qemu-6.1'], kernels: ['5.13', `5.13+${id}`], config: { blk_size: [4096] } };
+    await gql('mutation($input: MatrixInput!) { createMatrix(input: $input) { name } }', { input: spec });
+    const run = (await gql<{ startRun: { id: string } }>('mutation { startRun(matrix: "forward") { id } }')).startRun.id;
+    await finished(run);
+    await page.goto(`${server.url}/runs/${run}/diff?axis=KERNEL&base=5.13&head=5.13+${id}`);
+    await page.locator('dd[data-total="regressions"]').waitFor();
+    await expect(page.locator('dd[data-total="regressions"]').textContent()).resolves.toBe('1');
+    await expect(page.locator('h1').textContent()).resolves.toBe(`Run #${run}: kernel 5.13 → 5.13+${id}`);
+  });
+
   test('When two runs are compared, then the regressions are the ones the engine change made, each linking both runs', async () => {
     const regressions = expectedRegressions();
     expect(regressions.size).toBeGreaterThan(0);

@@ -141,7 +141,7 @@ test('When MAX_MATRIX_POSITIONS is set, then it is the limit, past 2^31 too; a v
   expect(limitsFromEnv({}).maxMatrixPositions).toBe(DEFAULT_MAX_MATRIX_POSITIONS);
   expect(limitsFromEnv({ MAX_MATRIX_POSITIONS: '100000000' }).maxMatrixPositions).toBe(100_000_000);
   expect(limitsFromEnv({ MAX_MATRIX_POSITIONS: '3000000000' }).maxMatrixPositions).toBe(3_000_000_000);
-  for (const bad of ['lots', '-1', '0', '1.5', '1e17']) {
+  for (const bad of ['lots', '-1', '0', '1.5', '1e17', ' 100', '0x10', '1e3']) {
     expect(() => limitsFromEnv({ MAX_MATRIX_POSITIONS: bad })).toThrow(expect.objectContaining({ field: 'MAX_MATRIX_POSITIONS' }));
   }
 });

@@ -30,9 +30,8 @@ describe('TimeBudget', () => {
       finished = true;
       resolve('late');
     }, 120));
-    const started = Date.now();
     await expect(budget.within(work)).rejects.toBeInstanceOf(TimeBudgetExceeded);
-    expect(Date.now() - started).toBeLessThan(110);
+    // Rejected before the work ended, which is what the deadline means; a wall-clock bound would only flake under load.
     expect(finished).toBe(false);
     await expect(work).resolves.toBe('late');
     await expect(new TimeBudget(1_000).within(Promise.resolve(7))).resolves.toBe(7);
@@ -42,7 +41,7 @@ describe('TimeBudget', () => {
     expect(limitsFromEnv({}).requestTimeBudgetMs).toBe(DEFAULT_LIMITS.requestTimeBudgetMs);
     expect(limitsFromEnv({ REQUEST_TIME_BUDGET_MS: '250' }).requestTimeBudgetMs).toBe(250);
     expect(limitsFromEnv({ REQUEST_TIME_BUDGET_MS: '0' }).requestTimeBudgetMs).toBe(0);
-    for (const bad of ['soon', '-1', '1.5', '99999999999']) {
+    for (const bad of ['soon', '-1', '1.5', '99999999999', ' ', '0x10', '1e3', '-0']) {
       expect(() => limitsFromEnv({ REQUEST_TIME_BUDGET_MS: bad })).toThrow(expect.objectContaining({ field: 'REQUEST_TIME_BUDGET_MS' }));
     }
   });

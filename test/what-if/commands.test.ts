@@ -38,6 +38,13 @@ describe.each(BACKENDS)('user patches on %s', (backend) => {
     await expect(deleteUserPatch(store(), 'kernel', 'blk-size-check')).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  test('When a stored patch removes itself (accepted before that was refused), then it can still be deleted', async () => {
+    const definition = { ...REVERT.definition, id: 'self', title: 't', source: 'test', removes: ['self'] };
+    await store().insert({ kind: 'kernel', id: 'self', title: 't', source: 'test', definition });
+    expect((await deleteUserPatch(store(), 'kernel', 'self')).id).toBe('self');
+    expect(await store().list()).toEqual([]);
+  });
+
   test('When a removes list names nothing known, then the patch is refused at definition.removes and nothing is stored', async () => {
     await expect(createUserPatch(store(), 'kernel', { ...REVERT, definition: { ...REVERT.definition, removes: ['nothing-here'] } }))
       .rejects.toMatchObject({ field: 'definition.removes.0' });

@@ -13,6 +13,10 @@ import type { DeviceName, KernelPatch, QemuChange } from './types';
 
 export const SCHEMA_VERSION = 1;
 
+/** What an id may be: it stands in values (`5.13+ID`), URLs and log lines, so no separators, spaces or control characters. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const ID_RULE = 'expected an id of letters, digits, ".", "_" or "-" (no "+"), at most 64 characters';
+
 const text = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, { error: `expected ${what}, not an empty string` });
 const kernelVersion = z
   .string({ error: 'expected a Linux version such as 5.14-rc7, 5.15 or 5.14.14' })
@@ -85,7 +89,7 @@ export const kernelPatchSchema = z
   .object({
     id: z
       .string({ error: 'expected an id (a string)' })
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: 'expected an id of letters, digits, ".", "_" or "-" (no "+"), at most 64 characters' })
+      .regex(ID_PATTERN, { error: ID_RULE })
       .describe('Commit id (12 hex digits) for a built-in patch; any name without "+" for a proposed one.'),
     title: text('a title'),
     mainline: kernelVersion.describe('First mainline tag that contains it, e.g. 5.15-rc6; for a proposed patch, the release it targets.'),

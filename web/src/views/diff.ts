@@ -10,8 +10,11 @@ import type { Place } from '../router';
 export async function diffView(outlet: HTMLElement, place: Place): Promise<void> {
   const id = place.params.id;
   const axis = place.query.get('axis') ?? '';
-  const base = place.query.get('base') ?? '';
-  const head = place.query.get('head') ?? '';
+  // A URL typed or pasted as `head=5.13+blk-size-check` decodes "+" to a space; no axis value
+  // holds a space (ids cannot), so it stands for the "+" of BASE+ID.
+  const value = (name: string) => (place.query.get(name) ?? '').replaceAll(' ', '+');
+  const base = value('base');
+  const head = value('head');
   const title = `Run #${id}: ${axis.toLowerCase()} ${base} → ${head}`;
   render(html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Runs</a> › <a href="/runs/${id}">Run #${id}</a> › Diff</nav>
     <h1>${title}</h1><div id="pairs"></div>`, outlet);
