@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { openDatabase } from '../db/database';
-import { createServices } from '../http/server';
+import { createServices } from '../services';
 import { startRun } from '../runs/commands';
 import { ensureSeedMatrices } from '../runs/seed';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../db/database';
-import { createServices } from '../http/server';
+import { createServices } from '../services';
 import { startRun } from '../runs/commands';
 import { ensureSeedMatrices } from '../runs/seed';
 

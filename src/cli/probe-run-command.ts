@@ -6,7 +6,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { openDatabase } from '../db/database';
 import { databaseUrl } from '../db/url';
-import { createServices, DEFAULT_BOOT_TIMEOUT_SECONDS } from '../http/server';
+import { createServices, DEFAULT_BOOT_TIMEOUT_SECONDS } from '../services';
 import { startProbeRun } from '../runs/commands';
 import { BadInputError, NotFoundError } from '../runs/errors';
 import { ensureSeedMatrices } from '../runs/seed';

@@ -1,36 +1,22 @@
 /**
- * The composition root: open the store (migrations applied), seed, build the run queue (resuming
- * unfinished runs), Apollo and the HTTP app. `virtio-matrix serve` and the tests start it here.
+ * The server: open the store (migrations applied), seed, build the services (../services) and
+ * resume unfinished runs, then Apollo and the HTTP app. `virtio-matrix serve` and the tests start it here.
  */
 import type { Server } from 'node:http';
-import { cpus } from 'node:os';
 import pino from 'pino';
-import { SqlRetentionStore } from '../db/retention';
 import { watchRunLog } from '../runs/run-log';
-import { OPEN_READS, type AccessPolicy } from '../auth/policy';
-import { BlobDirectory } from '../artifacts/blob-dir';
-import { maxArtifactBytes } from '../artifacts/register';
-import { SqlArtifactStore, artifactDir } from '../db/artifacts';
-import { SqlProbeRunStore } from '../db/probe-runs';
+import type { AccessPolicy } from '../auth/policy';
 import { RunNotifier, type NotifyOptions } from '../notify/run-notifier';
-import { SqlTokenStore } from '../db/tokens';
-import { DEFAULT_MUTATIONS_PER_MINUTE, WriteLimiter } from '../auth/write-limit';
-import { findInstalled } from '../probe/installed';
-import { InProcessProbeQueue } from '../runs/probe/queue';
-import { openDatabase, type Database } from '../db/database';
-import { matrixByName } from '../db/matrices';
+import { openDatabase } from '../db/database';
 import { redact } from '../db/redact';
 import { DEFAULT_DATABASE_URL } from '../db/url';
 import type { Services } from '../graphql/context';
 import { createApolloServer } from '../graphql/server';
-import { resumeUnfinishedRuns, type RunDeps } from '../runs/commands';
-import { InProcessRunQueue } from '../runs/in-process-queue';
-import { probeFlow } from '../runs/redis/probe-flow';
-import { RedisRunQueue } from '../runs/redis/queue';
+import { resumeUnfinishedRuns } from '../runs/commands';
 import type { RunQueue } from '../runs/types';
-import { DEFAULT_LIMITS, type Limits } from '../runs/limits';
+import type { Limits } from '../runs/limits';
+import { createServices } from '../services';
 import { ensureSeedMatrices } from '../runs/seed';
-import { RunViews } from '../runs/views';
 import { createApp } from './app';
 
 /** How long requests in flight may take to finish once the server is closing. */
@@ -73,51 +59,6 @@ export interface Running {
   probeQueue: RunQueue;
   notifier: RunNotifier | null;
   close(): Promise<void>;
-}
-
-export interface QueueChoice {
-  redisUrl?: string;
-  redisPrefix?: string;
-  onError?: (err: unknown) => void;
-  /** Redis unreachable for the mutation count (counted per process meanwhile). */
-  onLimiterError?: (err: Error) => void;
-  /** Kernel artifacts' bytes (default: ARTIFACT_DIR, else artifacts/ beside the store) and their size limit (default: ARTIFACT_MAX_BYTES or 64 MiB). */
-  artifactDir?: string;
-  maxArtifactBytes?: number;
-  /** Probe runs booted here (no Redis): guests booted at once (default: the cores) and seconds each may take (default 120). */
-  probeJobs?: number;
-  bootTimeoutSeconds?: number;
-}
-
-export const DEFAULT_BOOT_TIMEOUT_SECONDS = 120;
-
-export function createServices(db: Database, choice: QueueChoice = {}, limits: Limits = DEFAULT_LIMITS, access: AccessPolicy = OPEN_READS, mutationsPerMinute = DEFAULT_MUTATIONS_PER_MINUTE): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
-  const store = new SqlProbeRunStore(db);
-  const q: RunQueue = choice.redisUrl
-    ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix })
-    : new InProcessRunQueue(store, { onError: choice.onError });
-  const artifacts = new SqlArtifactStore(db);
-  const blobs = new BlobDirectory(choice.artifactDir ?? artifactDir(db.url));
-  const probeDeps = {
-    store, artifacts, blobs, installed: () => findInstalled(),
-    concurrency: choice.probeJobs ?? cpus().length, bootTimeoutSeconds: choice.bootTimeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_SECONDS,
-  };
-  // Probe runs go where engine runs go: to the workers (which boot them, the artifact directory
-  // shared with them), or booted on this machine. Either way this process plans them.
-  const probeQueue: RunQueue = choice.redisUrl
-    ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix }, probeFlow(probeDeps))
-    : new InProcessProbeQueue(probeDeps, choice.onError);
-  const runDeps: RunDeps = {
-    store, queue: q, matrixByName: (name) => matrixByName(db, name), limits,
-    probe: {
-      store, artifacts, queue: probeQueue,
-      unavailable: () => (findInstalled() ? null : 'the probe dependencies are not installed (scripts/install-probe-deps.sh, or PROBE_DIR)'),
-    },
-  };
-  return {
-    services: { db, store, runDeps, retention: new SqlRetentionStore(db), views: new RunViews(store), limits, tokens: new SqlTokenStore(db), access, writeLimiter: new WriteLimiter(mutationsPerMinute, choice.redisUrl ? { redisUrl: choice.redisUrl, prefix: choice.redisPrefix, onError: choice.onLimiterError } : undefined), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
-    queue: q, probeQueue,
-  };
 }
 
 /** How `token create` finds this server's store, for the first-use hint. */

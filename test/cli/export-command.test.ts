@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MatrixPlan, configKey, evaluate } from '../../src/engine';
 import { openDatabase } from '../../src/db/database';
 import { createMatrix } from '../../src/db/matrices';
-import { createServices } from '../../src/http/server';
+import { createServices } from '../../src/services';
 import { startRun } from '../../src/runs/commands';
 import type { ExportRow } from '../../src/runs/export';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { storeBytes } from '../../src/cli/runs-command';
 import { openDatabase } from '../../src/db/database';
 import { createMatrix } from '../../src/db/matrices';
-import { createServices } from '../../src/http/server';
+import { createServices } from '../../src/services';
 import { startRun } from '../../src/runs/commands';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');

@@ -9,7 +9,7 @@ import type { Scope } from '../../src/auth/tokens';
 import { startServer, type Running } from '../../src/http/server';
 import { cpus } from 'node:os';
 import { findInstalled } from '../../src/probe/installed';
-import { DEFAULT_BOOT_TIMEOUT_SECONDS } from '../../src/http/server';
+import { DEFAULT_BOOT_TIMEOUT_SECONDS } from '../../src/services';
 import { ProbeRunWorker } from '../../src/runs/redis/probe-worker';
 import { RunWorker } from '../../src/runs/redis/worker';
 import { DEFAULT_LIMITS, type Limits } from '../../src/runs/limits';

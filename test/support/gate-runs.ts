@@ -10,7 +10,7 @@
 import { openDatabase } from '../../src/db/database';
 import { createMatrix } from '../../src/db/matrices';
 import { InvalidCombinationError, MatrixPlan, VERDICTS, evaluate, type Combination, type MatrixSpecInput, type Verdict } from '../../src/engine';
-import { createServices } from '../../src/http/server';
+import { createServices } from '../../src/services';
 import { cellName } from '../../src/runs/failures';
 import { startRun } from '../../src/runs/commands';
 
