@@ -116,15 +116,20 @@ function sqliteUpToDate(path: string, migrationsDir: string): boolean {
   }
 }
 
-/** Apply pending migrations to the database at `url` (`file:PATH` or `postgresql://…`); returns the names applied. */
-export async function applyMigrations(url: string): Promise<string[]> {
-  const target = targetFor(url);
-  const apply = () => withEngine(target, async (engine) => {
+/** Pending migrations applied by the schema engine itself, whatever the store (tests compare the fresh-store path with it). */
+export function applyWithEngine(target: Target): Promise<string[]> {
+  return withEngine(target, async (engine) => {
     const { listMigrations } = await import('@prisma/migrate/dist/utils/listMigrations');
     const migrationsList = await listMigrations(target.migrationsDir, '');
     const result = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
     return result.appliedMigrationNames;
   });
+}
+
+/** Apply pending migrations to the database at `url` (`file:PATH` or `postgresql://…`); returns the names applied. */
+export async function applyMigrations(url: string): Promise<string[]> {
+  const target = targetFor(url);
+  const apply = () => applyWithEngine(target);
   if (target.provider === 'sqlite') {
     const dbPath = url.replace(/^file:/, '');
     if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
