@@ -25,8 +25,6 @@ import { InProcessRunQueue } from './runs/in-process-queue';
 import { DEFAULT_LIMITS, type Limits } from './runs/limits';
 import { InProcessProbeQueue } from './runs/probe/queue';
 import type { ProbeRunStore } from './runs/probe/types';
-import { probeFlow } from './runs/redis/probe-flow';
-import { RedisRunQueue } from './runs/redis/queue';
 import type { RetentionStore } from './runs/retention';
 import type { RunQueue } from './runs/types';
 import type { UserPatchStore } from './what-if/types';
@@ -72,8 +70,10 @@ export const DEFAULT_BOOT_TIMEOUT_SECONDS = 120;
 export function createServices(db: Database, choice: QueueChoice = {}, limits: Limits = DEFAULT_LIMITS, access: AccessPolicy = OPEN_READS, mutationsPerMinute = DEFAULT_MUTATIONS_PER_MINUTE): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
   const stores = storesOf(db);
   const store = stores.runs;
-  const q: RunQueue = choice.redisUrl
-    ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix })
+  // BullMQ is loaded only with Redis: an in-process run (the CLI's) does not pay for loading it.
+  const redis = choice.redisUrl ? { ...(require('./runs/redis/queue') as typeof import('./runs/redis/queue')), ...(require('./runs/redis/probe-flow') as typeof import('./runs/redis/probe-flow')) } : null;
+  const q: RunQueue = redis
+    ? new redis.RedisRunQueue(store, { redisUrl: choice.redisUrl!, prefix: choice.redisPrefix })
     : new InProcessRunQueue(store, { onError: choice.onError });
   const artifacts = stores.artifacts;
   const blobs = new BlobDirectory(choice.artifactDir ?? artifactDir(db.url));
@@ -83,8 +83,8 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
   };
   // Probe runs go where engine runs go: to the workers (which boot them, the artifact directory
   // shared with them), or booted on this machine. Either way this process plans them.
-  const probeQueue: RunQueue = choice.redisUrl
-    ? new RedisRunQueue(store, { redisUrl: choice.redisUrl, prefix: choice.redisPrefix }, probeFlow(probeDeps))
+  const probeQueue: RunQueue = redis
+    ? new redis.RedisRunQueue(store, { redisUrl: choice.redisUrl!, prefix: choice.redisPrefix }, redis.probeFlow(probeDeps))
     : new InProcessProbeQueue(probeDeps, choice.onError);
   const runDeps: RunDeps = {
     store, queue: q, matrixByName: (name) => stores.matrices.byName(name), limits,

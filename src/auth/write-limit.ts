@@ -6,7 +6,7 @@
  * process counts its own again (the library's insurance limiter) rather than refusing or
  * letting everything through.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Caller } from './caller';
 
@@ -45,7 +45,9 @@ export class WriteLimiter {
       return;
     }
     // Connected at the first mutation; a command waits for at most one reconnection before the insurance counts it.
-    this.redis = new Redis(shared.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, disconnectTimeout: 200 });
+    // Required here: a process without Redis (a CLI run) does not load ioredis for nothing.
+    const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+    this.redis = new RedisClient(shared.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, disconnectTimeout: 200 });
     // ioredis reports every failed reconnection: one report per outage is enough.
     let reported = false;
     this.redis.on('error', (err: Error) => {

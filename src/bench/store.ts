@@ -88,6 +88,9 @@ export async function benchStore(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'virtio-matrix-bench-'));
   // Before the server starts: spawnSync blocks this process, and with it the server's sockets.
   const cli = cliRun(dir);
+  // Also before the server: the insert blocks this event loop for seconds, long enough for the
+  // server to drop the client's kept-alive socket just as the client reuses it (ECONNRESET).
+  const rawMs = rawInsert(join(dir, 'raw.db'), cli.cells);
   const running = await startServer({ databaseUrl: `file:${join(dir, 'bench.db')}`, port: 0, logLevel: 'silent' });
   try {
     const { services, queue } = running;
@@ -107,7 +110,7 @@ export async function benchStore(): Promise<void> {
     });
     const run = (await services.store.getRun(first))!;
     const cells = run.ok + run.degraded + run.broken + run.probeFailed;
-    const rawMs = rawInsert(join(dir, 'raw.db'), cells);
+    if (cells !== cli.cells) throw new Error(`the server's run has ${cells} cells, the CLI's ${cli.cells}: not the same matrix`);
     console.log(`be-config-2021 run (evaluate + store) in the server: ${cells.toLocaleString()} cells in ${(runMs / 1000).toFixed(2)} s = ${Math.round(cells / runMs * 1000).toLocaleString()} cells/s`);
     console.log(`be-config-2021 run through the CLI on a fresh store, wall (process start to exit): ${(cli.ms / 1000).toFixed(2)} s for ${cli.cells.toLocaleString()} cells`);
     console.log(`raw better-sqlite3 insert of ${cells.toLocaleString()} rows, one transaction: ${(rawMs / 1000).toFixed(2)} s = ${Math.round(cells / rawMs * 1000).toLocaleString()} rows/s`);

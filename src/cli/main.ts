@@ -1,19 +1,9 @@
 /** The `virtio-matrix` command line. Exit status: 0 done, 2 bad input (JSON error on stderr), 1 internal error. */
 import { Command } from 'commander';
 import { StoreError } from '../db/store-check';
-import { evaluateInput } from './evaluate-command';
-import { artifactAdd, artifactList } from './artifact-command';
-import { explainOutcome } from './explain';
-import { exportRun, type ExportInput } from './export-command';
-import { gate, type GateInput } from './gate-command';
-import { kernelsBuild, kernelsList } from './kernels-command';
+import type { ExportInput } from './export-command';
+import type { GateInput } from './gate-command';
 import { CliError } from './input';
-import { profilesCommand } from './profiles';
-import { probeCommand } from './probe-command';
-import { probeRun } from './probe-run-command';
-import { runsPrune } from './runs-command';
-import { runMatrix, serve, worker } from './service-commands';
-import { tokenCreate, tokenList, tokenRevoke } from './token-command';
 
 const STD_IO = { stdout: (l: string) => process.stdout.write(l + '\n'), stderr: (l: string) => process.stderr.write(l + '\n') };
 
@@ -42,6 +32,10 @@ function failInWords(err: unknown): never {
 
 const PATCHES_HELP = 'JSON file with proposed kernel patches (one definition or an array, schemas/kernel-patch.v1.json); a kernel value BASE+ID applies them';
 
+/**
+ * Each command loads its own modules when it runs: a `run` needs neither Apollo nor Express nor
+ * the probe runner, and loading everything up front cost every command about a second.
+ */
 export function buildProgram(): Command {
   const program = new Command('virtio-matrix')
     .description('Regression tests for virtio feature negotiation: simulate Linux drivers against QEMU devices, byte by byte.')
@@ -54,8 +48,9 @@ export function buildProgram(): Command {
     .option('--patches <file>', PATCHES_HELP)
     .option('--no-trace', 'leave out the step-by-step trace')
     .option('--compact', 'one line of JSON instead of indented')
-    .action((opts: { input: string; patches?: string; trace: boolean; compact?: boolean }) => {
+    .action(async (opts: { input: string; patches?: string; trace: boolean; compact?: boolean }) => {
       try {
+        const { evaluateInput } = await import('./evaluate-command');
         const { batch, outcomes } = evaluateInput(opts.input, opts.trace, opts.patches);
         process.stdout.write(JSON.stringify(batch ? outcomes : outcomes[0], null, opts.compact ? 0 : 2) + '\n');
       } catch (err) {
@@ -68,8 +63,10 @@ export function buildProgram(): Command {
     .description('Print the same outcome(s) as a readable step-by-step trace.')
     .requiredOption('-i, --input <file>', 'JSON file with a combination or an array of them; "-" for stdin')
     .option('--patches <file>', PATCHES_HELP)
-    .action((opts: { input: string; patches?: string }) => {
+    .action(async (opts: { input: string; patches?: string }) => {
       try {
+        const { evaluateInput } = await import('./evaluate-command');
+        const { explainOutcome } = await import('./explain');
         const { outcomes } = evaluateInput(opts.input, true, opts.patches);
         process.stdout.write(outcomes.map(explainOutcome).join('\n\n' + '-'.repeat(72) + '\n\n') + '\n');
       } catch (err) {
@@ -86,6 +83,7 @@ export function buildProgram(): Command {
     .option('--redis <url>', 'hand runs to `virtio-matrix worker` processes through this Redis (default $REDIS_URL; unset: runs execute in this process)')
     .action(async (opts: { port?: string; host?: string; db?: string; redis?: string }) => {
       try {
+        const { serve } = await import('./service-commands');
         await serve(opts);
       } catch (err) {
         fail(err);
@@ -107,8 +105,8 @@ export function buildProgram(): Command {
     .option('--fail-on <verdicts>', 'exit 1 when cells are this bad: broken (BROKEN or PROBE_FAILED) or degraded (also DEGRADED); default: exit 0 whatever the verdicts (engine runs; a probe run exits 1 on any disagreement or failed boot)')
     .action(async (opts: { matrix: string; db?: string; redis?: string; failOn?: string; kernel?: string; arch?: string; linux?: string; strategy?: string; jobs?: string; bootTimeout?: string }) => {
       try {
-        if (opts.kernel) await probeRun({ ...opts, kernel: opts.kernel });
-        else await runMatrix(opts);
+        if (opts.kernel) await (await import('./probe-run-command')).probeRun({ ...opts, kernel: opts.kernel });
+        else await (await import('./service-commands')).runMatrix(opts);
       } catch (err) {
         fail(err);
       }
@@ -127,6 +125,7 @@ export function buildProgram(): Command {
     // Usage errors exit 2 like every other bad input of this command (commander's own default is 1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (opts: GateInput) => {
+      const { gate } = await import('./gate-command');
       process.exitCode = await gate(opts, STD_IO);
     });
 
@@ -138,6 +137,7 @@ export function buildProgram(): Command {
     .option('-c, --concurrency <n>', 'engine shards at once in this process (default 1: the engine is CPU-bound, run one worker per core); probe runs: guests booted at once (default: the cores)')
     .action(async (opts: { db?: string; redis?: string; concurrency?: string }) => {
       try {
+        const { worker } = await import('./service-commands');
         await worker(opts);
       } catch (err) {
         fail(err);
@@ -153,6 +153,7 @@ export function buildProgram(): Command {
     .option('-j, --jobs <n>', 'boots at once (default: the number of cores)')
     .action(async (opts: { input: string; record?: string; build: boolean; jobs?: string }) => {
       try {
+        const { probeCommand } = await import('./probe-command');
         await probeCommand(opts);
       } catch (err) {
         fail(err);
@@ -171,6 +172,7 @@ export function buildProgram(): Command {
     .option('--db <path|url>', `with --register: ${DB_HELP}`)
     .action(async (opts: { series: string; arch: string; strategy: string; jobs?: string; register?: boolean; db?: string }) => {
       try {
+        const { kernelsBuild } = await import('./kernels-command');
         await kernelsBuild(opts);
       } catch (err) {
         fail(err);
@@ -179,7 +181,7 @@ export function buildProgram(): Command {
   kernels
     .command('list')
     .description('The kernels in the cache ($VIRTIO_MATRIX_KERNEL_CACHE or ~/.cache/virtio-matrix/kernels), newest first, as JSON.')
-    .action(() => kernelsList());
+    .action(async () => (await import('./kernels-command')).kernelsList());
 
   const artifact = program.command('artifact').description('Kernel images for probe runs, stored by sha256 beside the store ($ARTIFACT_DIR; at most $ARTIFACT_MAX_BYTES, default 64 MiB).');
   artifact
@@ -191,6 +193,7 @@ export function buildProgram(): Command {
     .option('--db <path|url>', DB_HELP)
     .action(async (file: string, opts: { arch: string; linux: string; strategy?: string; db?: string }) => {
       try {
+        const { artifactAdd } = await import('./artifact-command');
         await artifactAdd(file, opts);
       } catch (err) {
         fail(err);
@@ -202,6 +205,7 @@ export function buildProgram(): Command {
     .option('--db <path|url>', DB_HELP)
     .action(async (opts: { db?: string }) => {
       try {
+        const { artifactList } = await import('./artifact-command');
         await artifactList(opts);
       } catch (err) {
         fail(err);
@@ -217,6 +221,7 @@ export function buildProgram(): Command {
     .option('--db <file>', 'the server\'s store: SQLite file or URL (default $DATABASE_URL or ./data/virtio-matrix.db)')
     .action(async (opts: ExportInput) => {
       try {
+        const { exportRun } = await import('./export-command');
         await exportRun(opts, { stdout: process.stdout, stderr: STD_IO.stderr });
       } catch (err) {
         fail(err);
@@ -232,6 +237,7 @@ export function buildProgram(): Command {
     .option('--db <path|url>', DB_HELP)
     .action(async (opts: { keep: string; matrix?: string; db?: string }) => {
       try {
+        const { runsPrune } = await import('./runs-command');
         await runsPrune(opts, STD_IO);
       } catch (err) {
         fail(err);
@@ -247,6 +253,7 @@ export function buildProgram(): Command {
     .option('--db <path|url>', DB_HELP)
     .action(async (opts: { name: string; scope: string; db?: string }) => {
       try {
+        const { tokenCreate } = await import('./token-command');
         await tokenCreate(opts, STD_IO);
       } catch (err) {
         fail(err);
@@ -258,6 +265,7 @@ export function buildProgram(): Command {
     .option('--db <path|url>', DB_HELP)
     .action(async (opts: { db?: string }) => {
       try {
+        const { tokenList } = await import('./token-command');
         await tokenList(opts, STD_IO);
       } catch (err) {
         fail(err);
@@ -269,6 +277,7 @@ export function buildProgram(): Command {
     .option('--db <path|url>', DB_HELP)
     .action(async (nameOrId: string, opts: { db?: string }) => {
       try {
+        const { tokenRevoke } = await import('./token-command');
         await tokenRevoke(nameOrId, opts, STD_IO);
       } catch (err) {
         fail(err);
@@ -281,6 +290,7 @@ export function buildProgram(): Command {
     .option('--db <file|url>', "the store whose user patches to list after the built-in ones (default $DATABASE_URL; neither: built-ins only)")
     .action(async (opts: { db?: string }) => {
       try {
+        const { profilesCommand } = await import('./profiles');
         process.stdout.write(JSON.stringify(await profilesCommand(opts), null, 2) + '\n');
       } catch (err) {
         fail(err);

@@ -10,12 +10,9 @@ import { cpus } from 'node:os';
 import { BlobDirectory } from '../artifacts/blob-dir';
 import { artifactDir } from '../db/artifacts';
 import { findInstalled } from '../probe/installed';
-import { ProbeRunWorker } from '../runs/redis/probe-worker';
 import { redact } from '../db/redact';
 import { DEFAULT_BOOT_TIMEOUT_SECONDS, createServices, storesOf } from '../composition';
-import { startServer } from '../http/server';
 import { redisConnection } from '../runs/redis/jobs';
-import { RunWorker } from '../runs/redis/worker';
 import { startOrResumeRun } from '../runs/commands';
 import { limitsFromEnv, type Limits } from '../runs/limits';
 import type { VerdictCounts } from '../runs/types';
@@ -67,6 +64,7 @@ function notify() {
 export async function serve(opts: { port?: string; host?: string; db?: string; redis?: string }): Promise<void> {
   const port = Number(opts.port ?? process.env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('BAD_USER_INPUT', `bad port ${opts.port}`, { field: 'port' });
+  const { startServer } = await import('../http/server');
   const starting = startServer({
     databaseUrl: databaseUrl(opts.db), port, host: opts.host ?? process.env.HOST ?? '127.0.0.1', webhookSecret: process.env.WEBHOOK_SECRET,
     githubWebhookSecret: process.env.GITHUB_WEBHOOK_SECRET || undefined, gitlabWebhookToken: process.env.GITLAB_WEBHOOK_TOKEN || undefined,
@@ -152,6 +150,9 @@ export async function worker(opts: { db?: string; redis?: string; concurrency?: 
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const url = databaseUrl(opts.db);
   const db = await openDatabase(url, { onWait: waitingForStore(log) });
+  // Here, not at the top: `run` and `serve` without Redis never load BullMQ.
+  const { RunWorker } = await import('../runs/redis/worker');
+  const { ProbeRunWorker } = await import('../runs/redis/probe-worker');
   const onJob = (kind: string) => (event: { name: string; outcome: string }) => log.info({ kind, ...event }, `${kind} ${event.name} ${event.outcome}`);
   const onError = (err: unknown) => log.error({ err }, 'worker error');
   const stores = storesOf(db);

@@ -72,6 +72,12 @@ const DECODED_BYTES = 64 * 1024 * 1024;
 export class SqlRunStore implements RunStore {
   /** By run and first position: a blob never changes once written (a shard is committed once). */
   private readonly decoded = new LRUCache<string, DecodedResults>({ maxSize: DECODED_BYTES, sizeCalculation: (d) => Math.max(1, d.bytes) });
+  /**
+   * Blob ranges by run, as last read. A range once stored never changes, so a position inside a
+   * known range is found without a query; only a position outside them (a shard committed since)
+   * reads the ranges again.
+   */
+  private readonly ranges = new LRUCache<number, [number, number][]>({ max: 64 });
 
   constructor(protected readonly db: Database) {}
 
@@ -273,8 +279,14 @@ export class SqlRunStore implements RunStore {
     const run = runKey(runId);
     if (positions.length === 0 || run === null) return out;
     const { dialect, raw } = this.db;
-    const ranges = await raw.queryRaw({ sql: forBackend(dialect, 'SELECT "from", "to" FROM "ResultBlob" WHERE "runId" = ? ORDER BY "from"'), args: [run], argTypes: [INT] });
-    const holding = blobsHolding(ranges.rows as [number, number][], positions);
+    let ranges = this.ranges.get(run);
+    let holding = ranges ? blobsHolding(ranges, positions) : null;
+    if (!holding || holding.size < positions.length) {
+      const read = await raw.queryRaw({ sql: forBackend(dialect, 'SELECT "from", "to" FROM "ResultBlob" WHERE "runId" = ? ORDER BY "from"'), args: [run], argTypes: [INT] });
+      ranges = read.rows as [number, number][];
+      this.ranges.set(run, ranges);
+      holding = blobsHolding(ranges, positions);
+    }
     const missing = [...new Set(holding.values())].filter((from) => !this.decoded.has(`${run}:${from}`));
     if (missing.length > 0) {
       const { rows } = await raw.queryRaw({

@@ -4,14 +4,14 @@
  * Applies the same prisma/migrations/ as `prisma migrate deploy` and records them in the same
  * `_prisma_migrations` table, so either tool can take over.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { wasmSchemaEngineLoader } from '@prisma/internals';
-import { listMigrations } from '@prisma/migrate/dist/utils/listMigrations';
+import type { wasmSchemaEngineLoader } from '@prisma/internals';
 import Sqlite from 'better-sqlite3';
 import { Client } from 'pg';
 import { targetFor, type Target } from './adapters';
+import { committedMigrations, createFreshSqliteStore } from './fresh-sqlite-store';
 
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
@@ -57,11 +57,14 @@ async function withEngine<T>(target: Target, fn: (engine: WasmEngine, schema: st
     connectToShadowDb: async () => track(opened, await inner.connectToShadowDb()),
   };
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
+  // Loaded here, not at the top: half a second of module loading that a store already at the
+  // latest migration (and a fresh SQLite file, ./fresh-sqlite-store) never needs.
+  const { wasmSchemaEngineLoader: loader } = await import('@prisma/internals');
   // With PostgreSQL the engine leaves a 10 s timer referenced; unref what it creates so a CLI can exit.
   const realSetTimeout = globalThis.setTimeout;
   globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => realSetTimeout(...args).unref()) as typeof setTimeout;
   try {
-    const engine = await wasmSchemaEngineLoader.loadSchemaEngine({ datamodels: [[target.schemaPath, schema]] }, () => undefined, adapter);
+    const engine = await loader.loadSchemaEngine({ datamodels: [[target.schemaPath, schema]] }, () => undefined, adapter);
     try {
       return await fn(engine, schema);
     } finally {
@@ -100,9 +103,7 @@ async function withPgMigrationLock<T>(target: Target, fn: () => Promise<T>): Pro
  */
 function sqliteUpToDate(path: string, migrationsDir: string): boolean {
   if (path === ':memory:' || !existsSync(path)) return false;
-  const committed = readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(migrationsDir, entry.name, 'migration.sql')))
-    .map((entry) => entry.name);
+  const committed = committedMigrations(migrationsDir).map((m) => m.name);
   const db = new Sqlite(path, { readonly: true, fileMustExist: true });
   try {
     const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
@@ -115,18 +116,28 @@ function sqliteUpToDate(path: string, migrationsDir: string): boolean {
   }
 }
 
-/** Apply pending migrations to the database at `url` (`file:PATH` or `postgresql://…`); returns the names applied. */
-export async function applyMigrations(url: string): Promise<string[]> {
-  const target = targetFor(url);
-  const apply = () => withEngine(target, async (engine) => {
+/** Pending migrations applied by the schema engine itself, whatever the store (tests compare the fresh-store path with it). */
+export function applyWithEngine(target: Target): Promise<string[]> {
+  return withEngine(target, async (engine) => {
+    const { listMigrations } = await import('@prisma/migrate/dist/utils/listMigrations');
     const migrationsList = await listMigrations(target.migrationsDir, '');
     const result = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
     return result.appliedMigrationNames;
   });
+}
+
+/** Apply pending migrations to the database at `url` (`file:PATH` or `postgresql://…`); returns the names applied. */
+export async function applyMigrations(url: string): Promise<string[]> {
+  const target = targetFor(url);
+  const apply = () => applyWithEngine(target);
   if (target.provider === 'sqlite') {
     const dbPath = url.replace(/^file:/, '');
     if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
     if (sqliteUpToDate(dbPath, target.migrationsDir)) return [];
+    if (dbPath !== ':memory:') {
+      const created = createFreshSqliteStore(dbPath, target.migrationsDir);
+      if (created) return created;
+    }
     return apply();
   }
   return withPgMigrationLock(target, async () => {

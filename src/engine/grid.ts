@@ -215,17 +215,22 @@ export function diffAlongAxis(
 ): DiffResult {
   // The base positions form blocks: for each outer index, `stride` consecutive positions at each
   // base value. Plain loops over them, no per-position decoding.
+  // Along an inner axis (STRATEGY: stride 1) a block is a handful of positions and there are
+  // millions of them: offsets and deltas are looked up once, not per block.
   const stride = shape.strides[axis];
   const block = stride * shape.radix[axis];
-  const bases = [...pairs.keys()].sort((a, b) => a - b);
+  const bases = Int32Array.from([...pairs.keys()].sort((a, b) => a - b));
+  const offsets = Int32Array.from(bases, (b) => b * stride);
+  const deltas = Int32Array.from(bases, (b) => (pairs.get(b)! - b) * stride);
   const found = new PairCollector(wanted, after, first);
   checkpoint();
   let walked = 0;
   for (let outer = 0; outer < shape.size; outer += block) {
-    for (const b of bases) {
-      const start = outer + b * stride;
-      const delta = (pairs.get(b)! - b) * stride;
-      for (let p = start; p < start + stride; p++) {
+    for (let i = 0; i < offsets.length; i++) {
+      const start = outer + offsets[i];
+      const end = start + stride;
+      const delta = deltas[i];
+      for (let p = start; p < end; p++) {
         if ((++walked & CHECK_EVERY) === 0) checkpoint();
         // Unchanged cells, the common case, stay in this loop.
         if (verdicts[p] !== verdicts[p + delta]) found.add(p, p + delta, verdicts[p], verdicts[p + delta]);

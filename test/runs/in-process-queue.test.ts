@@ -168,6 +168,28 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
     expect((await store.resultsAt(run.id, [0, 1, 2])).size).toBe(0);
   });
 
+  test('When results are read between two shard commits, then the cells of the shard committed later are found too', async () => {
+    const matrix = (await storesOf(db).matrices.byName('small'))!;
+    const run = await store.createRun(matrix, 'test', planShards(matrix.positions, Math.ceil(matrix.positions / 2)));
+    const [first, second] = await store.shards(run.id);
+    const plan = new MatrixPlan(spec);
+    const evaluated = (shard: typeof first) => {
+      const batch = new ResultBatch(shard.to - shard.from);
+      return { batch, counts: evaluateShard(plan, shard, new Simulator(), batch, null) };
+    };
+    const a = evaluated(first);
+    await store.commitShard(run.id, first, a.batch, a.counts);
+    const early = await store.resultsAt(run.id, [a.batch.positions[0]]);
+    expect(early.get(a.batch.positions[0])?.verdict).toBe(a.batch.verdicts[0]);
+    const b = evaluated(second);
+    expect(b.batch.length).toBeGreaterThan(0);
+    expect((await store.resultsAt(run.id, [b.batch.positions[0]])).size).toBe(0);
+    await store.commitShard(run.id, second, b.batch, b.counts);
+    const later = await store.resultsAt(run.id, [a.batch.positions[0], b.batch.positions[0]]);
+    expect(later.get(b.batch.positions[0])?.verdict).toBe(b.batch.verdicts[0]);
+    expect(later.get(a.batch.positions[0])?.verdict).toBe(a.batch.verdicts[0]);
+  });
+
   test('When a run cannot be enqueued, then startRun fails and the run says why instead of staying queued', async () => {
     const broken = { ...new InProcessRunQueue(store), enqueue: async () => { throw new Error('Redis is down'); } } as unknown as InProcessRunQueue;
     await expect(startRun(deps(broken), 'small', 'test')).rejects.toThrow('Redis is down');

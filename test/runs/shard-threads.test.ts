@@ -1,6 +1,6 @@
 /** Shard threads evaluate what the serial path evaluates, including runs that apply user patches. */
 import { readFileSync } from 'node:fs';
-import { VERDICTS, type MatrixSpec } from '../../src/engine';
+import { VERDICTS, matrixSpecSchema } from '../../src/engine';
 import { evaluateShard } from '../../src/runs/shard-step';
 import { planOf, type PlanSource } from '../../src/runs/plan';
 import { ShardThreads } from '../../src/runs/shard-threads';
@@ -9,11 +9,12 @@ import { Simulator } from '../../src/engine';
 
 const [BLK_SIZE_CHECK] = JSON.parse(readFileSync('examples/what-if/patches.json', 'utf8')) as Record<string, unknown>[];
 
-const spec: MatrixSpec = {
+// Parsed as a stored run's spec is (defaults filled in).
+const spec = matrixSpecSchema.parse({
   archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk'], modes: ['legacy', 'transitional', 'modern'],
   backends: ['qemu'], hypervisors: ['qemu-6.1'], kernels: ['5.13', `5.13+${BLK_SIZE_CHECK.id as string}`], strategies: ['pre-fix'],
   config: { blk_size: [512, 4096] },
-} as MatrixSpec;
+});
 const run: PlanSource = { spec, profileHash: 'test-what-if', whatIf: { kernelPatches: [BLK_SIZE_CHECK], qemuChanges: [] } };
 
 describe('shard threads', () => {

@@ -41,7 +41,9 @@ export class EngineShardTask implements Task<ShardJobData> {
     const shard = shards.find((s) => s.index === index);
     if (!shard) throw new Error(`run ${runId} has no shard ${index}`);
     if (shard.done) return 'skipped';
-    await this.store.markRunning(runId);
+    // Once per run, not per shard: with several workers every write to the run's row waits for
+    // the row lock a concurrent shard commit holds on it (its counters).
+    if (run.status === 'queued') await this.store.markRunning(runId);
     let plan = this.plans.get(runId);
     if (!plan) this.plans.set(runId, (plan = planOf(run)));
     const batch = batchFor(shards, this.freeBatches.pop());
