@@ -12,6 +12,7 @@ import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { MatrixPlan, evaluate, InvalidCombinationError, type Combination, type MatrixSpecInput, type Verdict } from '../../src/engine';
 import { buildKernel } from '../../src/kernels/build';
+import { BE_CONFIG_2021 } from '../../src/matrices/seed';
 import { expectedRegressions, prepareEngineChange } from '../support/gate-runs';
 import { serveProcess, type ServeProcess } from '../support/serve-process';
 
@@ -221,12 +222,16 @@ maybe('The dashboard in Chromium', () => {
   });
 
   test('When a run is in progress, then its page and the runs page follow it without a reload until it ends', async () => {
-    // The seed matrix (2.2 million cells) runs for seconds: long enough to be seen running.
-    const big = (await gql<{ startRun: { id: string } }>('mutation { startRun(matrix: "be-config-2021") { id } }')).startRun.id;
+    // The seed matrix with four times the config values on blk and net: a run of some 15 million
+    // positions takes long enough to be seen running even on shard threads (the seed alone can end
+    // before the page has loaded).
+    const config = { blk_size: [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 300, 511, 513, 1000, 4095, 4097, 131072, 262144], mtu: [60, 68, 576, 1280, 1500, 1501, 4000, 9000, 9216, 9217, 16000, 32000, 65535, 7000, 100, 2000] };
+    const { positions } = (await gql<{ createMatrix: { positions: number } }>('mutation($input: MatrixInput!) { createMatrix(input: $input) { positions } }', { input: { name: 'long-run', ...BE_CONFIG_2021, config } })).createMatrix;
+    const big = (await gql<{ startRun: { id: string } }>('mutation { startRun(matrix: "long-run") { id } }')).startRun.id;
     try {
       // The run's own page follows it through GET /api/runs/:id.
       await page.goto(`${server.url}/runs/${big}`);
-      await page.locator('.live', { hasText: /^running: [\d,]+ of 6,085,800 positions/ }).waitFor({ timeout: 10_000 });
+      await page.locator('.live', { hasText: new RegExp(`^running: [\\d,]+ of ${positions.toLocaleString('en-US')} positions`) }).waitFor({ timeout: 10_000 });
       await page.goto(`${server.url}/`);
       const row = page.locator('#runs-table tbody tr', { has: page.locator(`a[href="/runs/${big}"]`) });
       const seen = async () => `${await row.locator('td').nth(3).textContent()} ${await row.locator('progress').getAttribute('value')}`;
