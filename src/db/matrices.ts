@@ -2,15 +2,11 @@
 import { matrixSpecSchema } from '../engine';
 import { MatrixExistsError, type MatrixPage, type MatrixRecord, type MatrixStore } from '../matrices/types';
 import type { Database } from './database';
+import { isUniqueViolation } from './unique-violation';
 
 /** Positions are a BIGINT column (past 2^31); every count fits a safe integer (MAX_MATRIX_POSITIONS). */
 function toRecord(row: { id: number; name: string; description: string | null; spec: string; positions: bigint; createdAt: Date }): MatrixRecord {
   return { ...row, positions: Number(row.positions), spec: matrixSpecSchema.parse(JSON.parse(row.spec)) };
-}
-
-/** A unique-constraint violation, as Prisma reports it. */
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
 
 export class SqlMatrixStore implements MatrixStore {

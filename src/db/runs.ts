@@ -15,6 +15,7 @@ import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, ResultBatc
 import type { Database, Dialect } from './database';
 import { decodeGrid, decodeResults, decodeVerdicts, encodeGrid, encodeResults, type DecodedResults } from './result-blob';
 import { inTransaction } from './transaction';
+import { isUniqueViolation } from './unique-violation';
 
 export const INT: ArgType = { scalarType: 'int', arity: 'scalar' } as ArgType;
 export const BYTES: ArgType = { scalarType: 'bytes', arity: 'scalar' } as ArgType;
@@ -57,11 +58,6 @@ export const SELECT_RUN = { include: { matrix: { select: { name: true } }, profi
 /** Run ids in the API are decimal strings; anything else names no run. */
 export function runKey(id: string): number | null {
   return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : null;
-}
-
-/** Prisma's code for a unique constraint refusing a row. */
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
 
 /** Blobs per query when reading a run's results in order (a shard's blob is tens of kilobytes). */

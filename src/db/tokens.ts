@@ -1,6 +1,7 @@
 /** API token records: the sha256 of each secret, never the secret. */
 import { TokenNameTakenError, isScope, type Scope, type TokenRecord, type TokenStore } from '../auth/tokens';
 import type { Database } from './database';
+import { isUniqueViolation } from './unique-violation';
 
 type Row = { id: number; name: string; scope: string; hash: string; createdAt: Date; lastUsedAt: Date | null };
 
@@ -11,10 +12,6 @@ function toRecord(row: Row): TokenRecord & { hash: string } {
 }
 
 const withoutHash = ({ hash: _hash, ...record }: TokenRecord & { hash: string }): TokenRecord => record;
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
-}
 
 export class SqlTokenStore implements TokenStore {
   constructor(private readonly db: Database) {}

@@ -7,6 +7,7 @@ import { ALL_PROFILES, type MatrixSpec } from '../engine';
 import { appliedIds, specApplies, whatIfFor } from '../what-if/commands';
 import type { UserPatchKind, UserPatchRecord, UserPatchStore, WhatIf } from '../what-if/types';
 import type { Database } from './database';
+import { isUniqueViolation } from './unique-violation';
 
 type Row = { kind: string; id: string; title: string; source: string; definition: string; createdAt: Date };
 
@@ -26,7 +27,7 @@ export class SqlUserPatchStore implements UserPatchStore {
     try {
       return toRecord(await this.db.prisma.userPatch.create({ data: { ...record, definition: JSON.stringify(record.definition) } }));
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'P2002') return false;
+      if (isUniqueViolation(err)) return false;
       throw err;
     }
   }

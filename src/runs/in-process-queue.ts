@@ -46,7 +46,7 @@ export class InProcessRunQueue extends SerialRunQueue {
     const inLine = batchFor(shards);
     const evaluate = this.threads
       ? (shard: ShardRecord) => this.threads!.evaluate(run, shard)
-      : async (shard: ShardRecord) => ({ batch: inLine, counts: evaluateShard(plan, shard, this.sim, inLine, null) });
+      : async (shard: ShardRecord) => ({ batch: inLine, counts: evaluateShard(plan, shard, this.sim, inLine) });
     const ahead = this.threads ? this.threads.size + 1 : 1;
     let cellsDone = shards.filter((s) => s.done).reduce((n, s) => n + s.to - s.from, 0);
     this.emit(runId, 'running', cellsDone, plan.size);

@@ -4,7 +4,7 @@
  * transaction. A shard already marked done commits nothing, so a step repeated after a crash or by
  * two workers never counts twice.
  */
-import { SKIPPED, type MatrixPlan, type Simulator } from '../engine';
+import type { MatrixPlan, Simulator } from '../engine';
 import { COUNT_KEYS, ResultBatch, type RunStatus, type RunStore, type ShardRecord, type VerdictCounts } from './types';
 
 const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
@@ -17,8 +17,8 @@ function zeroCounts(): VerdictCounts {
   return { ok: 0, degraded: 0, broken: 0, probeFailed: 0, skipped: 0 };
 }
 
-/** Evaluates a shard into `batch` (and `grid` when given) and returns its counts; commits nothing. */
-export function evaluateShard(plan: MatrixPlan, shard: ShardRecord, sim: Simulator, batch: ResultBatch, grid: Uint8Array | null): VerdictCounts {
+/** Evaluates a shard into `batch` and returns its counts; commits nothing (callers fill grids from the batch). */
+export function evaluateShard(plan: MatrixPlan, shard: ShardRecord, sim: Simulator, batch: ResultBatch): VerdictCounts {
   const counts = zeroCounts();
   batch.length = 0;
   plan.forEachCell(shard.from, shard.to, (cell, index) => {
@@ -32,16 +32,14 @@ export function evaluateShard(plan: MatrixPlan, shard: ShardRecord, sim: Simulat
     batch.clearedHi[i] = sim.clearedInValidate.hi;
     batch.effective[i] = cell.device.guestValues.length > 0 ? sim.effective[0] : -1;
     counts[COUNT_KEYS[verdict]]++;
-    if (grid) grid[index] = verdict;
-  }, (index) => {
+  }, () => {
     counts.skipped++;
-    if (grid) grid[index] = SKIPPED;
   });
   return counts;
 }
 
 export async function commitShardStep(store: RunStore, plan: MatrixPlan, shard: ShardRecord, sim: Simulator, batch: ResultBatch): Promise<void> {
-  const counts = evaluateShard(plan, shard, sim, batch, null);
+  const counts = evaluateShard(plan, shard, sim, batch);
   await store.commitShard(shard.runId, shard, batch, counts);
 }
 

@@ -15,7 +15,7 @@ let planned: { source: string; plan: MatrixPlan } | null = null;
 parentPort!.on('message', (job: ShardJob) => {
   if (planned?.source !== job.plan) planned = { source: job.plan, plan: planOf(JSON.parse(job.plan)) };
   const batch = new ResultBatch(Math.max(1, job.shard.to - job.shard.from));
-  const counts = evaluateShard(planned.plan, job.shard, sim, batch, null);
+  const counts = evaluateShard(planned.plan, job.shard, sim, batch);
   const done: ShardDone = { length: batch.length, counts, columns: batch.columns };
   parentPort!.postMessage(done, Object.values(batch.columns).map((column) => column.buffer as ArrayBuffer));
 });

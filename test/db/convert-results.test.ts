@@ -54,7 +54,8 @@ async function previousVersionStore(url: string): Promise<void> {
   for (const run of [done, halfway]) {
     for (const shard of await store.shards(run.id)) {
       if (run === halfway && shard.index % 2 === 1) continue;
-      evaluateShard(plan, shard, sim, batch, run === done ? grid : null);
+      evaluateShard(plan, shard, sim, batch);
+      if (run === done) for (let i = 0; i < batch.length; i++) grid[batch.positions[i]] = batch.verdicts[i];
       await insertRows(db, Number(run.id), batch);
       await db.prisma.runShard.update({ where: { runId_index: { runId: Number(run.id), index: shard.index } }, data: { done: true } });
     }
@@ -62,7 +63,7 @@ async function previousVersionStore(url: string): Promise<void> {
   await db.prisma.run.update({ where: { id: Number(done.id) }, data: { status: 'succeeded', grid: Buffer.from(grid) } });
   await db.prisma.run.update({ where: { id: Number(halfway.id) }, data: { status: 'running' } });
   const probe = await db.prisma.run.create({ data: { matrixId: matrix.id, kind: 'probe', status: 'succeeded', trigger: 'test', profileHash: db.profileHash, spec: JSON.stringify(matrix.spec), cellsTotal: plan.size } });
-  evaluateShard(plan, { runId: String(probe.id), index: 0, from: 0, to: 900, done: false }, sim, batch, null);
+  evaluateShard(plan, { runId: String(probe.id), index: 0, from: 0, to: 900, done: false }, sim, batch);
   batch.length = 7; // a few booted cells
   await insertRows(db, probe.id, batch);
   await db.raw.executeScript('DROP TABLE "ResultBlob"');

@@ -33,7 +33,7 @@ test('When a process dies without closing the database, then the next open succe
       const run = await store.createRun(matrix, 'crash-test', planShards(matrix.positions));
       const [shard] = await store.shards(run.id);
       const batch = new ResultBatch(shard.to - shard.from);
-      const counts = evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch, null);
+      const counts = evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch);
       await store.commitShard(run.id, shard, batch, counts);
       process.exit(0);
     })();`;

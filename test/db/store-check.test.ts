@@ -33,7 +33,7 @@ beforeEach(async () => {
   const run = await store.createRun(matrix, 'test', planShards(matrix.positions));
   for (const shard of await store.shards(run.id)) {
     const batch = new ResultBatch(shard.to - shard.from);
-    await store.commitShard(run.id, shard, batch, evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch, null));
+    await store.commitShard(run.id, shard, batch, evaluateShard(new MatrixPlan(run.spec), shard, new Simulator(), batch));
   }
   await db.close();
 });

@@ -131,7 +131,7 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
     const run = await store.createRun(matrix, 'test', planShards(matrix.positions, 100_000));
     const [shard] = await store.shards(run.id);
     const batch = new ResultBatch(shard.to - shard.from);
-    const counts = evaluateShard(new MatrixPlan(spec), shard, new Simulator(), batch, null);
+    const counts = evaluateShard(new MatrixPlan(spec), shard, new Simulator(), batch);
     return { run, shard, batch, counts };
   }
 
@@ -175,7 +175,7 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
     const plan = new MatrixPlan(spec);
     const evaluated = (shard: typeof first) => {
       const batch = new ResultBatch(shard.to - shard.from);
-      return { batch, counts: evaluateShard(plan, shard, new Simulator(), batch, null) };
+      return { batch, counts: evaluateShard(plan, shard, new Simulator(), batch) };
     };
     const a = evaluated(first);
     await store.commitShard(run.id, first, a.batch, a.counts);

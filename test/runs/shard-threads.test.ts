@@ -26,7 +26,7 @@ describe('shard threads', () => {
     const plan = planOf(run);
     const shard = { runId: 'none', index: 0, from: 0, to: plan.size, done: false };
     const inLine = new ResultBatch(plan.size);
-    const counts = evaluateShard(plan, shard, new Simulator(), inLine, null);
+    const counts = evaluateShard(plan, shard, new Simulator(), inLine);
     const { batch, counts: threaded } = await threads.evaluate(run, shard);
     expect(threaded).toEqual(counts);
     expect(Array.from(batch.verdicts.subarray(0, batch.length))).toEqual(Array.from(inLine.verdicts.subarray(0, inLine.length)));
