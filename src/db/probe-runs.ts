@@ -6,6 +6,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { VERDICTS } from '../engine';
+import { featuresFromBits } from '../engine/features';
 import type { CellBoot } from '../probe/boot-cell';
 import type { Observation } from '../probe/compare';
 import type { ProbeRunStore, StoredProbeResult } from '../runs/probe/types';
@@ -22,10 +23,9 @@ function cellBlob(position: number, observed: Observation): Uint8Array<ArrayBuff
   batch.length = 1;
   batch.positions[0] = position;
   batch.verdicts[0] = VERDICTS.indexOf(observed.verdict);
-  for (const bit of observed.negotiatedBits) {
-    if (bit < 32) batch.negotiatedLo[0] |= 1 << bit;
-    else batch.negotiatedHi[0] |= 1 << (bit - 32);
-  }
+  const negotiated = featuresFromBits(observed.negotiatedBits);
+  batch.negotiatedLo[0] = negotiated.lo;
+  batch.negotiatedHi[0] = negotiated.hi;
   // A real guest does not show which features validate() cleared.
   batch.effective[0] = observed.guestValue ?? -1;
   return encodeResults(position, position + 1, batch);
@@ -55,9 +55,12 @@ export class SqlProbeRunStore extends SqlRunStore implements ProbeRunStore {
   async commitProbeCell(runId: string, position: number, boot: CellBoot): Promise<void> {
     const id = Number(runId);
     const r = boot.result;
+    const observed = 'failure' in r ? null : r;
+    // Compressed before the transaction, so the write lock is not held for it.
+    const console = gzipSync(boot.console);
+    const blob = observed ? cellBlob(position, observed.observed) : null;
     try {
       await this.db.prisma.$transaction(async (tx) => {
-        const observed = 'failure' in r ? null : r;
         const counters = 'failure' in r
           ? { [r.failure === 'infrastructure' ? 'infraFailures' : 'guestFailures']: { increment: 1 } }
           : { [COUNT_KEYS[VERDICTS.indexOf(r.observed.verdict)]]: { increment: 1 }, disagreements: { increment: r.agree ? 0 : 1 } };
@@ -68,13 +71,13 @@ export class SqlProbeRunStore extends SqlRunStore implements ProbeRunStore {
         if (await tx.probeResult.findUnique({ where: { runId_position: { runId: id, position } }, select: { position: true } })) throw new AlreadyStored();
         await tx.probeResult.create({
           data: {
-            runId: id, position, attempts: boot.attempts, seconds: boot.seconds, console: gzipSync(boot.console),
+            runId: id, position, attempts: boot.attempts, seconds: boot.seconds, console,
             ...('failure' in r
               ? { failure: r.failure, failureReason: r.reason }
               : { observed: JSON.stringify(r.observed), predicted: JSON.stringify(r.predicted), agree: r.agree, differences: JSON.stringify(r.differences) }),
           },
         });
-        if (observed) await tx.resultBlob.create({ data: { runId: id, from: position, to: position + 1, data: cellBlob(position, observed.observed) } });
+        if (blob) await tx.resultBlob.create({ data: { runId: id, from: position, to: position + 1, data: blob } });
       });
     } catch (err) {
       // Nothing lands once the run was cancelled or failed (the boot in flight is dropped), nor

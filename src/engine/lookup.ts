@@ -1,14 +1,13 @@
 /**
  * Axis values as users write them → what the engine works with: one lookup and one wording for
  * an unknown value, whether it comes from a single combination (`arch`) or a matrix's value set
- * (`archs`). Kernels are parsed, not looked up: `kernelVersionOf`.
+ * (`archs`). Kernels are parsed, not looked up: `kernelBuildOf` in the patch registry.
  */
 import { axisOf, expectedOn } from './axes';
 import { BACKENDS, MODES, STRATEGIES } from './catalog';
 import { InvalidCombinationError } from './combination';
 import { ARCHS } from './profiles/archs';
 import { DEVICES } from './profiles/devices';
-import { parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
 import { HYPERVISORS_BY_NAME } from './profiles/qemu/hypervisors';
 import { TRANSPORTS, type TransportProfile } from './profiles/transports';
 import type { ArchProfile, BackendName, DeviceMode, DeviceProfile, HypervisorProfile, StrategyName } from './profiles/types';
@@ -34,14 +33,6 @@ export function valueOn<F extends LookedUpField>(field: F, value: string, as: st
   const found = (TABLES[field] as ReadonlyMap<string, ValueOf<F>>).get(value);
   if (found === undefined) throw new InvalidCombinationError(as, `unknown ${field} "${value}"; expected ${expectedOn(axisOf(field)!)}`);
   return found;
-}
-
-/** A released Linux version (proposed patches, `BASE+ID`, are the patch registry's: `kernelBuildOf`). */
-export function kernelVersionOf(text: string, as = 'kernel'): KernelVersion {
-  const kernel = parseKernelVersion(text);
-  if (!kernel && text.includes('+')) throw new InvalidCombinationError(as, `"${text}" applies proposed patches (BASE+ID), which only evaluate and explain take so far`);
-  if (!kernel) throw notAKernel(text, as);
-  return kernel;
 }
 
 /** The one wording for a kernel value that is no Linux version, in a combination or a matrix. */

@@ -8,11 +8,8 @@ import { BadInputError, NoBaselineError, NotFoundError, NothingSharedError, RunN
 import { failureReport, parseBaseline, parseLimit, type FailureReport } from '../runs/failures';
 import { runSummary } from '../runs/summary';
 import type { RunRecord } from '../runs/types';
+import { sendError } from './errors';
 import { junitXml } from './junit';
-
-function sendError(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
-  res.status(status).json({ error: { code, message, ...extra } });
-}
 
 export function runLinks(id: string) {
   const self = `/api/runs/${id}`;

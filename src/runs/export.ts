@@ -50,7 +50,7 @@ async function* rowsOf(run: RunRecord, results: AsyncIterable<StoredResult>): As
   const plan = planOf(run);
   for await (const r of results) {
     const c = plan.combinationAt(r.position);
-    const device = plan.variants[plan.coordsOf(r.position)[2]].device.name;
+    const device = plan.variantAt(r.position).device.name;
     yield {
       run: run.id, position: r.position, arch: c.arch, transport: c.transport, device: c.device, mode: c.mode, backend: c.backend,
       hypervisor: c.hypervisor, kernel: c.kernel, strategy: c.strategy, config: configKey(c.config ?? {}), verdict: VERDICTS[r.verdict],
