@@ -6,18 +6,18 @@
 import { z } from 'zod';
 import { ARCH_NAMES, STRATEGIES, parseKernelVersion } from '../engine';
 import { BadInputError } from '../runs/errors';
+import { wholeNumberSetting } from '../settings';
 import { ArtifactConflictError } from './errors';
 import type { ArtifactStore, BlobStore, KernelArtifact, KernelDeclaration } from './types';
 
 /** Default ARTIFACT_MAX_BYTES: a distribution kernel is 10-60 MiB, the probes' tinyconfig builds 1.5-5. */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 64 * 1024 * 1024;
 
-/** ARTIFACT_MAX_BYTES, or the default; a value that is not a positive integer is a configuration error. */
+/** ARTIFACT_MAX_BYTES, or the default; a value that is not a positive whole number is a BadInputError naming it. */
 export function maxArtifactBytes(env: NodeJS.ProcessEnv = process.env): number {
-  if (!env.ARTIFACT_MAX_BYTES) return DEFAULT_MAX_ARTIFACT_BYTES;
-  const n = Number(env.ARTIFACT_MAX_BYTES);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`ARTIFACT_MAX_BYTES must be a positive number of bytes, got ${JSON.stringify(env.ARTIFACT_MAX_BYTES)}`);
-  return n;
+  return wholeNumberSetting(env, 'ARTIFACT_MAX_BYTES', {
+    fallback: DEFAULT_MAX_ARTIFACT_BYTES, min: 1, max: Number.MAX_SAFE_INTEGER, range: 'a whole number of bytes from 1 to 2^53 - 1',
+  });
 }
 
 export interface ArtifactDeps {

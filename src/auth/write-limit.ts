@@ -9,6 +9,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Caller } from './caller';
+import { wholeNumberSetting } from '../settings';
 
 export const DEFAULT_MUTATIONS_PER_MINUTE = 120;
 
@@ -93,9 +94,7 @@ export class WriteLimiter {
 
 /** MUTATIONS_PER_MINUTE: a whole number, 0 for no limit. */
 export function mutationsPerMinute(env: NodeJS.ProcessEnv = process.env): number {
-  if (env.MUTATIONS_PER_MINUTE === undefined || env.MUTATIONS_PER_MINUTE === '') return DEFAULT_MUTATIONS_PER_MINUTE;
-  // Digits only: Number() reads " " as 0, which would turn the limit off, and "0x10" as 16.
-  const n = /^\d+$/.test(env.MUTATIONS_PER_MINUTE) ? Number(env.MUTATIONS_PER_MINUTE) : NaN;
-  if (!Number.isSafeInteger(n)) throw new Error(`MUTATIONS_PER_MINUTE must be a whole number (0: no limit), got ${JSON.stringify(env.MUTATIONS_PER_MINUTE)}`);
-  return n;
+  return wholeNumberSetting(env, 'MUTATIONS_PER_MINUTE', {
+    fallback: DEFAULT_MUTATIONS_PER_MINUTE, min: 0, max: Number.MAX_SAFE_INTEGER, range: 'a whole number (0: no limit)',
+  });
 }

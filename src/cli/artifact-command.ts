@@ -13,7 +13,7 @@ import { openDatabase, type Database } from '../db/database';
 import { databaseUrl } from '../db/url';
 import { artifactJson } from '../http/artifacts';
 import { BadInputError } from '../runs/errors';
-import { CliError } from './input';
+import { CliError, cliErrorOf } from './input';
 
 export interface KernelOptions {
   arch?: string;
@@ -22,7 +22,16 @@ export interface KernelOptions {
 }
 
 export function artifactDeps(db: Database): ArtifactDeps {
-  return { artifacts: storesOf(db).artifacts, blobs: new BlobDirectory(artifactDir(db.url)), maxBytes: maxArtifactBytes() };
+  return { artifacts: storesOf(db).artifacts, blobs: new BlobDirectory(artifactDir(db.url)), maxBytes: artifactLimit() };
+}
+
+/** ARTIFACT_MAX_BYTES, as a usage error when it is not a positive whole number. */
+function artifactLimit(): number {
+  try {
+    return maxArtifactBytes();
+  } catch (err) {
+    throw cliErrorOf(err);
+  }
 }
 
 /** Register a file, with the artifact errors as CLI errors. */

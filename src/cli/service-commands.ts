@@ -48,7 +48,7 @@ function writeLimit(): number {
   try {
     return mutationsPerMinute();
   } catch (err) {
-    throw new CliError('BAD_USER_INPUT', (err as Error).message, { field: 'MUTATIONS_PER_MINUTE' });
+    throw cliErrorOf(err);
   }
 }
 

@@ -1,7 +1,7 @@
 /** Public surface of the pure engine: adapters (CLI, store, API) import from here only. */
 export { evaluate, evaluateResolved, type EvaluateOptions } from './evaluate';
 export { resolveCombination, type ResolveOptions } from './resolve';
-export { createPatchRegistry, isBuiltInId, PatchDefinitionError, EMPTY_REGISTRY, type PatchRegistry, type DefinitionKind } from './patch-registry';
+export { createPatchRegistry, isBuiltInId, isProposed, splitApplied, PatchDefinitionError, EMPTY_REGISTRY, type PatchRegistry, type DefinitionKind } from './patch-registry';
 export { QEMU_CHANGES } from './profiles/qemu/changes';
 export { kernelPatchSchema, qemuChangeSchema, parseKernelPatch, parseQemuChange, DefinitionError, SCHEMA_VERSION } from './profiles/schema';
 export { combinationSchema, parseCombination, InvalidCombinationError, type Combination, type CombinationInput } from './combination';

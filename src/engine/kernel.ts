@@ -12,6 +12,7 @@ import { MODELLED_KERNELS } from './profiles/linux/range';
 import { RING_FEATURES } from './profiles/linux/ring';
 import { LINUX_VIRTIO_1 } from './profiles/linux/virtio-1';
 import { compareKernelVersions, kernelContains, parseKernelVersion, type KernelVersion } from './profiles/linux/versions';
+import { withApplied } from './patch-registry';
 import type { ConfigField, CoreRule, DeviceName, DriverRule, KernelPatch, RangeCheck, StrategyName, TransportName } from './profiles/types';
 
 /** A config check compiled against a device's layout. */
@@ -188,7 +189,7 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
   }
   const hasValidate = core.has('validateHook') && validate.length > 0;
   return {
-    kernel: [kernel.text, ...applied.map((p) => p.id)].join('+'),
+    kernel: withApplied(kernel.text, applied.map((p) => p.id)),
     strategy,
     device,
     // Only patches that change this driver or the core: another device's check is no cause here.

@@ -88,9 +88,28 @@ export function createPatchRegistry(definitions: readonly unknown[], qemuDefinit
 /** Ids an unknown-id error names at most: enough to spot a typo, not a store's whole listing. */
 const NAMES_LISTED = 20;
 
+/** The one spelling of a value with proposed changes: `BASE+ID+ID…` (`5.13+blk-size-check`, `qemu-6.1+le-config`). */
+const APPLIED_SEPARATOR = '+';
+
+/** `5.13+a+b` → base 5.13, ids a, b; a released value → itself and no ids. */
+export function splitApplied(text: string): { base: string; ids: string[] } {
+  const [base, ...ids] = text.split(APPLIED_SEPARATOR);
+  return { base, ids };
+}
+
+/** Whether a kernel or hypervisor value applies proposed changes. */
+export function isProposed(text: string): boolean {
+  return text.includes(APPLIED_SEPARATOR);
+}
+
+/** A base with ids applied on top: the inverse of `splitApplied`. */
+export function withApplied(base: string, ids: readonly string[]): string {
+  return [base, ...ids].join(APPLIED_SEPARATOR);
+}
+
 /** `BASE+ID+ID…` split; ids looked up in `known`, an unknown or repeated one an InvalidCombinationError on `field`. */
 function applied<T>(field: string, text: string, known: ReadonlyMap<string, T>, hint: string): { base: string; items: T[] } {
-  const [base, ...ids] = text.split('+');
+  const { base, ids } = splitApplied(text);
   const items = ids.map((id, i) => {
     const item = known.get(id);
     if (!item) {

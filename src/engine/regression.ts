@@ -10,7 +10,7 @@ import { KERNEL_PATCHES } from './profiles/linux/patches';
 import { NOTABLE_KERNELS } from './profiles/linux/notable';
 import { compareKernelVersions, parseKernelVersion } from './profiles/linux/versions';
 import { HYPERVISORS } from './profiles/qemu/hypervisors';
-import { EMPTY_REGISTRY, hypervisorOf, kernelBuildOf, type PatchRegistry } from './patch-registry';
+import { EMPTY_REGISTRY, hypervisorOf, isProposed, kernelBuildOf, splitApplied, type PatchRegistry } from './patch-registry';
 import type { ResolveOptions } from './resolve';
 import type { Outcome } from './outcome';
 import { transitionOf } from './grid';
@@ -44,7 +44,7 @@ export interface FirstRegression {
  * (`5.13+ID`, `qemu-6.1+ID`) sits right after its base, so the walk crosses the proposal.
  */
 function orderedValues(axis: OrderedAxis, own: string): string[] {
-  const [ownBase] = own.split('+');
+  const ownBase = splitApplied(own).base;
   const withOwn = (values: string[]) => {
     if (values.includes(own) || own === ownBase) return values;
     const at = values.indexOf(ownBase);
@@ -81,8 +81,8 @@ export function firstRegression(input: CombinationInput | unknown, axis: Ordered
   const registry = options.patches ?? EMPTY_REGISTRY;
   const base = parseCombination(input);
   // An unknown proposed id is the caller's mistake, not a version that does not exist.
-  if (base.kernel.includes('+')) kernelBuildOf(base.kernel, registry);
-  if (base.hypervisor.includes('+')) hypervisorOf(base.hypervisor, registry);
+  if (isProposed(base.kernel)) kernelBuildOf(base.kernel, registry);
+  if (isProposed(base.hypervisor)) hypervisorOf(base.hypervisor, registry);
   const walked: string[] = [];
   let previous: Outcome | null = null;
   for (const value of orderedValues(axis, base[axis])) {

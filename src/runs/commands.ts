@@ -1,5 +1,6 @@
 /** Write use cases for runs: start one for a matrix, cancel one, resume what a restart interrupted. */
 import type { ArtifactStore } from '../artifacts/types';
+import { isProposed } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
 import { DEFAULT_LIMITS, runPositionsProblem, type Limits } from './limits';
 import { ProbeRunUnavailable } from './probe/execute';
@@ -91,7 +92,7 @@ async function runnableMatrix(deps: RunDeps, matrixName: string): Promise<Matrix
 
 /** Probe runs boot released software: proposed patches exist only in the engine. */
 function refuseProposedValues(matrix: MatrixRecord): void {
-  const proposed = [...matrix.spec.kernels, ...matrix.spec.hypervisors].filter((v) => v.includes('+'));
+  const proposed = [...matrix.spec.kernels, ...matrix.spec.hypervisors].filter(isProposed);
   if (proposed.length > 0) throw new BadInputError('matrix', `"${matrix.name}" applies proposed patches (${proposed.join(', ')}), which exist only in the engine: probe runs boot released software; run it as an engine run`);
 }
 

@@ -4,8 +4,7 @@
  * planned or stored; a run holds at most 2^31 - 1 of them, whatever the limit. A request's time
  * budget bounds the reads it may ask for (./time-budget).
  */
-import { z } from 'zod';
-import { BadInputError } from './errors';
+import { wholeNumberSetting } from '../settings';
 import { DEFAULT_REQUEST_TIME_BUDGET_MS } from './time-budget';
 
 export interface Limits {
@@ -28,31 +27,17 @@ export const DEFAULT_LIMITS: Limits = { maxMatrixPositions: DEFAULT_MAX_MATRIX_P
 /** What the store can hold at all: seeds and callers without a configured limit. */
 export const STORABLE: Limits = { ...DEFAULT_LIMITS, maxMatrixPositions: MAX_STORABLE_POSITIONS };
 
-/**
- * Decimal digits only: Number() reads " " as 0 (which would turn the time budget off) and "0x10"
- * as 16, so coercion alone lets a typo through as a different setting.
- */
-const wholeNumber = () => z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int());
-
-const SETTINGS = {
-  MAX_MATRIX_POSITIONS: { schema: wholeNumber().pipe(z.number().min(1).max(MAX_STORABLE_POSITIONS)), range: `a whole number from 1 to 2^53 - 1 (matrices above ${MAX_RUN_POSITIONS.toLocaleString('en-US')} positions are stored and listed, not run)` },
-  REQUEST_TIME_BUDGET_MS: { schema: wholeNumber().pipe(z.number().min(0).max(MAX_REQUEST_TIME_BUDGET_MS)), range: `a whole number of milliseconds from 0 (no budget) to ${MAX_REQUEST_TIME_BUDGET_MS}` },
-} as const;
-
-/** One setting from the environment, its default when unset; a bad value is refused naming the variable. */
-function setting(env: NodeJS.ProcessEnv, name: keyof typeof SETTINGS, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const parsed = SETTINGS[name].schema.safeParse(raw);
-  if (!parsed.success) throw new BadInputError(name, `must be ${SETTINGS[name].range}, got ${JSON.stringify(raw)}`);
-  return parsed.data;
-}
-
-/** Limits from the environment (MAX_MATRIX_POSITIONS, REQUEST_TIME_BUDGET_MS). */
+/** Limits from the environment (MAX_MATRIX_POSITIONS, REQUEST_TIME_BUDGET_MS); a bad value is a BadInputError naming it. */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
   return {
-    maxMatrixPositions: setting(env, 'MAX_MATRIX_POSITIONS', DEFAULT_LIMITS.maxMatrixPositions),
-    requestTimeBudgetMs: setting(env, 'REQUEST_TIME_BUDGET_MS', DEFAULT_LIMITS.requestTimeBudgetMs),
+    maxMatrixPositions: wholeNumberSetting(env, 'MAX_MATRIX_POSITIONS', {
+      fallback: DEFAULT_LIMITS.maxMatrixPositions, min: 1, max: MAX_STORABLE_POSITIONS,
+      range: `a whole number from 1 to 2^53 - 1 (matrices above ${MAX_RUN_POSITIONS.toLocaleString('en-US')} positions are stored and listed, not run)`,
+    }),
+    requestTimeBudgetMs: wholeNumberSetting(env, 'REQUEST_TIME_BUDGET_MS', {
+      fallback: DEFAULT_LIMITS.requestTimeBudgetMs, min: 0, max: MAX_REQUEST_TIME_BUDGET_MS,
+      range: `a whole number of milliseconds from 0 (no budget) to ${MAX_REQUEST_TIME_BUDGET_MS}`,
+    }),
   };
 }
 

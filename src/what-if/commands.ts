@@ -3,7 +3,7 @@
  * through, beside the ones stored), delete one nothing depends on, and the snapshot of the
  * ones a matrix applies. Stored definitions are never edited, so a snapshot stays true.
  */
-import { createPatchRegistry, isBuiltInId, PatchDefinitionError, type MatrixSpec, type PatchRegistry } from '../engine';
+import { createPatchRegistry, isBuiltInId, PatchDefinitionError, splitApplied, type MatrixSpec, type PatchRegistry } from '../engine';
 import { BadInputError, NotFoundError } from '../runs/errors';
 import type { UserPatchKind, UserPatchRecord, UserPatchStore, WhatIf } from './types';
 
@@ -94,7 +94,7 @@ export async function deleteUserPatch(store: UserPatchStore, kind: UserPatchKind
 
 /** Ids a value applies: `5.13+a+b` → a, b. */
 export function appliedIds(value: string): string[] {
-  return value.split('+').slice(1);
+  return splitApplied(value).ids;
 }
 
 /** Whether any of a spec's values apply this user patch. */

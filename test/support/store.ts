@@ -3,15 +3,18 @@ import { openDatabase, type Database } from '../../src/db/database';
 import { testDatabase, type Backend, type TestDatabase } from './databases';
 
 export function freshStorePerTest(backend: Backend, label: string): { readonly db: Database } {
-  let handle: TestDatabase;
+  let handle: TestDatabase | undefined;
   const current = {} as { db: Database };
   beforeEach(async () => {
     handle = await testDatabase(backend, label);
     current.db = await openDatabase(handle.url);
   });
   afterEach(async () => {
-    await current.db.close();
-    await handle.drop();
+    // A beforeEach that failed leaves nothing (or only the database) to clean up.
+    await current.db?.close();
+    await handle?.drop();
+    handle = undefined;
+    (current as Partial<typeof current>).db = undefined;
   });
   return current;
 }
