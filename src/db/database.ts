@@ -37,8 +37,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
+let engineProfiles: { json: string; hash: string } | undefined;
+
+/** The engine's profile data as stored in ProfileSet, and its hash: computed once, since it never changes in a process. */
+export function engineProfilesJson(): string {
+  engineProfiles ??= (() => {
+    const json = JSON.stringify(ALL_PROFILES);
+    return { json, hash: createHash('sha256').update(json).digest('hex').slice(0, 16) };
+  })();
+  return engineProfiles.json;
+}
+
 export function profileHash(): string {
-  return createHash('sha256').update(JSON.stringify(ALL_PROFILES)).digest('hex').slice(0, 16);
+  engineProfilesJson();
+  return engineProfiles!.hash;
 }
 
 export interface OpenOptions {
@@ -82,7 +94,7 @@ async function open(url: string, options: OpenOptions, check: StoreCheck): Promi
   await backend.prepare(raw);
   const prisma = backend.client(target);
   const hash = profileHash();
-  await prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: JSON.stringify(ALL_PROFILES) } });
+  await prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: engineProfilesJson() } });
   const db: Database = {
     url,
     backend,

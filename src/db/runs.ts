@@ -104,6 +104,11 @@ export class SqlRunStore implements RunStore {
     }
   }
 
+  async runOfDelivery(source: DeliverySource, deliveryId: string): Promise<RunRecord | null> {
+    const first = await this.db.prisma.delivery.findUnique({ where: { source_deliveryId: { source, deliveryId } }, include: { run: SELECT_RUN } });
+    return first ? toRecord(first.run) : null;
+  }
+
   /** Forget a run's delivery (its run could not be queued), so that a redelivery tries again. */
   async releaseDelivery(runId: string): Promise<void> {
     const key = runKey(runId);

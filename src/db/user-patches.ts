@@ -3,10 +3,10 @@
  * plus the user definitions its matrix applies, hashed together into ProfileSet.
  */
 import { createHash } from 'node:crypto';
-import { ALL_PROFILES, type MatrixSpec } from '../engine';
+import type { MatrixSpec } from '../engine';
 import { appliedIds, specApplies, whatIfFor } from '../what-if/commands';
 import type { UserPatchKind, UserPatchRecord, UserPatchStore, WhatIf } from '../what-if/types';
-import type { Database } from './database';
+import { engineProfilesJson, type Database } from './database';
 import { isUniqueViolation } from './unique-violation';
 
 type Row = { kind: string; id: string; title: string; source: string; definition: string; createdAt: Date };
@@ -46,7 +46,7 @@ export class SqlUserPatchStore implements UserPatchStore {
 /** The snapshot's hash: the engine's profile hash alone when no user definition is in it. */
 export function snapshotHash(engineHash: string, whatIf: WhatIf | null | undefined): string {
   if (!whatIf) return engineHash;
-  return createHash('sha256').update(JSON.stringify(ALL_PROFILES)).update(JSON.stringify(whatIf)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(engineProfilesJson()).update(JSON.stringify(whatIf)).digest('hex').slice(0, 16);
 }
 
 /**
@@ -58,7 +58,7 @@ export async function snapshotProfiles(db: Database, spec: MatrixSpec): Promise<
   const whatIf = whatIfFor(spec, await new SqlUserPatchStore(db).list());
   const hash = snapshotHash(db.profileHash, whatIf);
   if (hash !== db.profileHash) {
-    await db.prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: JSON.stringify(ALL_PROFILES), whatIf: JSON.stringify(whatIf) } });
+    await db.prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: engineProfilesJson(), whatIf: JSON.stringify(whatIf) } });
   }
   return hash;
 }

@@ -10,7 +10,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import { probeRunKernel, startDeliveredRun, type RunDeps } from '../runs/commands';
-import type { DeliverySource } from '../runs/types';
+import type { DeliverySource, RunRecord } from '../runs/types';
 import { githubDecision, gitlabDecision, type EventDecision } from './ci-events';
 import { sendError, sendRunRefusal } from './errors';
 import { requestProblem } from './request-problems';
@@ -125,10 +125,14 @@ function route(source: Source, deps: RunDeps): express.RequestHandler[] {
     } catch {
       return sendError(res, 400, 'INVALID_JSON', 'body is not JSON');
     }
+    const probe = kernel === undefined ? undefined : { kernel };
+    const ack = { runId: null, started: false, duplicate: false, source: source.name, event, deliveryId, matrix: matrixName, kind: probe ? 'probe' : 'engine', ...(probe && { kernel: probe.kernel }) };
+    // A redelivery gets its first run whatever changed since (the matrix, the kernel, the probe setup).
+    const earlier = await deps.store.runOfDelivery(source.name, deliveryId);
+    if (earlier) return answerDuplicate(res, ack, earlier);
     // Checked for every event, so a ping already tells whoever sets the webhook up that the URL is wrong.
     const matrix = await deps.matrixByName(matrixName);
     if (!matrix) return sendError(res, 404, 'NOT_FOUND', `no matrix named "${matrixName}"`, { field: 'matrix' });
-    const probe = kernel === undefined ? undefined : { kernel };
     if (probe) {
       try {
         await probeRunKernel(deps, matrix, probe.kernel);
@@ -139,7 +143,6 @@ function route(source: Source, deps: RunDeps): express.RequestHandler[] {
     }
 
     const decision = source.decide(event, payload);
-    const ack = { runId: null, started: false, duplicate: false, source: source.name, event, deliveryId, matrix: matrixName, kind: probe ? 'probe' : 'engine', ...(probe && { kernel: probe.kernel }) };
     switch (decision.kind) {
       case 'invalid':
         return sendError(res, 400, 'BAD_USER_INPUT', decision.message, { field: decision.field });
@@ -151,11 +154,8 @@ function route(source: Source, deps: RunDeps): express.RequestHandler[] {
     const { repository, ref, commit, summary } = decision.subject;
     try {
       const { run, duplicate } = await startDeliveredRun(deps, matrixName, summary, { source: source.name, deliveryId, event, repository, ref, commit }, probe);
-      res.status(duplicate ? 200 : 202).json({
-        ...ack, runId: run.id, started: !duplicate, duplicate, status: run.status, kind: run.kind, kernel: run.kernelId ?? undefined,
-        // A duplicate's run is about what the first delivery said (Run.delivery), not necessarily this body.
-        ...(duplicate ? { reason: `delivery ${deliveryId} was received before: it started run ${run.id}` } : { trigger: { repository, ref, commit } }),
-      });
+      if (duplicate) return answerDuplicate(res, ack, run);
+      res.status(202).json({ ...ack, runId: run.id, started: true, status: run.status, kind: run.kind, kernel: run.kernelId ?? undefined, trigger: { repository, ref, commit } });
     } catch (err) {
       if (!sendRunRefusal(res, err)) throw err;
     }
@@ -169,6 +169,14 @@ const tooLarge: ErrorRequestHandler = (err, _req, res, next) => {
   if (problem?.code === 'PAYLOAD_TOO_LARGE') return sendError(res, 413, problem.code, `webhook bodies are limited to ${CI_BODY_LIMIT_BYTES / 1024 / 1024} MiB`);
   next(err);
 };
+
+/** 200 with the run a delivery id started before: about what the first delivery said (Run.delivery), not necessarily this body. */
+function answerDuplicate(res: Response, ack: Record<string, unknown>, run: RunRecord): void {
+  res.status(200).json({
+    ...ack, runId: run.id, started: false, duplicate: true, status: run.status, kind: run.kind, kernel: run.kernelId ?? undefined,
+    reason: `delivery ${String(ack.deliveryId)} was received before: it started run ${run.id}`,
+  });
+}
 
 export function ciWebhookRoutes(deps: RunDeps, options: CiWebhookOptions): express.Router {
   const router = express.Router();

@@ -65,10 +65,13 @@ export async function startOrResumeRun(deps: RunDeps, matrixName: string, trigge
 /**
  * A run for a webhook delivery: an engine run, or with `probe` a probe run of that kernel
  * artifact. A delivery id already stored for its source (a redelivery, a replayed request)
- * answers with the first delivery's run and starts nothing. A run that cannot be queued fails and
+ * answers with the first delivery's run and starts nothing, whatever has changed since. A run that cannot be queued fails and
  * gives its delivery id back, so redelivering tries again.
  */
 export async function startDeliveredRun(deps: RunDeps, matrixName: string, trigger: string, delivery: Delivery, probe?: { kernel: string }): Promise<DeliveredRun> {
+  // First: what was true when the first delivery came (its matrix, kernel, probe setup) may not be now.
+  const earlier = await deps.store.runOfDelivery(delivery.source, delivery.deliveryId);
+  if (earlier) return { run: earlier, duplicate: true };
   const matrix = await runnableMatrix(deps, matrixName);
   const kernelId = probe ? await probeRunKernel(deps, matrix, probe.kernel) : null;
   const delivered = await deps.store.createDeliveredRun(matrix, trigger, delivery, kernelId === null ? planShards(matrix.positions) : [], kernelId);

@@ -148,6 +148,8 @@ export interface RunStore {
    * (duplicate). With `kernelId`, a probe run of that kernel artifact (its shards are none).
    */
   createDeliveredRun(matrix: MatrixRecord, trigger: string, delivery: Delivery, shards: readonly ShardSpan[], kernelId?: string | null): Promise<DeliveredRun>;
+  /** The run a stored delivery started, or null: a redelivery is answered with it before anything else is checked. */
+  runOfDelivery(source: DeliverySource, deliveryId: string): Promise<RunRecord | null>;
   /** Gives a delivery id back (its run could not be queued), so a redelivery starts one. */
   releaseDelivery(runId: string): Promise<void>;
   deliveriesByRunIds(ids: readonly string[]): Promise<Map<string, DeliveryRecord>>;

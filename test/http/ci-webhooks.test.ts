@@ -294,7 +294,7 @@ describe.each<[string, Backend]>([['SQLite', 'sqlite'], ['PostgreSQL', 'postgres
   }, 60_000);
 
   afterAll(async () => {
-    await server.queue.idle();
+    await server.probeQueue.idle();
     await server.dispose();
     if (savedProbeDir === undefined) delete process.env.PROBE_DIR;
     else process.env.PROBE_DIR = savedProbeDir;
@@ -311,13 +311,32 @@ describe.each<[string, Backend]>([['SQLite', 'sqlite'], ['PostgreSQL', 'postgres
   };
 
   async function probeRun(id: string) {
-    await server.queue.idle();
+    await server.probeQueue.idle();
     const r = await server.gql<{ run: { kind: string; status: string; kernel: { id: string } | null; delivery: StoredDelivery | null; summary: { total: number; skipped: number } } }>(
       'query($id: ID!) { run(id: $id) { kind status kernel { id } delivery { source deliveryId event commit } summary { total skipped } } }', { id });
     expect(r.errors).toBeUndefined();
     return r.data!.run;
   }
   const runCount = async () => (await server.gql<{ runs: { totalCount: number } }>('{ runs { totalCount } }')).data!.runs.totalCount;
+
+  test('When the probe setup is gone by the time GitHub redelivers, then the redelivery still answers with its first run, and a new delivery is refused', async () => {
+    const delivery = randomUUID();
+    const first = await githubProbe(kernelId, delivery);
+    expect(first).toMatchObject({ status: 202, json: { started: true, kind: 'probe' } });
+    const before = await runCount();
+    process.env.PROBE_DIR = join(probeDir, 'nothing-installed-here');
+    try {
+      const again = await githubProbe(kernelId, delivery);
+      expect(again).toMatchObject({ status: 200, json: { runId: first.json.runId, started: false, duplicate: true, kind: 'probe', kernel: kernelId } });
+      const fresh = await githubProbe(kernelId, randomUUID());
+      expect(fresh).toMatchObject({ status: 400, json: { error: { code: 'BAD_USER_INPUT', field: 'probe' } } });
+      expect(fresh.json.error.message).toMatch(/probe dependencies are not installed/);
+      expect(await runCount()).toBe(before);
+    } finally {
+      process.env.PROBE_DIR = probeDir;
+    }
+    await probeRun(first.json.runId);
+  });
 
   test('When GitHub delivers a push naming a kernel artifact, then a probe run of that kernel starts once: a redelivery answers with it', async () => {
     const delivery = randomUUID();
