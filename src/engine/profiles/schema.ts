@@ -148,12 +148,24 @@ export const qemuChangeSchema = z
     if (!change.effect && !change.offers && !change.configByteOrder && !change.legacyAllowed) {
       ctx.addIssue({ code: 'custom', path: ['effect'], message: 'a change needs at least one of effect, offers, configByteOrder, legacyAllowed' });
     }
+    // Which offers entry added a feature to a device: adding and removing it in one change says nothing.
+    const added = new Map<string, number>();
     change.offers?.forEach((offer, i) => {
       for (const key of ['add', 'remove'] as const) {
         offer[key]?.forEach((name, j) => {
           if (featureBit(offer.device, name) === undefined) ctx.addIssue({ code: 'custom', path: ['offers', i, key, j], message: `unknown feature ${name} for ${offer.device}` });
         });
       }
+      offer.add?.forEach((name) => added.set(`${offer.device}|${name}`, i));
+    });
+    change.offers?.forEach((offer, i) => {
+      offer.remove?.forEach((name, j) => {
+        const at = added.get(`${offer.device}|${name}`);
+        if (at !== undefined) ctx.addIssue({ code: 'custom', path: ['offers', i, 'remove', j], message: `${name} for ${offer.device} is also added (offers.${at}.add): a change adds or removes a feature, not both` });
+      });
+    });
+    change.legacyAllowed?.remove?.forEach((device, j) => {
+      if (change.legacyAllowed?.add?.includes(device)) ctx.addIssue({ code: 'custom', path: ['legacyAllowed', 'remove', j], message: `${device} is also in legacyAllowed.add: a change allows or forbids legacy, not both` });
     });
   })
   .describe(`A QEMU change as virtio-matrix models it (qemu-change schema v${SCHEMA_VERSION}).`);

@@ -98,4 +98,22 @@ describe('QEMU change schema v1', () => {
   test('an effect the engine does not model is refused at effect', () => {
     expect(() => parseQemuChange({ ...LEGACY_CHECK, effect: 'littleEndianAlways' })).toThrow(/^effect: expected "enforceLegacyAllowed" or "earlyModernDetect"/);
   });
+
+  const proposed = { id: 'mtu-default', title: 'net offers MTU by default', source: 'proposal' };
+
+  test('a feature both added and removed for one device is refused at the removal, naming the addition', () => {
+    expect(() => parseQemuChange({ ...proposed, offers: [{ device: 'net', add: ['VIRTIO_NET_F_MTU'], remove: ['VIRTIO_NET_F_MTU'] }] }))
+      .toThrow(/^offers\.0\.remove\.0: VIRTIO_NET_F_MTU for net is also added \(offers\.0\.add\)/);
+    expect(() => parseQemuChange({ ...proposed, offers: [{ device: 'net', add: ['VIRTIO_NET_F_MTU'] }, { device: 'net', remove: ['VIRTIO_NET_F_MTU'] }] }))
+      .toThrow(/^offers\.1\.remove\.0: VIRTIO_NET_F_MTU for net is also added \(offers\.0\.add\)/);
+  });
+
+  test('the same feature added for one device and removed for another is two changes, and accepted', () => {
+    const change = { ...proposed, offers: [{ device: 'net', add: ['VIRTIO_F_VERSION_1'] }, { device: 'blk', remove: ['VIRTIO_F_VERSION_1'] }] };
+    expect(parseQemuChange(change)).toEqual(change);
+  });
+
+  test('a device both allowed and forbidden legacy is refused at legacyAllowed.remove', () => {
+    expect(() => parseQemuChange({ ...proposed, legacyAllowed: { add: ['net'], remove: ['net'] } })).toThrow(/^legacyAllowed\.remove\.0: net is also in legacyAllowed\.add/);
+  });
 });
