@@ -19,18 +19,23 @@ type RunWithMatrix = RunSummary & { matrix: MatrixAxes & { name: string } };
 /** Heatmap labels of a CONFIG axis for the defaults; the filter writes them as an empty config key. */
 const DEFAULTS_LABEL = '(defaults)';
 const filterValue = (axis: Axis, label: string) => (axis === 'CONFIG' && label === DEFAULTS_LABEL ? '' : label);
+/** What a filter offers on an axis: the matrix's values, and for CONFIG the devices left at their defaults too. */
+const choicesOn = (matrix: MatrixAxes, axis: Axis) => (axis === 'CONFIG' ? [...valuesOn(matrix, axis), DEFAULTS_LABEL] : valuesOn(matrix, axis));
 
 function axisParam(query: URLSearchParams, name: string, fallback: Axis): Axis {
   const v = query.get(name);
   return (AXES as readonly string[]).includes(v ?? '') ? (v as Axis) : fallback;
 }
 
-/** The CellFilter a URL asks for: one value per axis (`arch=s390x`), verdicts as a comma list. */
+/**
+ * The CellFilter a URL asks for: any number of values per axis, each a parameter of its own
+ * (`arch=s390x&arch=ppc64`: either), CONFIG's defaults as `config=(defaults)`; verdicts as a comma list.
+ */
 function filterOf(query: URLSearchParams): Record<string, string[]> {
   const filter: Record<string, string[]> = {};
   for (const axis of AXES) {
-    const v = query.get(fieldOf(axis));
-    if (v !== null && v !== '') filter[fieldOf(axis)] = [v];
+    const values = query.getAll(fieldOf(axis)).filter((v) => v !== '');
+    if (values.length) filter[fieldOf(axis)] = values.map((v) => filterValue(axis, v));
   }
   const verdicts = (query.get('verdict') ?? '').split(',').filter((v) => (VERDICTS as readonly string[]).includes(v));
   if (verdicts.length) filter.verdict = verdicts;
@@ -65,17 +70,20 @@ export function runView(router: Router) {
     const matrix = run.matrix;
 
     /** This view with some URL parameters changed; no Back step for each filter tweak. */
-    const update = (changes: Record<string, string | null>) => {
+    const update = (changes: Record<string, string | string[] | null>) => {
       const q = new URLSearchParams(place.query);
-      for (const [k, v] of Object.entries(changes)) if (v === null || v === '') q.delete(k); else q.set(k, v);
+      for (const [k, v] of Object.entries(changes)) {
+        q.delete(k);
+        for (const value of Array.isArray(v) ? v : [v]) if (value !== null && value !== '') q.append(k, value);
+      }
       router.go(`/runs/${id}?${q}`, true);
     };
     const onFilter = (e: Event) => {
       const form = (e.currentTarget as HTMLFormElement);
       e.preventDefault();
       const fd = new FormData(form);
-      const changes: Record<string, string | null> = { rows: String(fd.get('rows')), columns: String(fd.get('columns')), row: null, col: null };
-      for (const axis of AXES) changes[fieldOf(axis)] = String(fd.get(fieldOf(axis)) ?? '');
+      const changes: Record<string, string | string[] | null> = { rows: String(fd.get('rows')), columns: String(fd.get('columns')), row: null, col: null };
+      for (const axis of AXES) changes[fieldOf(axis)] = fd.getAll(fieldOf(axis)).map(String);
       changes.verdict = fd.getAll('verdict').join(',');
       update(changes);
     };
@@ -93,9 +101,13 @@ export function runView(router: Router) {
         <h2 id="heat-h">Heatmap</h2>
         <form class="filters" @submit=${onFilter}>
           <fieldset><legend>Axes</legend>${axisSelect('rows', 'Rows', rows)} ${axisSelect('columns', 'Columns', columns)}</fieldset>
-          <fieldset><legend>Only cells with</legend>
-            ${AXES.filter((a) => a !== 'CONFIG').map((a) => html`<label>${a.toLowerCase()} <select name=${fieldOf(a)}>
-              <option value="">any</option>${valuesOn(matrix, a).map((v) => html`<option ?selected=${filter[fieldOf(a)]?.[0] === v}>${v}</option>`)}</select></label>`)}
+          <fieldset><legend>Only cells with (none selected on an axis: any; several: either)</legend>
+            ${AXES.map((a) => {
+              const chosen = filter[fieldOf(a)] ?? [];
+              const choices = choicesOn(matrix, a);
+              return html`<label>${a.toLowerCase()} <select multiple size=${Math.min(4, choices.length)} name=${fieldOf(a)}>
+                ${choices.map((v) => html`<option ?selected=${chosen.includes(filterValue(a, v))}>${v}</option>`)}</select></label>`;
+            })}
           </fieldset>
           <fieldset class="verdicts"><legend>Verdicts (none ticked: all)</legend>
             ${VERDICTS.map((v) => html`<label><input type="checkbox" name="verdict" value=${v} ?checked=${selectedVerdicts.includes(v)}> <span class=${verdictClass(v)}>${LABEL[v]}</span></label>`)}
@@ -126,7 +138,10 @@ export function runView(router: Router) {
     const drawMap = (selected: typeof picked) => drawHeatmap(outlet.querySelector('#heatmap')!, data.heatmap, {
       rowAxis: rows, columnAxis: columns, selected,
       onPick: (row, column) => {
-        history.replaceState(null, '', `/runs/${id}?${new URLSearchParams({ ...Object.fromEntries(place.query), row, col: column })}`);
+        const q = new URLSearchParams(place.query); // keeps repeated filter values (arch=s390x&arch=ppc64)
+        q.set('row', row);
+        q.set('col', column);
+        history.replaceState(null, '', `/runs/${id}?${q}`);
         drawMap({ row, column });
         void showCells(row, column);
       },
