@@ -276,6 +276,10 @@ maybe('The dashboard in Chromium', () => {
       const row = page.locator('#runs-table tbody tr', { has: page.locator(`a[href="/runs/${big}"]`) });
       const seen = async () => `${await row.locator('td').nth(3).textContent()} ${await row.locator('progress').getAttribute('value')}`;
       await page.locator('.live', { hasText: 'Runs in progress' }).waitFor();
+      // A reader sorts by matrix: the polls that follow keep that order.
+      const matrixHeader = page.locator('#runs-table th', { has: page.locator('button.sort', { hasText: 'Matrix' }) });
+      await matrixHeader.locator('button').click();
+      await expect(matrixHeader.getAttribute('aria-sort')).resolves.toBe('ascending');
       const first = await seen();
       expect(first).toMatch(/^(queued|running) \d+$/);
       // Polled every 2 s: the row changes (progress, or the run's end) with no navigation.
@@ -285,6 +289,9 @@ maybe('The dashboard in Chromium', () => {
         now = await seen();
       }
       expect(now).not.toBe(first);
+      await expect(matrixHeader.getAttribute('aria-sort')).resolves.toBe('ascending');
+      const names = await page.locator('#runs-table tbody tr td:nth-child(2)').allTextContents();
+      expect(names).toEqual([...names].sort());
     } finally {
       await gql('mutation($id: ID!) { cancelRun(id: $id) { status } }', { id: big }).catch(() => undefined);
     }

@@ -27,14 +27,18 @@ export interface TableOptions<T> {
   rowClass?: (row: T) => string;
 }
 
+/** The sorting a reader chose on a table, kept per host: a page that polls redraws it with new rows, not new order. */
+const sortingOf = new WeakMap<HTMLElement, SortingState>();
+
 export function drawTable<T>(host: HTMLElement, options: TableOptions<T>): void {
-  let state: Partial<TableState> = { sorting: [] as SortingState };
+  let state: Partial<TableState> = { sorting: sortingOf.get(host) ?? [] };
   const table = createTable<T>({
     data: options.data,
     columns: options.columns.map((c): ColumnDef<T, unknown> => ({ id: c.id, header: c.header, accessorFn: c.value, sortUndefined: 'last' })),
     state,
     onStateChange: (updater) => {
       state = typeof updater === 'function' ? updater(table.getState()) : updater;
+      if (state.sorting) sortingOf.set(host, state.sorting);
       table.setOptions((prev) => ({ ...prev, state }));
       paint();
     },
