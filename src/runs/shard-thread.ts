@@ -13,7 +13,8 @@ const sim = new Simulator();
 let planned: { source: string; plan: MatrixPlan } | null = null;
 
 parentPort!.on('message', (job: ShardJob) => {
-  if (planned?.source !== job.plan) planned = { source: job.plan, plan: planOf(JSON.parse(job.plan)) };
+  if (job.plan !== undefined && planned?.source !== job.plan) planned = { source: job.plan, plan: planOf(JSON.parse(job.plan)) };
+  if (!planned) throw new Error('a shard came before any plan');
   const batch = new ResultBatch(Math.max(1, job.shard.to - job.shard.from));
   const counts = evaluateShard(planned.plan, job.shard, sim, batch);
   const done: ShardDone = { length: batch.length, counts, columns: batch.columns };

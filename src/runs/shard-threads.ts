@@ -10,8 +10,11 @@ import type { PlanSource } from './plan';
 import { ResultBatch, type ResultColumns, type ShardRecord, type VerdictCounts } from './types';
 
 export interface ShardJob {
-  /** What the run's plan is made of (spec and user patches), as JSON: a thread keeps the plan of the last one. */
-  plan: string;
+  /**
+   * What the run's plan is made of (spec and user patches), as JSON: sent with a thread's first
+   * shard of a run only; the thread keeps the plan of the last one it was sent.
+   */
+  plan?: string;
   shard: ShardRecord;
 }
 
@@ -35,6 +38,10 @@ export class ShardThreads {
   private readonly waiting: { job: ShardJob; resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }[] = [];
   /** The job each busy thread holds. */
   private readonly running = new Map<Worker, { resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }>();
+  /** Each run's plan source as sent, written once per run rather than per shard. */
+  private readonly sources = new WeakMap<PlanSource, string>();
+  /** The plan each thread holds, as last sent. */
+  private readonly plans = new Map<Worker, string>();
 
   /**
    * Threads when there is more than one core and the compiled thread script is there (the
@@ -54,7 +61,8 @@ export class ShardThreads {
   }
 
   evaluate(run: PlanSource, shard: ShardRecord): Promise<EvaluatedShard> {
-    const plan = JSON.stringify({ spec: run.spec, profileHash: run.profileHash, whatIf: run.whatIf });
+    let plan = this.sources.get(run);
+    if (plan === undefined) this.sources.set(run, (plan = JSON.stringify({ spec: run.spec, profileHash: run.profileHash, whatIf: run.whatIf })));
     return new Promise((resolve, reject) => {
       this.waiting.push({ job: { plan, shard }, resolve, reject });
       this.dispatch();
@@ -68,7 +76,12 @@ export class ShardThreads {
       const { job, resolve, reject } = this.waiting.shift()!;
       this.running.set(thread, { resolve, reject });
       thread.ref();
-      thread.postMessage(job);
+      if (this.plans.get(thread) === job.plan) {
+        thread.postMessage({ shard: job.shard });
+      } else {
+        this.plans.set(thread, job.plan!);
+        thread.postMessage(job);
+      }
     }
   }
 
@@ -89,6 +102,7 @@ export class ShardThreads {
       this.running.get(thread)?.reject(err);
       this.running.delete(thread);
       this.threads.splice(this.threads.indexOf(thread), 1);
+      this.plans.delete(thread);
       if (this.idle.includes(thread)) this.idle.splice(this.idle.indexOf(thread), 1);
       this.dispatch();
     });
@@ -100,5 +114,6 @@ export class ShardThreads {
     await Promise.all(this.threads.map((thread) => thread.terminate()));
     this.threads.length = 0;
     this.idle.length = 0;
+    this.plans.clear();
   }
 }
