@@ -205,7 +205,7 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
     patches: live.filter((p) => (p.core?.length ?? 0) > 0 || (p.driver ?? []).some((r) => r.device === device) || (p.removes ?? []).length > 0 && touches(p, device, applied)).map((p) => p.id),
     featureTable: table,
     featureTableLegacy: legacy,
-    ringMasks: { pci: ringMask(kernel, device, 'pci'), ccw: ringMask(kernel, device, 'ccw'), mmio: ringMask(kernel, device, 'mmio') },
+    ringMasks: ringMasksOf(kernel, device),
     hasValidate,
     validate: hasValidate ? validate : [],
     probeChecks,
@@ -240,6 +240,16 @@ export function extrapolation(kernel: KernelVersion): string | null {
       `${OLDEST.text} (legacy interface only, no validate()), assuming nothing older differs.`;
   }
   return null;
+}
+
+/** Ring masks follow the release and the device, not the strategy: shared by a release's drivers for a device. */
+const ringMaskCache = new Map<string, Record<TransportName, FeatureWords>>();
+
+function ringMasksOf(kernel: KernelVersion, device: DeviceName): Record<TransportName, FeatureWords> {
+  const key = `${kernel.text}|${device}`;
+  let masks = ringMaskCache.get(key);
+  if (!masks) ringMaskCache.set(key, (masks = { pci: ringMask(kernel, device, 'pci'), ccw: ringMask(kernel, device, 'ccw'), mmio: ringMask(kernel, device, 'mmio') }));
+  return masks;
 }
 
 function ringMask(kernel: KernelVersion, device: DeviceName, transport: TransportName): FeatureWords {

@@ -145,6 +145,11 @@ export class MatrixPlan {
     this.devices = devices;
   }
 
+  /** Builds what checking and filling cells needs now rather than at the first cell (a thread waiting for its first shard). */
+  prepareCells(): void {
+    void this.tables;
+  }
+
   /** Per axis combination that decides a check or a cell field, precomputed from the same functions single combinations use. */
   private get tables(): PlanTables {
     return (this.built ??= this.buildTables());

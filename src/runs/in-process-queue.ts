@@ -39,6 +39,8 @@ export class InProcessRunQueue extends SerialRunQueue {
   protected async execute(runId: string): Promise<void> {
     const run = await this.store.getRun(runId);
     if (!run || isFinished(run.status)) return;
+    // The threads build the plan's tables while this reads the run's shards.
+    this.threads?.prepare(run);
     const plan = planOf(run);
     const shards = await this.store.shards(runId);
     const resumed = shards.some((s) => s.done);

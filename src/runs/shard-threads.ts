@@ -11,11 +11,17 @@ import { ResultBatch, type ResultColumns, type ShardRecord, type VerdictCounts }
 
 export interface ShardJob {
   /**
-   * What the run's plan is made of (spec and user patches), as JSON: sent with a thread's first
-   * shard of a run only; the thread keeps the plan of the last one it was sent.
+   * What the run's plan is made of (spec and user patches), as JSON (`planKey`): sent once per
+   * run and thread, with its first shard or ahead of it; the thread keeps the plan last sent.
    */
   plan?: string;
-  shard: ShardRecord;
+  /** The shard to evaluate; none: plan only, and build the plan's tables now. */
+  shard?: ShardRecord;
+}
+
+/** A run's plan source as threads get it: the profile hash counts only where user patches do. */
+export function planKey(run: Pick<PlanSource, 'spec'> & Partial<PlanSource>): string {
+  return JSON.stringify(run.whatIf ? { spec: run.spec, profileHash: run.profileHash, whatIf: run.whatIf } : { spec: run.spec });
 }
 
 export interface ShardDone {
@@ -35,7 +41,7 @@ const THREAD_SCRIPT = __filename.endsWith('.js') ? join(__dirname, 'shard-thread
 export class ShardThreads {
   private readonly threads: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly waiting: { job: ShardJob; resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }[] = [];
+  private readonly waiting: { job: Required<ShardJob>; resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }[] = [];
   /** The job each busy thread holds. */
   private readonly running = new Map<Worker, { resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }>();
   /** Each run's plan source as sent, written once per run rather than per shard. */
@@ -60,9 +66,23 @@ export class ShardThreads {
     for (let i = 0; i < size; i++) this.idle.push(this.start());
   }
 
+  /**
+   * Every thread plans `run` now and builds the plan's tables, ahead of its shards: e.g. while
+   * the run is still being created. A guess that turns out wrong (the run brings user patches)
+   * costs the work, not a wrong plan: its shards carry their own.
+   */
+  prepare(run: Pick<PlanSource, 'spec'> & Partial<PlanSource>): void {
+    const plan = planKey(run);
+    for (const thread of this.threads) {
+      if (this.plans.get(thread) === plan) continue;
+      this.plans.set(thread, plan);
+      thread.postMessage({ plan } satisfies ShardJob);
+    }
+  }
+
   evaluate(run: PlanSource, shard: ShardRecord): Promise<EvaluatedShard> {
     let plan = this.sources.get(run);
-    if (plan === undefined) this.sources.set(run, (plan = JSON.stringify({ spec: run.spec, profileHash: run.profileHash, whatIf: run.whatIf })));
+    if (plan === undefined) this.sources.set(run, (plan = planKey(run)));
     return new Promise((resolve, reject) => {
       this.waiting.push({ job: { plan, shard }, resolve, reject });
       this.dispatch();
@@ -79,7 +99,7 @@ export class ShardThreads {
       if (this.plans.get(thread) === job.plan) {
         thread.postMessage({ shard: job.shard });
       } else {
-        this.plans.set(thread, job.plan!);
+        this.plans.set(thread, job.plan);
         thread.postMessage(job);
       }
     }
