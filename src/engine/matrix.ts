@@ -127,7 +127,7 @@ export class MatrixPlan {
     const registry = (this.patches = options.patches ?? EMPTY_REGISTRY);
     this.archs = spec.archs.map((a) => valueOn('arch', a, 'archs'));
     this.transports = spec.transports.map((t) => valueOn('transport', t, 'transports'));
-    const devices = spec.devices.map((d) => valueOn('device', d, 'devices'));
+    const devices = (this.devices = spec.devices.map((d) => valueOn('device', d, 'devices')));
     for (const field of Object.keys(spec.config)) {
       if (!devices.some((d) => d.config.some((f) => f.name === field))) {
         throw new InvalidCombinationError(`config.${field}`, `no device in this matrix has a config field "${field}"`);
@@ -141,8 +141,6 @@ export class MatrixPlan {
     this.strategies = spec.strategies.map((s) => valueOn('strategy', s, 'strategies'));
     this.radix = this.labels().map((values) => values.length);
     this.size = this.radix.reduce((a, b) => a * b, 1);
-
-    this.devices = devices;
   }
 
   /** Builds what checking and filling cells needs now rather than at the first cell (a thread waiting for its first shard). */
