@@ -22,6 +22,7 @@ import type { Services } from './graphql/context';
 import { findInstalled } from './probe/installed';
 import type { RunDeps } from './runs/commands';
 import { InProcessRunQueue } from './runs/in-process-queue';
+import type { ShardThreads } from './runs/shard-threads';
 import { DEFAULT_LIMITS, type Limits } from './runs/limits';
 import { InProcessProbeQueue } from './runs/probe/queue';
 import type { ProbeRunStore } from './runs/probe/types';
@@ -63,6 +64,8 @@ export interface QueueChoice {
   /** Probe runs booted here (no Redis): guests booted at once (default: the cores) and seconds each may take (default 120). */
   probeJobs?: number;
   bootTimeoutSeconds?: number;
+  /** Shard threads for in-process runs, when the caller started them already (default: started here, one per core). */
+  threads?: ShardThreads | null;
 }
 
 export const DEFAULT_BOOT_TIMEOUT_SECONDS = 120;
@@ -74,7 +77,7 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
   const redis = choice.redisUrl ? { ...(require('./runs/redis/queue') as typeof import('./runs/redis/queue')), ...(require('./runs/redis/probe-flow') as typeof import('./runs/redis/probe-flow')) } : null;
   const q: RunQueue = redis
     ? new redis.RedisRunQueue(store, { redisUrl: choice.redisUrl!, prefix: choice.redisPrefix })
-    : new InProcessRunQueue(store, { onError: choice.onError });
+    : new InProcessRunQueue(store, { onError: choice.onError, threads: choice.threads });
   const artifacts = stores.artifacts;
   const blobs = new BlobDirectory(choice.artifactDir ?? artifactDir(db.url));
   const probeDeps = {

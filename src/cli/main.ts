@@ -106,7 +106,10 @@ export function buildProgram(): Command {
     .action(async (opts: { matrix: string; db?: string; redis?: string; failOn?: string; kernel?: string; arch?: string; linux?: string; strategy?: string; jobs?: string; bootTimeout?: string }) => {
       try {
         if (opts.kernel) await (await import('./probe-run-command')).probeRun({ ...opts, kernel: opts.kernel });
-        else await (await import('./service-commands')).runMatrix(opts);
+        else {
+          const threads = (await import('./early-threads')).earlyShardThreads(opts.matrix, opts.redis ?? process.env.REDIS_URL);
+          await (await import('./service-commands')).runMatrix(opts, threads);
+        }
       } catch (err) {
         fail(err);
       }

@@ -15,6 +15,7 @@ import { DEFAULT_BOOT_TIMEOUT_SECONDS, createServices, storesOf } from '../compo
 import { redisConnection } from '../runs/redis/jobs';
 import { startOrResumeRun } from '../runs/commands';
 import { limitsFromEnv, type Limits } from '../runs/limits';
+import type { ShardThreads } from '../runs/shard-threads';
 import type { VerdictCounts } from '../runs/types';
 import { ensureSeedMatrices } from '../matrices/seed';
 import { CliError, cliErrorOf } from './input';
@@ -87,13 +88,17 @@ function failOn(option: string | undefined): keyof typeof FAIL_ON | undefined {
   throw new CliError('BAD_USER_INPUT', `--fail-on takes ${Object.keys(FAIL_ON).join(' or ')}, not "${option}"`, { field: 'fail-on' });
 }
 
-export async function runMatrix(opts: { matrix: string; db?: string; redis?: string; failOn?: string }): Promise<void> {
+/** `threads`: shard threads the command started before loading this module (cli/early-threads.ts); default: started here. */
+export async function runMatrix(opts: { matrix: string; db?: string; redis?: string; failOn?: string }, threads?: ShardThreads | null): Promise<void> {
   const failWhen = failOn(opts.failOn);
   const redis = redisUrl(opts.redis);
   const db = await openDatabase(databaseUrl(opts.db));
-  const { services, queue, probeQueue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix() }, limits());
+  const { services, queue, probeQueue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix(), threads }, limits());
   try {
     await ensureSeedMatrices(services.matrices);
+    // The threads plan the matrix while its run is created (a run with user patches brings its own plan).
+    const matrix = threads && !redis ? await services.matrices.byName(opts.matrix) : null;
+    if (matrix) threads!.prepare({ spec: matrix.spec });
     const started = Date.now();
     let run;
     let resumed = false;

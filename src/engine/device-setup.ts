@@ -12,7 +12,7 @@ import type { TransportProfile } from './profiles/transports';
 import type { BackendName, ConfigField, DeviceProfile, HypervisorProfile } from './profiles/types';
 import { offersOn } from './qemu-model';
 import { isPowerOf2 } from './sim/simulator';
-import type { Invalid } from './validity';
+import { isInvalid, type Invalid } from './validity';
 
 export interface DeviceSetup {
   hostFeatures: FeatureWords;
@@ -67,10 +67,6 @@ function modelOffers(device: DeviceProfile, hypervisor: HypervisorProfile, moder
   const legacyOnly = device.qemuLegacyOnlyOffers;
   if (modernInterface || !legacyOnly) return offers;
   return [...offers.filter((f) => !legacyOnly.remove.includes(f)), ...legacyOnly.add];
-}
-
-export function isInvalid(x: unknown): x is Invalid {
-  return typeof x === 'object' && x !== null && 'reason' in x && 'field' in x;
 }
 
 function checkValue(field: ConfigField, value: number | string, backend: BackendName): number | Uint8Array | Invalid {

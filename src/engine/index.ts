@@ -1,6 +1,6 @@
 /** Public surface of the pure engine: adapters (CLI, store, API) import from here only. */
 export { evaluate, evaluateResolved, type EvaluateOptions } from './evaluate';
-export { resolveCombination, type ResolveOptions } from './resolve';
+export { problemsOf, resolveCombination, type ResolveOptions } from './resolve';
 export { createPatchRegistry, isBuiltInId, isProposed, splitApplied, PatchDefinitionError, EMPTY_REGISTRY, type PatchRegistry, type DefinitionKind } from './patch-registry';
 export { QEMU_CHANGES } from './profiles/qemu/changes';
 export { kernelPatchSchema, qemuChangeSchema, parseKernelPatch, parseQemuChange, DefinitionError, SCHEMA_VERSION } from './profiles/schema';
@@ -13,7 +13,7 @@ export { ARCH_NAMES, TRANSPORT_NAMES, DEVICE_NAMES, MODES, BACKENDS, STRATEGIES,
 export { HYPERVISORS } from './profiles/qemu/hypervisors';
 export { KERNEL_PATCHES } from './profiles/linux/patches';
 export { MatrixPlan, matrixPositions, matrixSpecSchema, configKey, type MatrixSpec, type MatrixSpecInput, type PlannedCell } from './matrix';
-export type { Invalid } from './validity';
+export { COMBINATION_CHECKS, type CombinationCheck, type Invalid } from './validity';
 export { AXES, PLAN_COORDINATES, VARIANT_COORDINATE, axisNamed, type Axis, type AxisName } from './axes';
 export { firstRegression, type FirstRegression, type OrderedAxis, type Responsible } from './regression';
 export { GridShape, SKIPPED, TRANSITIONS, cellPage, countCells, compareGrids, diffAlongAxis, transitionOf, type Checkpoint, type Transition, type DiffResult, type DiffPair } from './grid';

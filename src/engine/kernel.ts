@@ -132,6 +132,16 @@ function effectiveRules(patches: readonly KernelPatch[]) {
   };
 }
 
+/** Rules of a released kernel under a strategy: the same for every device, so a plan compiling all of them works them out once. */
+const releasedRuleCache = new Map<string, ReturnType<typeof effectiveRules>>();
+
+function releasedRules(kernel: KernelVersion, strategy: StrategyName): ReturnType<typeof effectiveRules> {
+  const key = `${kernel.text}|${strategy}`;
+  let rules = releasedRuleCache.get(key);
+  if (!rules) releasedRuleCache.set(key, (rules = effectiveRules(patchesForStrategy(kernel, strategy))));
+  return rules;
+}
+
 /** A revert or replacement touches a device when a patch it removes had rules for it. */
 function touches(patch: KernelPatch, device: DeviceName, applied: readonly KernelPatch[]): boolean {
   const find = (id: string) => KERNEL_PATCHES.find((p) => p.id === id) ?? applied.find((p) => p.id === id);
@@ -158,7 +168,7 @@ function compileCheck(device: DeviceName, rule: Extract<DriverRule, { kind: 'con
  */
 export function compileDriver(kernel: KernelVersion, strategy: StrategyName, device: DeviceName, applied: readonly KernelPatch[] = []): CompiledDriver {
   const profile = LINUX_DRIVERS[device];
-  const { live, driver, core } = effectiveRules(patchesForStrategy(kernel, strategy, applied));
+  const { live, driver, core } = applied.length > 0 ? effectiveRules(patchesForStrategy(kernel, strategy, applied)) : releasedRules(kernel, strategy);
   const rules = [...(profile.rules ?? []), ...driver].filter((r) => r.device === device);
 
   const table = featuresFromBits(profile.featureTable.map((n) => requireFeatureBit(device, n)));
@@ -196,7 +206,7 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
     patches: live.filter((p) => (p.core?.length ?? 0) > 0 || (p.driver ?? []).some((r) => r.device === device) || (p.removes ?? []).length > 0 && touches(p, device, applied)).map((p) => p.id),
     featureTable: table,
     featureTableLegacy: legacy,
-    ringMasks: { pci: ringMask(kernel, device, 'pci'), ccw: ringMask(kernel, device, 'ccw'), mmio: ringMask(kernel, device, 'mmio') },
+    ringMasks: ringMasksOf(kernel, device),
     hasValidate,
     validate: hasValidate ? validate : [],
     probeChecks,
@@ -208,9 +218,12 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
   };
 }
 
+/** Profile versions parsed once: a plan compiles thousands of drivers. */
+const VIRTIO_1_SINCE = { pci: mustParse(LINUX_VIRTIO_1.pci.since), ccw: mustParse(LINUX_VIRTIO_1.ccw.since), mmio: mustParse(LINUX_VIRTIO_1.mmio.since) };
+const RING_SINCE = RING_FEATURES.map((r) => mustParse(r.since));
+
 function noModern(kernel: KernelVersion, transport: TransportName): string | null {
-  const support = LINUX_VIRTIO_1[transport];
-  return compareKernelVersions(kernel, mustParse(support.since)) >= 0 ? null : support.noModern;
+  return compareKernelVersions(kernel, VIRTIO_1_SINCE[transport]) >= 0 ? null : LINUX_VIRTIO_1[transport].noModern;
 }
 
 const OLDEST = mustParse(MODELLED_KERNELS.oldest);
@@ -230,14 +243,24 @@ export function extrapolation(kernel: KernelVersion): string | null {
   return null;
 }
 
+/** Ring masks follow the release and the device, not the strategy: shared by a release's drivers for a device. */
+const ringMaskCache = new Map<string, Record<TransportName, FeatureWords>>();
+
+function ringMasksOf(kernel: KernelVersion, device: DeviceName): Record<TransportName, FeatureWords> {
+  const key = `${kernel.text}|${device}`;
+  let masks = ringMaskCache.get(key);
+  if (!masks) ringMaskCache.set(key, (masks = { pci: ringMask(kernel, device, 'pci'), ccw: ringMask(kernel, device, 'ccw'), mmio: ringMask(kernel, device, 'mmio') }));
+  return masks;
+}
+
 function ringMask(kernel: KernelVersion, device: DeviceName, transport: TransportName): FeatureWords {
   const mask = { lo: 0xffffffff, hi: 0xffffffff };
   for (let bit = TRANSPORT_F_START; bit < TRANSPORT_F_END; bit++) clearBit(mask, bit);
-  for (const r of RING_FEATURES) {
-    if (r.transports && !r.transports.includes(transport)) continue;
+  RING_FEATURES.forEach((r, i) => {
+    if (r.transports && !r.transports.includes(transport)) return;
     const bit = featureBit(device, r.feature);
-    if (bit !== undefined && compareKernelVersions(kernel, mustParse(r.since)) >= 0) setBit(mask, bit);
-  }
+    if (bit !== undefined && compareKernelVersions(kernel, RING_SINCE[i]) >= 0) setBit(mask, bit);
+  });
   return mask;
 }
 

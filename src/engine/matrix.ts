@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { PLAN_COORDINATES, VARIANT_COORDINATE, type PlanCoordinate } from './axes';
 import type { Cell, ConfigSource } from './cell';
 import { InvalidCombinationError, shapeError, type Combination } from './combination';
-import { deviceSetup, isInvalid, type ConfigInput, type DeviceSetup } from './device-setup';
+import { deviceSetup, type ConfigInput, type DeviceSetup } from './device-setup';
 import type { CompiledDriver } from './kernel';
 import { EMPTY_REGISTRY, hypervisorOf, kernelBuildOf, type KernelBuild, type PatchRegistry } from './patch-registry';
 import { modernConfigLittleEndian } from './qemu-model';
@@ -18,9 +18,17 @@ import { TRANSPORTS } from './profiles/transports';
 import type { ArchProfile, BackendName, DeviceMode, DeviceProfile, HypervisorProfile, StrategyName } from './profiles/types';
 import { driverForBuild, type ResolveOptions } from './resolve';
 import { valueOn } from './lookup';
-import { configSourceOf, driverProblem, hasQemuChange, modeProblem, transportProblem, type Invalid } from './validity';
+import {
+  configSourceOf, driverProblem, firstProblem, hasQemuChange, inCheckOrder, modeProblem, pageSizeProblem, problemIn, transportProblem,
+  type Invalid, type OrderedChecks,
+} from './validity';
 
 const nonEmpty = z.array(z.string()).min(1);
+
+/** Where each coordinate sits in a position's coordinates. */
+const [A, T, V, M, B, H, K, S] = (['arch', 'transport', 'deviceVariant', 'mode', 'backend', 'hypervisor', 'kernel', 'strategy'] as const).map((c) => PLAN_COORDINATES.indexOf(c));
+// forEachCell checks a run of strategies once: the strategy must be the innermost coordinate.
+if (S !== PLAN_COORDINATES.length - 1) throw new Error('matrix plans need the strategy as the innermost coordinate');
 
 /** A matrix's value sets, as users write them. */
 export const matrixSpecSchema = z
@@ -109,18 +117,9 @@ export class MatrixPlan {
   /** Number of cell positions, valid or not. */
   readonly size: number;
 
-  // Precomputed per axis combination that decides it; null = fine.
-  private readonly transportOk: (Invalid | null)[];
-  private readonly modeOk: (Invalid | null)[];
-  private readonly source: (ConfigSource | Invalid)[];
-  /** Kernel drivers depend on the device, not its config values: tables per (kernel, device). */
-  private readonly deviceOf: number[];
-  private readonly nDevices: number;
-  private readonly driverOk: (Invalid | null)[];
-  private readonly setups: (DeviceSetup | Invalid)[];
-  private readonly drivers: CompiledDriver[];
-  private readonly earlyDetect: boolean[];
-  private readonly modernLittleEndian: boolean[];
+  /** Built on first use: a plan made to validate a matrix or to number its positions needs none of them. */
+  private built: PlanTables | null = null;
+  private readonly devices: DeviceProfile[];
 
   /** `options.patches`: the proposed kernel patches and QEMU changes that `BASE+ID` values may apply. */
   constructor(input: unknown, options: ResolveOptions = {}) {
@@ -128,7 +127,7 @@ export class MatrixPlan {
     const registry = (this.patches = options.patches ?? EMPTY_REGISTRY);
     this.archs = spec.archs.map((a) => valueOn('arch', a, 'archs'));
     this.transports = spec.transports.map((t) => valueOn('transport', t, 'transports'));
-    const devices = spec.devices.map((d) => valueOn('device', d, 'devices'));
+    const devices = (this.devices = spec.devices.map((d) => valueOn('device', d, 'devices')));
     for (const field of Object.keys(spec.config)) {
       if (!devices.some((d) => d.config.some((f) => f.name === field))) {
         throw new InvalidCombinationError(`config.${field}`, `no device in this matrix has a config field "${field}"`);
@@ -142,39 +141,75 @@ export class MatrixPlan {
     this.strategies = spec.strategies.map((s) => valueOn('strategy', s, 'strategies'));
     this.radix = this.labels().map((values) => values.length);
     this.size = this.radix.reduce((a, b) => a * b, 1);
+  }
 
+  /** Builds what checking and filling cells needs now rather than at the first cell (a thread waiting for its first shard). */
+  prepareCells(): void {
+    void this.tables;
+  }
+
+  /** Per axis combination that decides a check or a cell field, precomputed from the same functions single combinations use. */
+  private get tables(): PlanTables {
+    return (this.built ??= this.buildTables());
+  }
+
+  private buildTables(): PlanTables {
     const [nA, nT, nV, nM, nB, nH, nK, nS] = this.radix;
-    this.transportOk = table(nA * nT, (i) => transportProblem(this.archs[Math.floor(i / nT)], this.transports[i % nT]));
-    this.modeOk = table(nT * nM * nV * nH, (i) => {
+    const { archs, transports, variants, modes, backends, hypervisors, kernels, strategies, devices, patches: registry } = this;
+    const transportOk = table(nA * nT, (i) => transportProblem(archs[Math.floor(i / nT)], transports[i % nT]));
+    const modeOk = table(nT * nM * nV * nH, (i) => {
       const h = i % nH, v = Math.floor(i / nH) % nV, m = Math.floor(i / (nH * nV)) % nM, t = Math.floor(i / (nH * nV * nM));
-      return modeProblem(this.transports[t], this.modes[m], this.variants[v].device, this.hypervisors[h]);
+      return modeProblem(transports[t], modes[m], variants[v].device, hypervisors[h]);
     });
-    this.source = table(nV * nB * nH, (i) => {
+    const source = table(nV * nB * nH, (i) => {
       const h = i % nH, b = Math.floor(i / nH) % nB, v = Math.floor(i / (nH * nB));
-      return configSourceOf(this.variants[v].device, this.backends[b], this.hypervisors[h]);
+      return configSourceOf(variants[v].device, backends[b], hypervisors[h]);
     });
-    const nD = (this.nDevices = devices.length);
-    this.deviceOf = this.variants.map((v) => devices.indexOf(v.device));
-    this.driverOk = table(nK * nD, (i) => driverProblem(this.kernels[Math.floor(i / nD)].version, devices[i % nD]));
-    this.setups = table(nV * nT * 2 * nB * nH, (i) => {
+    const nD = devices.length;
+    const deviceOf = variants.map((v) => devices.indexOf(v.device));
+    const driverOk = table(nK * nD, (i) => driverProblem(kernels[Math.floor(i / nD)].version, devices[i % nD]));
+    // A plan's cells take their arch's default page size.
+    const pageSizeOk = archs.map((a) => pageSizeProblem(a, a.defaultPageSize));
+    /** Per (transport, mode): 1 for a modern interface, 0 without, -1 when the transport has no such mode. */
+    const modernOf = table(nT * nM, (i) => {
+      const spec = transports[Math.floor(i / nM)].modes[modes[i % nM]];
+      return spec ? (spec.modernInterface ? 1 : 0) : -1;
+    });
+    const setups = table(nV * nT * 2 * nB * nH, (i) => {
       const h = i % nH, b = Math.floor(i / nH) % nB, modern = Math.floor(i / (nH * nB)) % 2 === 1;
       const t = Math.floor(i / (nH * nB * 2)) % nT, v = Math.floor(i / (nH * nB * 2 * nT));
-      const variant = this.variants[v];
-      const hypervisor = this.hypervisors[h];
-      const make = () => deviceSetup(variant.device, this.transports[t], hypervisor, modern, variant.config, undefined, this.backends[b]);
+      const variant = variants[v];
+      const hypervisor = hypervisors[h];
+      const make = () => deviceSetup(variant.device, transports[t], hypervisor, modern, variant.config, undefined, backends[b]);
       // A proposed QEMU change may alter offers, and its id may mean something else to another caller: not shared.
       if (HYPERVISORS_BY_NAME.get(hypervisor.name) !== hypervisor) return make();
-      const key = `${variant.device.name}|${JSON.stringify(variant.config)}|${this.transports[t].name}|${modern}|${this.backends[b]}|${hypervisor.version}`;
+      const key = `${variant.device.name}|${JSON.stringify(variant.config)}|${transports[t].name}|${modern}|${backends[b]}|${hypervisor.version}`;
       let setup = setupCache.get(key);
       if (!setup) setupCache.set(key, (setup = make()));
       return setup;
     });
-    this.drivers = table(nK * nS * nD, (i) => {
-      const d = i % nD, s = Math.floor(i / nD) % nS, k = Math.floor(i / (nD * nS));
-      return this.driverOk[k * nD + d] ? (undefined as unknown as CompiledDriver) : driverForBuild(this.kernels[k], registry, this.strategies[s], devices[d].name);
+    const setupAt = (c: readonly number[], modern: number) => setups[(((c[V] * nT + c[T]) * 2 + modern) * nB + c[B]) * nH + c[H]];
+    const checks = inCheckOrder<readonly number[]>({
+      transport: (c) => transportOk[c[A] * nT + c[T]],
+      mode: (c) => modeOk[((c[T] * nM + c[M]) * nV + c[V]) * nH + c[H]],
+      configSource: (c) => problemIn(source[(c[V] * nB + c[B]) * nH + c[H]]),
+      driver: (c) => driverOk[c[K] * nD + deviceOf[c[V]]],
+      pageSize: (c) => pageSizeOk[c[A]],
+      deviceSetup: (c) => {
+        const modern = modernOf[c[T] * nM + c[M]];
+        // A mode the transport lacks is the mode check's problem: there is no device to set up.
+        return modern < 0 ? null : problemIn(setupAt(c, modern));
+      },
     });
-    this.earlyDetect = this.hypervisors.map((h) => hasQemuChange(h, 'earlyModernDetect'));
-    this.modernLittleEndian = this.hypervisors.map(modernConfigLittleEndian);
+    const drivers = table(nK * nS * nD, (i) => {
+      const d = i % nD, s = Math.floor(i / nD) % nS, k = Math.floor(i / (nD * nS));
+      return driverOk[k * nD + d] ? (undefined as unknown as CompiledDriver) : driverForBuild(kernels[k], registry, strategies[s], devices[d].name);
+    });
+    return {
+      checks, source, modernOf, setupAt, deviceOf, nDevices: nD, drivers,
+      earlyDetect: hypervisors.map((h) => hasQemuChange(h, 'earlyModernDetect')),
+      modernLittleEndian: hypervisors.map(modernConfigLittleEndian),
+    };
   }
 
   /**
@@ -193,10 +228,6 @@ export class MatrixPlan {
   /** The device variant at a cell index. */
   variantAt(index: number): DeviceVariant {
     return this.variants[this.coordsOf(index)[VARIANT_COORDINATE]];
-  }
-
-  private driverProblemAt(k: number, v: number): Invalid | null {
-    return this.driverOk[k * this.nDevices + this.deviceOf[v]];
   }
 
   /** Coordinates of a cell index, outermost axis first. */
@@ -218,75 +249,90 @@ export class MatrixPlan {
     };
   }
 
-  /** Why the cell at these coordinates does not exist, or null. */
+  /** Why the cell at these coordinates does not exist (the first check it fails, in `COMBINATION_CHECKS` order), or null. */
   problemAt(c: readonly number[]): Invalid | null {
-    const [a, t, v, m, b, h, k] = c;
-    const [, nT, nV, , nB, nH] = this.radix;
-    const problem = this.transportOk[a * nT + t] ?? this.modeOk[((t * this.radix[3] + m) * nV + v) * nH + h];
-    if (problem) return problem;
-    const source = this.source[(v * nB + b) * nH + h];
-    if (isInvalid(source)) return source;
-    const driver = this.driverProblemAt(k, v);
-    if (driver) return driver;
-    const setup = this.setups[this.setupIndex(v, t, this.transports[t].modes[this.modes[m]]!.modernInterface, b, h)];
-    return isInvalid(setup) ? setup : null;
-  }
-
-  private setupIndex(v: number, t: number, modern: boolean, b: number, h: number): number {
-    const [, nT, , , nB, nH] = this.radix;
-    return (((v * nT + t) * 2 + (modern ? 1 : 0)) * nB + b) * nH + h;
+    return firstProblem(this.tables.checks, c);
   }
 
   /**
    * Visit every valid cell with index in [start, end), in index order. The cell object is reused
    * between calls. `skip` hears about invalid cells. Returns the number of valid cells visited.
+   * Whether a cell exists does not depend on its strategy (the innermost coordinate): each run of
+   * strategies is checked, and its cell filled, once.
    */
   forEachCell(start: number, end: number, visit: (cell: PlannedCell, index: number) => void, skip?: (index: number, problem: Invalid) => void): number {
+    const { drivers, deviceOf, nDevices } = this.tables;
     const coords = this.coordsOf(start);
     const cell = {} as PlannedCell;
-    const [, , , , nB, , , nS] = this.radix;
-    const { deviceOf, nDevices, drivers } = this;
+    const nS = this.radix[S];
+    const { strategies } = this;
     let visited = 0;
-    for (let index = start; index < end; index++) {
+    for (let index = start, s = coords[S]; index < end; s = 0) {
+      const runEnd = Math.min(end, index + nS - s);
       const problem = this.problemAt(coords);
       if (problem) {
-        if (skip) skip(index, problem);
+        if (skip) for (let i = index; i < runEnd; i++) skip(i, problem);
       } else {
-        const [a, t, v, m, b, h, k, s] = coords;
-        const transport = this.transports[t];
-        const transportMode = transport.modes[this.modes[m]]!;
-        const variant = this.variants[v];
-        const setup = this.setups[this.setupIndex(v, t, transportMode.modernInterface, b, h)] as DeviceSetup;
-        cell.arch = this.archs[a];
-        cell.hostByteOrder = cell.arch.endian;
-        cell.transport = transport.name;
-        cell.mode = this.modes[m];
-        cell.transportMode = transportMode;
-        cell.device = variant.device;
-        cell.variant = variant;
-        cell.backend = this.backends[b];
-        cell.configSource = this.source[(v * nB + b) * this.radix[5] + h] as ConfigSource;
-        cell.hypervisor = this.hypervisors[h];
-        cell.earlyModernDetect = this.earlyDetect[h];
-        cell.modernConfigLittleEndian = this.modernLittleEndian[h];
-        cell.driver = drivers[(k * nS + s) * nDevices + deviceOf[v]];
-        cell.strategy = this.strategies[s];
-        cell.kernelText = this.kernels[k].text;
-        cell.pageSize = cell.arch.defaultPageSize;
-        cell.hostFeatures = setup.hostFeatures;
-        cell.modernView = setup.modernView;
-        cell.configValues = setup.configValues;
-        visit(cell, index);
-        visited++;
+        this.fill(cell, coords);
+        const driverAt = (coords[K] * nS) * nDevices + deviceOf[coords[V]];
+        for (let i = index; i < runEnd; i++, s++) {
+          cell.driver = drivers[driverAt + s * nDevices];
+          cell.strategy = strategies[s];
+          visit(cell, i);
+        }
+        visited += runEnd - index;
       }
-      // Odometer step, innermost axis fastest.
-      for (let axis = PLAN_COORDINATES.length - 1; axis >= 0; axis--) {
+      index = runEnd;
+      // Odometer step over the coordinates outside the strategy, innermost fastest.
+      for (let axis = S - 1; axis >= 0; axis--) {
         if (++coords[axis] < this.radix[axis]) break;
         coords[axis] = 0;
       }
     }
     return visited;
   }
+
+  /** A valid cell's fields that do not depend on its strategy. */
+  private fill(cell: PlannedCell, c: readonly number[]): void {
+    const { source, modernOf, setupAt, earlyDetect, modernLittleEndian } = this.tables;
+    const [nB, nH, nM] = [this.radix[B], this.radix[H], this.radix[M]];
+    const transport = this.transports[c[T]];
+    const mode = this.modes[c[M]];
+    const variant = this.variants[c[V]];
+    const setup = setupAt(c, modernOf[c[T] * nM + c[M]]) as DeviceSetup;
+    cell.arch = this.archs[c[A]];
+    cell.hostByteOrder = cell.arch.endian;
+    cell.transport = transport.name;
+    cell.mode = mode;
+    cell.transportMode = transport.modes[mode]!;
+    cell.device = variant.device;
+    cell.variant = variant;
+    cell.backend = this.backends[c[B]];
+    cell.configSource = source[(c[V] * nB + c[B]) * nH + c[H]] as ConfigSource;
+    cell.hypervisor = this.hypervisors[c[H]];
+    cell.earlyModernDetect = earlyDetect[c[H]];
+    cell.modernConfigLittleEndian = modernLittleEndian[c[H]];
+    cell.kernelText = this.kernels[c[K]].text;
+    cell.pageSize = cell.arch.defaultPageSize;
+    cell.hostFeatures = setup.hostFeatures;
+    cell.modernView = setup.modernView;
+    cell.configValues = setup.configValues;
+  }
+}
+
+/** What a plan precomputes to check and fill cells. */
+interface PlanTables {
+  /** The combination checks, answered by table lookups on a position's coordinates. */
+  checks: OrderedChecks<readonly number[]>;
+  source: (ConfigSource | Invalid)[];
+  modernOf: number[];
+  setupAt: (c: readonly number[], modern: number) => DeviceSetup | Invalid;
+  /** Kernel drivers depend on the device, not its config values: tables per (kernel, strategy, device). */
+  deviceOf: number[];
+  nDevices: number;
+  drivers: CompiledDriver[];
+  earlyDetect: boolean[];
+  modernLittleEndian: boolean[];
 }
 
 /** Device setups depend only on these inputs and never change: shared by every plan. */

@@ -1,22 +1,23 @@
 /**
  * Combination (strings) → Cell (profiles), or an InvalidCombinationError naming the field.
- * Values are looked up by `lookup.ts`, as for matrices; what fits together is decided by `validity.ts`, what the device offers
- * and holds by `device-setup.ts`, shared with matrix expansion.
+ * Values are looked up by `lookup.ts`, as for matrices; what fits together is decided by the checks of `validity.ts`,
+ * asked in their one order (`COMBINATION_CHECKS`), what the device offers and holds by `device-setup.ts`, shared with
+ * matrix expansion.
  */
-import type { Cell, ResolvedCell } from './cell';
-import { InvalidCombinationError, parseCombination } from './combination';
-import { deviceSetup, isInvalid } from './device-setup';
+import type { ConfigSource, ResolvedCell } from './cell';
+import { InvalidCombinationError, parseCombination, type Combination } from './combination';
+import { deviceSetup, type DeviceSetup } from './device-setup';
 import { compileDriver, type CompiledDriver } from './kernel';
 import { EMPTY_REGISTRY, hypervisorOf, kernelBuildOf, type KernelBuild, type PatchRegistry } from './patch-registry';
 import { modernConfigLittleEndian } from './qemu-model';
 import { valueOn } from './lookup';
 import type { KernelVersion } from './profiles/linux/versions';
-import type { DeviceName, StrategyName } from './profiles/types';
-import { configSourceOf, driverProblem, hasQemuChange, modeProblem, pageSizeProblem, transportProblem, type Invalid } from './validity';
-
-function raise(problem: Invalid | null): void {
-  if (problem) throw new InvalidCombinationError(problem.field, problem.reason);
-}
+import type { TransportProfile } from './profiles/transports';
+import type { ArchProfile, BackendName, DeviceMode, DeviceName, DeviceProfile, HypervisorProfile, StrategyName } from './profiles/types';
+import {
+  COMBINATION_CHECKS, configSourceOf, driverProblem, firstProblem, hasQemuChange, inCheckOrder, modeProblem, pageSizeProblem, problemIn, transportProblem,
+  type CombinationCheck, type Invalid,
+} from './validity';
 
 /** Compiled drivers are shared by every cell with the same kernel, strategy and device. */
 const driverCache = new Map<string, CompiledDriver>();
@@ -51,46 +52,93 @@ export interface ResolveOptions {
   patches?: PatchRegistry;
 }
 
-export function resolveCombination(input: unknown, options: ResolveOptions = {}): ResolvedCell {
+/** A combination's values, looked up: what its checks ask about. The checks that compute a value keep it here. */
+interface LookedUp {
+  c: Combination;
+  arch: ArchProfile;
+  transport: TransportProfile;
+  device: DeviceProfile;
+  mode: DeviceMode;
+  backend: BackendName;
+  strategy: StrategyName;
+  registry: PatchRegistry;
+  hypervisor: HypervisorProfile;
+  build: KernelBuild;
+  hostArch: ArchProfile;
+  pageSize: number;
+  configSource?: ConfigSource | Invalid;
+  setup?: DeviceSetup | Invalid;
+}
+
+function lookUp(input: unknown, options: ResolveOptions): LookedUp {
   const c = parseCombination(input);
   const arch = valueOn('arch', c.arch);
-  const transport = valueOn('transport', c.transport);
-  const device = valueOn('device', c.device);
-  const mode = valueOn('mode', c.mode);
-  const backend = valueOn('backend', c.backend);
-  const strategy = valueOn('strategy', c.strategy);
   const registry = options.patches ?? EMPTY_REGISTRY;
-  const hypervisor = hypervisorOf(c.hypervisor, registry);
-  const build = kernelBuildOf(c.kernel, registry);
-  const kernel = build.version;
-  const hostArch = c.hostArch === undefined ? arch : valueOn('arch', c.hostArch, 'hostArch');
-  const pageSize = c.pageSize ?? arch.defaultPageSize;
+  return {
+    c,
+    arch,
+    transport: valueOn('transport', c.transport),
+    device: valueOn('device', c.device),
+    mode: valueOn('mode', c.mode),
+    backend: valueOn('backend', c.backend),
+    strategy: valueOn('strategy', c.strategy),
+    registry,
+    hypervisor: hypervisorOf(c.hypervisor, registry),
+    build: kernelBuildOf(c.kernel, registry),
+    hostArch: c.hostArch === undefined ? arch : valueOn('arch', c.hostArch, 'hostArch'),
+    pageSize: c.pageSize ?? arch.defaultPageSize,
+  };
+}
 
-  raise(transportProblem(arch, transport));
-  raise(modeProblem(transport, mode, device, hypervisor));
-  const configSource = configSourceOf(device, backend, hypervisor);
-  if (isInvalid(configSource)) raise(configSource);
-  raise(driverProblem(kernel, device));
-  raise(pageSizeProblem(arch, pageSize));
-  const transportMode = transport.modes[mode]!;
-  const setup = deviceSetup(device, transport, hypervisor, transportMode.modernInterface, c.config, c.features, backend);
-  if (isInvalid(setup)) throw new InvalidCombinationError(setup.field, setup.reason);
+/** The combination checks (validity.ts), answered from the values themselves. */
+const CHECKS = inCheckOrder<LookedUp>({
+  transport: (x) => transportProblem(x.arch, x.transport),
+  mode: (x) => modeProblem(x.transport, x.mode, x.device, x.hypervisor),
+  configSource: (x) => problemIn((x.configSource = configSourceOf(x.device, x.backend, x.hypervisor))),
+  driver: (x) => driverProblem(x.build.version, x.device),
+  pageSize: (x) => pageSizeProblem(x.arch, x.pageSize),
+  deviceSetup: (x) => {
+    const transportMode = x.transport.modes[x.mode];
+    // A mode the transport lacks is the mode check's problem: there is no device to set up.
+    if (!transportMode) return null;
+    x.setup = deviceSetup(x.device, x.transport, x.hypervisor, transportMode.modernInterface, x.c.config, x.c.features, x.backend);
+    return problemIn(x.setup);
+  },
+});
 
+/**
+ * Every check a combination fails, each asked on its own, in check order: `resolveCombination`
+ * refuses the combination for the first. Unknown values still throw, as there is nothing to check.
+ */
+export function problemsOf(input: unknown, options: ResolveOptions = {}): { check: CombinationCheck; problem: Invalid }[] {
+  const x = lookUp(input, options);
+  return COMBINATION_CHECKS.flatMap((check, i) => {
+    const problem = CHECKS[i](x);
+    return problem ? [{ check, problem }] : [];
+  });
+}
+
+export function resolveCombination(input: unknown, options: ResolveOptions = {}): ResolvedCell {
+  const x = lookUp(input, options);
+  const problem = firstProblem(CHECKS, x);
+  if (problem) throw new InvalidCombinationError(problem.field, problem.reason);
+  const { c, arch, transport, device, mode, backend, hypervisor, build } = x;
+  const setup = x.setup as DeviceSetup;
   return {
     combination: c,
     arch,
-    hostByteOrder: hostArch.endian,
+    hostByteOrder: x.hostArch.endian,
     transport: transport.name,
     mode,
-    transportMode,
+    transportMode: transport.modes[mode]!,
     device,
     backend,
-    configSource: configSource as Cell['configSource'],
-    hypervisor: hypervisor,
+    configSource: x.configSource as ConfigSource,
+    hypervisor,
     earlyModernDetect: hasQemuChange(hypervisor, 'earlyModernDetect'),
     modernConfigLittleEndian: modernConfigLittleEndian(hypervisor),
-    driver: driverForBuild(build, registry, strategy, device.name),
-    pageSize,
+    driver: driverForBuild(build, x.registry, x.strategy, device.name),
+    pageSize: x.pageSize,
     hostFeatures: setup.hostFeatures,
     modernView: setup.modernView,
     configValues: setup.configValues,

@@ -64,3 +64,42 @@ export function pageSizeProblem(arch: ArchProfile, pageSize: number): Invalid | 
   if (arch.pageSizes.includes(pageSize)) return null;
   return { field: 'pageSize', reason: `${arch.name} supports page sizes ${arch.pageSizes.join(', ')}, not ${pageSize}` };
 }
+
+/**
+ * The checks a combination must pass, in the order they are asked: a combination with several
+ * problems is refused for the first one, by `resolveCombination` and by a matrix alike. The device
+ * setup comes last: it needs the transport's mode, and what a device offers presumes it exists.
+ */
+export const COMBINATION_CHECKS = ['transport', 'mode', 'configSource', 'driver', 'pageSize', 'deviceSetup'] as const;
+export type CombinationCheck = (typeof COMBINATION_CHECKS)[number];
+
+/**
+ * How a caller answers each check for its kind of combination `C`: values in hand (resolve) or a
+ * plan's coordinates over precomputed tables (matrix).
+ */
+export type CheckAnswers<C> = Readonly<Record<CombinationCheck, (c: C) => Invalid | null>>;
+
+/** A caller's answers in check order: built once per caller, walked per combination by `firstProblem`. */
+export type OrderedChecks<C> = readonly ((c: C) => Invalid | null)[];
+
+export function inCheckOrder<C>(answers: CheckAnswers<C>): OrderedChecks<C> {
+  return COMBINATION_CHECKS.map((check) => answers[check]);
+}
+
+/** The problem of the first check a combination fails, or null when it exists. */
+export function firstProblem<C>(checks: OrderedChecks<C>, c: C): Invalid | null {
+  for (let i = 0; i < checks.length; i++) {
+    const problem = checks[i](c);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/** The problem in a value that is either a result or an Invalid. */
+export function problemIn(x: unknown): Invalid | null {
+  return isInvalid(x) ? x : null;
+}
+
+export function isInvalid(x: unknown): x is Invalid {
+  return typeof x === 'object' && x !== null && 'reason' in x && 'field' in x;
+}

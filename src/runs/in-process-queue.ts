@@ -14,6 +14,9 @@ import { SerialRunQueue } from './serial-queue';
 import { ShardThreads, type EvaluatedShard } from './shard-threads';
 import type { RunStore, ShardRecord } from './types';
 
+/** Evaluated shards held per thread at most while earlier ones commit (each a batch of about 1.5 MB). */
+const SHARDS_AHEAD_PER_THREAD = 4;
+
 export interface InProcessQueueOptions {
   /** Called on failures the queue cannot report through a run (e.g. the store is gone). */
   onError?: (err: unknown) => void;
@@ -36,18 +39,21 @@ export class InProcessRunQueue extends SerialRunQueue {
   protected async execute(runId: string): Promise<void> {
     const run = await this.store.getRun(runId);
     if (!run || isFinished(run.status)) return;
+    // The threads build the plan's tables while this reads the run's shards.
+    this.threads?.prepare(run);
     const plan = planOf(run);
     const shards = await this.store.shards(runId);
     const resumed = shards.some((s) => s.done);
     const grid = resumed ? await this.store.readVerdicts(runId, plan.size) : new Uint8Array(plan.size).fill(SKIPPED);
     await this.store.markRunning(runId);
-    // In line: one shard at a time into one reused batch. On threads: a shard per thread ahead,
-    // and one more waiting, so no thread idles while a shard commits.
+    // In line: one shard at a time into one reused batch. On threads: several shards per thread
+    // ahead, since shards commit in order and differ in cost (a shard of skipped positions is
+    // quick): with one per thread, a thread done early idles until the slow shard before it commits.
     const inLine = batchFor(shards);
     const evaluate = this.threads
       ? (shard: ShardRecord) => this.threads!.evaluate(run, shard)
       : async (shard: ShardRecord) => ({ batch: inLine, counts: evaluateShard(plan, shard, this.sim, inLine) });
-    const ahead = this.threads ? this.threads.size + 1 : 1;
+    const ahead = this.threads ? this.threads.size * SHARDS_AHEAD_PER_THREAD : 1;
     let cellsDone = shards.filter((s) => s.done).reduce((n, s) => n + s.to - s.from, 0);
     this.emit(runId, 'running', cellsDone, plan.size);
     const todo = shards.filter((s) => !s.done);

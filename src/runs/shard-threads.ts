@@ -10,9 +10,18 @@ import type { PlanSource } from './plan';
 import { ResultBatch, type ResultColumns, type ShardRecord, type VerdictCounts } from './types';
 
 export interface ShardJob {
-  /** What the run's plan is made of (spec and user patches), as JSON: a thread keeps the plan of the last one. */
-  plan: string;
-  shard: ShardRecord;
+  /**
+   * What the run's plan is made of (spec and user patches), as JSON (`planKey`): sent once per
+   * run and thread, with its first shard or ahead of it; the thread keeps the plan last sent.
+   */
+  plan?: string;
+  /** The shard to evaluate; none: plan only, and build the plan's tables now. */
+  shard?: ShardRecord;
+}
+
+/** A run's plan source as threads get it: the profile hash counts only where user patches do. */
+export function planKey(run: Pick<PlanSource, 'spec'> & Partial<PlanSource>): string {
+  return JSON.stringify(run.whatIf ? { spec: run.spec, profileHash: run.profileHash, whatIf: run.whatIf } : { spec: run.spec });
 }
 
 export interface ShardDone {
@@ -32,9 +41,13 @@ const THREAD_SCRIPT = __filename.endsWith('.js') ? join(__dirname, 'shard-thread
 export class ShardThreads {
   private readonly threads: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly waiting: { job: ShardJob; resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }[] = [];
+  private readonly waiting: { job: Required<ShardJob>; resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }[] = [];
   /** The job each busy thread holds. */
   private readonly running = new Map<Worker, { resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }>();
+  /** Each run's plan source as sent, written once per run rather than per shard. */
+  private readonly sources = new WeakMap<PlanSource, string>();
+  /** The plan each thread holds, as last sent. */
+  private readonly plans = new Map<Worker, string>();
 
   /**
    * Threads when there is more than one core and the compiled thread script is there (the
@@ -53,8 +66,23 @@ export class ShardThreads {
     for (let i = 0; i < size; i++) this.idle.push(this.start());
   }
 
+  /**
+   * Every thread plans `run` now and builds the plan's tables, ahead of its shards: e.g. while
+   * the run is still being created. A guess that turns out wrong (the run brings user patches)
+   * costs the work, not a wrong plan: its shards carry their own.
+   */
+  prepare(run: Pick<PlanSource, 'spec'> & Partial<PlanSource>): void {
+    const plan = planKey(run);
+    for (const thread of this.threads) {
+      if (this.plans.get(thread) === plan) continue;
+      this.plans.set(thread, plan);
+      thread.postMessage({ plan } satisfies ShardJob);
+    }
+  }
+
   evaluate(run: PlanSource, shard: ShardRecord): Promise<EvaluatedShard> {
-    const plan = JSON.stringify({ spec: run.spec, profileHash: run.profileHash, whatIf: run.whatIf });
+    let plan = this.sources.get(run);
+    if (plan === undefined) this.sources.set(run, (plan = planKey(run)));
     return new Promise((resolve, reject) => {
       this.waiting.push({ job: { plan, shard }, resolve, reject });
       this.dispatch();
@@ -68,7 +96,12 @@ export class ShardThreads {
       const { job, resolve, reject } = this.waiting.shift()!;
       this.running.set(thread, { resolve, reject });
       thread.ref();
-      thread.postMessage(job);
+      if (this.plans.get(thread) === job.plan) {
+        thread.postMessage({ shard: job.shard });
+      } else {
+        this.plans.set(thread, job.plan);
+        thread.postMessage(job);
+      }
     }
   }
 
@@ -89,6 +122,7 @@ export class ShardThreads {
       this.running.get(thread)?.reject(err);
       this.running.delete(thread);
       this.threads.splice(this.threads.indexOf(thread), 1);
+      this.plans.delete(thread);
       if (this.idle.includes(thread)) this.idle.splice(this.idle.indexOf(thread), 1);
       this.dispatch();
     });
@@ -100,5 +134,6 @@ export class ShardThreads {
     await Promise.all(this.threads.map((thread) => thread.terminate()));
     this.threads.length = 0;
     this.idle.length = 0;
+    this.plans.clear();
   }
 }

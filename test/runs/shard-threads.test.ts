@@ -46,4 +46,23 @@ describe('shard threads', () => {
     expect(worse.length).toBeGreaterThan(0);
     expect(worse.every((w) => w.startsWith('s390x '))).toBe(true);
   });
+
+  test('When threads were prepared with a guess at a run\'s plan (its spec without the user patches), then its shards are still evaluated with the run\'s own plan', async () => {
+    const plan = planOf(run);
+    const shard = { runId: 'none', index: 0, from: 0, to: plan.size, done: false };
+    const inLine = new ResultBatch(plan.size);
+    const counts = evaluateShard(plan, shard, new Simulator(), inLine);
+    const guess = matrixSpecSchema.parse({ ...spec, kernels: ['5.13', '5.15'] });
+    threads.prepare({ spec: guess });
+    const { batch, counts: threaded } = await threads.evaluate(run, shard);
+    expect(threaded).toEqual(counts);
+    expect(Array.from(batch.verdicts.subarray(0, batch.length))).toEqual(Array.from(inLine.verdicts.subarray(0, inLine.length)));
+    // The guess itself, when a run is made of it, is what the threads hold after being prepared with it again.
+    const guessed: PlanSource = { spec: guess, profileHash: 'plain', whatIf: null };
+    threads.prepare(guessed);
+    const guessedPlan = planOf(guessed);
+    const plain = new ResultBatch(guessedPlan.size);
+    const plainCounts = evaluateShard(guessedPlan, { ...shard, to: guessedPlan.size }, new Simulator(), plain);
+    expect((await threads.evaluate(guessed, { ...shard, to: guessedPlan.size })).counts).toEqual(plainCounts);
+  });
 });
