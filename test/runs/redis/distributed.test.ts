@@ -127,6 +127,27 @@ test('When two workers serve a run, then every shard is committed once and the s
   expect(done.startedAt!.getTime()).toBeLessThanOrEqual(done.finishedAt!.getTime());
 });
 
+test('When the progress poll is an hour apart, then idle() still resolves once the run\'s finish job ends, succeeded or failed', async () => {
+  // Only BullMQ's queue events can tell this queue that the runs ended before the poll's first tick.
+  await queue.close();
+  queue = new RedisRunQueue(store, { redisUrl: redis.url, prefix: redis.prefix, pollMs: 3_600_000 });
+  startWorker(failingStore(store, new Map([[3, 99]])));
+  const failing = await createSmallRun();
+  await queue.enqueue(failing.id);
+  await queue.idle();
+  expect(await store.getRun(failing.id)).toMatchObject({ status: 'failed', error: 'shard 3: connection lost committing shard 3' });
+  for (const worker of workers.splice(0)) await worker.close();
+
+  startWorker();
+  const run = await createSmallRun();
+  const progress: string[] = [];
+  queue.onProgress((p) => progress.push(p.status));
+  await queue.enqueue(run.id);
+  await queue.idle();
+  expect(await store.getRun(run.id)).toMatchObject({ status: 'succeeded', ...countsOf(engineGrid()) });
+  expect(progress).toEqual(['succeeded']);
+});
+
 test('When a run is enqueued twice (a second service resuming it), then its shards still count once', async () => {
   const run = await createSmallRun();
   await queue.enqueue(run.id);
