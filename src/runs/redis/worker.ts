@@ -14,8 +14,16 @@ import { RETRIED, notInStore, requireRun, serveTasks, type JobOutcome, type JobP
 
 export type { JobOutcome };
 
+/**
+ * Engine shard jobs in flight at once in one worker by default. Evaluating is synchronous, so the
+ * engine still runs one shard at a time per process (scale it with processes, one per core); the
+ * second job evaluates while the first waits on its commit and on Redis, which a worker taking
+ * one job at a time spent idle.
+ */
+export const ENGINE_JOBS_AT_ONCE = 2;
+
 export interface RunWorkerOptions extends Omit<TaskWorkerOptions, 'concurrency'> {
-  /** Jobs at once in this process. The engine is CPU-bound: scale with processes, not this. */
+  /** Jobs at once in this process (default ENGINE_JOBS_AT_ONCE). */
   concurrency?: number;
 }
 
@@ -101,7 +109,7 @@ export class RunWorker {
   constructor(store: RunStore, options: RunWorkerOptions) {
     const plans: Plans = new LRUCache({ max: 4 });
     this.worker = serveTasks(RUNS_QUEUE, { shard: new EngineShardTask(store, plans), finish: new EngineFinishTask(store, plans) }, store, {
-      ...options, concurrency: options.concurrency ?? 1,
+      ...options, concurrency: options.concurrency ?? ENGINE_JOBS_AT_ONCE,
     });
   }
 

@@ -236,6 +236,29 @@ test('When one worker runs four shards at once, then each shard stores its own r
   expect(Buffer.from(await store.readVerdicts(run.id, done.cellsTotal)).equals(Buffer.from(expected))).toBe(true);
 });
 
+test('When a worker is started without a concurrency, then it evaluates a second shard while the first one\'s commit waits', async () => {
+  // The first commit is held until a second shard reaches its commit: a worker taking one job at a time never gets there.
+  let release!: () => void;
+  const secondArrived = new Promise<void>((resolve) => (release = resolve));
+  let commits = 0;
+  let waitedAlone = false;
+  const held = Object.assign(Object.create(store) as RunStore, {
+    async commitShard(...args: Parameters<RunStore['commitShard']>) {
+      if (++commits === 1) {
+        const alone = new Promise<void>((resolve) => setTimeout(() => resolve(void (waitedAlone = true)), 10_000).unref());
+        await Promise.race([secondArrived, alone]);
+      } else release();
+      return store.commitShard(...args);
+    },
+  });
+  workers.push(new RunWorker(held, { redisUrl: redis.url, prefix: redis.prefix }));
+  const run = await createSmallRun();
+  await queue.enqueue(run.id);
+  await queue.idle();
+  expect(waitedAlone).toBe(false);
+  expect(await store.getRun(run.id)).toMatchObject({ status: 'succeeded', error: null, ...countsOf(engineGrid()) });
+});
+
 test('When the store is down as a shard uses up its attempts, then the service fails the run from the failed flow', async () => {
   startWorker(failingStore(store, new Map([[3, 99]]), true));
   const run = await createSmallRun();
