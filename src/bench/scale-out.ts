@@ -70,7 +70,6 @@ function timeline(label: string, runId: string, times: RunTimes, jobs: LoggedJob
   const shards = mine.filter((j) => j.name === 'shard');
   const finish = mine.find((j) => j.name === 'finish');
   if (!shards.length || !finish) return `  ${label}: no job lines for run ${runId}`;
-  const sum = (list: LoggedJob[], f: (j: LoggedJob) => number) => list.reduce((n, j) => n + f(j), 0);
   const lines = [`  ${label} timeline (ms from startRun): enqueued ${times.enqueued - times.start}, first shard ${shards[0].startedAt - times.start}, ` +
     `last shard ended ${Math.max(...shards.map((j) => j.endedAt)) - times.start}, finish ${finish.startedAt - times.start}-${finish.endedAt - times.start} ` +
     `(${Object.entries(finish.phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}), idle() resolved ${times.idle - times.start}`];
@@ -78,9 +77,16 @@ function timeline(label: string, runId: string, times: RunTimes, jobs: LoggedJob
     const own = shards.filter((j) => j.pid === pid);
     const phases: Record<string, number> = {};
     for (const j of own) for (const [k, v] of Object.entries(j.phases)) phases[k] = (phases[k] ?? 0) + v;
-    const span = own[own.length - 1].endedAt - own[0].startedAt;
-    lines.push(`    worker ${pid}: ${own.length} shards over ${span} ms, in jobs ${sum(own, (j) => j.endedAt - j.startedAt)} ms ` +
-      `(${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}), between jobs ${span - sum(own, (j) => j.endedAt - j.startedAt)} ms`);
+    const span = Math.max(...own.map((j) => j.endedAt)) - own[0].startedAt;
+    // Jobs in flight side by side overlap: the worker is busy while at least one is.
+    let busy = 0;
+    let until = -Infinity;
+    for (const j of own) {
+      busy += Math.max(0, j.endedAt - Math.max(j.startedAt, until));
+      until = Math.max(until, j.endedAt);
+    }
+    lines.push(`    worker ${pid}: ${own.length} shards over ${span} ms, with a job in hand ${busy} ms, none ${span - busy} ms; ` +
+      `phases summed over jobs (they overlap when two are in flight): ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
   }
   return lines.join('\n');
 }
