@@ -11,7 +11,7 @@ import { redisConnection, type RedisQueueOptions, type RunJobName, type ShardJob
 export type JobOutcome = 'committed' | 'skipped' | 'succeeded' | 'failed';
 
 /**
- * Where a job's time went, for the worker's debug log and the scale-out bench's timeline: a task
+ * Where a job's time went, for the worker's log (each job's line, at info) and the scale-out bench's timeline: a task
  * marks the end of each of its phases (read, evaluate, store...), each mark timing the span since
  * the one before.
  */
