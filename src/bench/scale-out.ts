@@ -9,11 +9,13 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { openDatabase } from '../db/database';
 import { createServices } from '../composition';
 import { startRun } from '../runs/commands';
 import { ensureSeedMatrices } from '../matrices/seed';
+import { PROBE_RUNS_QUEUE, RUNS_QUEUE, redisConnection } from '../runs/redis/jobs';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -198,6 +200,15 @@ export async function benchScaleOut(): Promise<void> {
     console.log(`  2 workers / 1 worker speed-up: ${(single.ms / distributed.ms).toFixed(2)}x (goal >= 1.5x: ${single.ms / distributed.ms >= 1.5 ? 'met' : 'NOT met'}); ratios to the raw insert: in process ${(inProcess.ms / rawMs).toFixed(2)}x, 2 workers ${(distributed.ms / rawMs).toFixed(2)}x`);
   } finally {
     for (const w of workers) w.kill('SIGTERM');
+    await Promise.all(workers.map((w) => (w.exitCode === null ? new Promise((resolve) => w.once('exit', resolve)) : null)));
+    // The runs' jobs are kept an hour in Redis (duplicate enqueues): this bench's prefixes go with it.
+    for (const prefix of [`${tag}_1`, `${tag}_2`]) {
+      for (const name of [RUNS_QUEUE, PROBE_RUNS_QUEUE]) {
+        const queue = new Queue(name, { connection: redisConnection(REDIS_URL, 'producer'), prefix });
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
+    }
     await admin(async (c) => {
       for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     });
