@@ -5,12 +5,17 @@
  * PostgreSQL and Redis this machine kind runs (BENCH_PG_URL, BENCH_REDIS_URL to point elsewhere).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { openDatabase } from '../db/database';
 import { createServices } from '../composition';
 import { startRun } from '../runs/commands';
 import { ensureSeedMatrices } from '../matrices/seed';
+import { PROBE_RUNS_QUEUE, RUNS_QUEUE, redisConnection } from '../runs/redis/jobs';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -27,19 +32,101 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** A worker's log line of one job it finished (`JobEvent`, logged by the worker command at info). */
+interface LoggedJob {
+  pid: number;
+  name: 'shard' | 'finish';
+  runId: string;
+  startedAt: number;
+  endedAt: number;
+  phases: Record<string, number>;
+}
+
+/** Collects the job lines of these workers' logs (stdout, one JSON object a line); other lines but info pass to stderr. */
+function collectJobs(workers: ChildProcess[]): LoggedJob[] {
+  const jobs: LoggedJob[] = [];
+  for (const w of workers) {
+    createInterface({ input: w.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as Partial<LoggedJob> & { kind?: string };
+        if (entry.kind === 'engine' && entry.startedAt !== undefined) return void jobs.push(entry as LoggedJob);
+      } catch {
+        // not a log line
+      }
+      if (!/"level":30/.test(line)) process.stderr.write(`${line}\n`);
+    });
+  }
+  return jobs;
+}
+
+interface RunTimes {
+  /** Epoch ms: the bench called startRun, startRun returned (run stored and its flow enqueued), idle() resolved. */
+  start: number;
+  enqueued: number;
+  idle: number;
+}
+
+/** Where a run's wall went, from the workers' job lines: the serial parts before, between and after the shards. */
+function timeline(label: string, runId: string, times: RunTimes, jobs: LoggedJob[]): string {
+  const mine = jobs.filter((j) => j.runId === runId).sort((a, b) => a.startedAt - b.startedAt);
+  const shards = mine.filter((j) => j.name === 'shard');
+  const finish = mine.find((j) => j.name === 'finish');
+  if (!shards.length || !finish) return `  ${label}: no job lines for run ${runId}`;
+  const lines = [`  ${label} timeline (ms from startRun): enqueued ${times.enqueued - times.start}, first shard ${shards[0].startedAt - times.start}, ` +
+    `last shard ended ${Math.max(...shards.map((j) => j.endedAt)) - times.start}, finish ${finish.startedAt - times.start}-${finish.endedAt - times.start} ` +
+    `(${Object.entries(finish.phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}), idle() resolved ${times.idle - times.start}`];
+  for (const pid of [...new Set(shards.map((j) => j.pid))]) {
+    const own = shards.filter((j) => j.pid === pid);
+    const phases: Record<string, number> = {};
+    for (const j of own) for (const [k, v] of Object.entries(j.phases)) phases[k] = (phases[k] ?? 0) + v;
+    const span = Math.max(...own.map((j) => j.endedAt)) - own[0].startedAt;
+    // Jobs in flight side by side overlap: the worker is busy while at least one is.
+    let busy = 0;
+    let until = -Infinity;
+    for (const j of own) {
+      busy += Math.max(0, j.endedAt - Math.max(j.startedAt, until));
+      until = Math.max(until, j.endedAt);
+    }
+    lines.push(`    worker ${pid}: ${own.length} shards over ${span} ms, with a job in hand ${busy} ms, none ${span - busy} ms; ` +
+      `phases summed over jobs (they overlap when two are in flight): ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** CPU seconds a process has used so far (user + system, from /proc: Linux only; NaN elsewhere). */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds each of these processes used while `fn` ran. */
+async function cpuDuring<T>(pids: number[], fn: () => Promise<T>): Promise<{ result: T; cpu: number[] }> {
+  const before = pids.map(cpuSeconds);
+  const result = await fn();
+  return { result, cpu: pids.map((pid, i) => cpuSeconds(pid) - before[i]) };
+}
+
 /** One full run; returns its cells and milliseconds. */
-async function fullRun(schema: string, redis?: { url: string; prefix: string }): Promise<{ cells: number; ms: number }> {
+async function fullRun(schema: string, redis?: { url: string; prefix: string }): Promise<{ cells: number; ms: number; runId: string; times: RunTimes }> {
   const db = await openDatabase(`${PG_URL}?schema=${schema}`);
   const { services, queue, probeQueue } = createServices(db, { redisUrl: redis?.url, redisPrefix: redis?.prefix });
   try {
     await ensureSeedMatrices(services.matrices);
     const start = now();
+    const startedAt = Date.now();
     const run = await startRun(services.runDeps, 'be-config-2021', 'bench');
+    const enqueued = Date.now();
     await queue.idle();
     const ms = now() - start;
+    const times = { start: startedAt, enqueued, idle: Date.now() };
     const done = (await services.store.getRun(run.id))!;
     if (done.status !== 'succeeded') throw new Error(`run ${run.id} ${done.status}: ${done.error}`);
-    return { cells: done.ok + done.degraded + done.broken + done.probeFailed, ms };
+    return { cells: done.ok + done.degraded + done.broken + done.probeFailed, ms, runId: run.id, times };
   } finally {
     await queue.close();
     await probeQueue.close();
@@ -49,8 +136,8 @@ async function fullRun(schema: string, redis?: { url: string; prefix: string }):
 
 function startWorkers(count: number, schema: string, prefix: string): ChildProcess[] {
   return Array.from({ length: count }, () => spawn(process.execPath, [BIN, 'worker'], {
-    env: { ...process.env, DATABASE_URL: `${PG_URL}?schema=${schema}`, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DATABASE_URL: `${PG_URL}?schema=${schema}`, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   }));
 }
 
@@ -90,19 +177,38 @@ export async function benchScaleOut(): Promise<void> {
   const one = startWorkers(1, schemas[1], `${tag}_1`);
   const two = startWorkers(2, schemas[3], `${tag}_2`);
   const workers = [...one, ...two];
+  const jobs = [collectJobs(one), collectJobs(two)];
   try {
     const inProcess = await fullRun(schemas[0]);
-    const single = await fullRun(schemas[1], { url: REDIS_URL, prefix: `${tag}_1` });
-    const distributed = await fullRun(schemas[3], { url: REDIS_URL, prefix: `${tag}_2` });
+    const loads = [loadavg()[0]];
+    const benchPid = [process.pid];
+    const { result: single, cpu: singleCpu } = await cpuDuring([...one.map((w) => w.pid!), ...benchPid], () => fullRun(schemas[1], { url: REDIS_URL, prefix: `${tag}_1` }));
+    loads.push(loadavg()[0]);
+    const { result: distributed, cpu: distributedCpu } = await cpuDuring([...two.map((w) => w.pid!), ...benchPid], () => fullRun(schemas[3], { url: REDIS_URL, prefix: `${tag}_2` }));
+    loads.push(loadavg()[0]);
+    const cpuLine = (cpu: number[], ms: number) => `worker CPU ${cpu.slice(0, -1).map((c) => `${c.toFixed(2)} s`).join(' + ')} in ${(ms / 1000).toFixed(2)} s wall ` +
+      `(${(cpu.slice(0, -1).reduce((a, b) => a + b, 0) / ms * 1000).toFixed(2)} cores), bench process ${cpu[cpu.length - 1].toFixed(2)} s`;
     const rawMs = await rawInsert(schemas[2], inProcess.cells);
     const rate = (cells: number, ms: number) => `${(ms / 1000).toFixed(2)} s = ${Math.round(cells / ms * 1000).toLocaleString()} cells/s`;
     console.log(`be-config-2021 on PostgreSQL, in process: ${inProcess.cells.toLocaleString()} cells in ${rate(inProcess.cells, inProcess.ms)}`);
     console.log(`be-config-2021 on PostgreSQL, 1 worker process through Redis: ${rate(single.cells, single.ms)}`);
     console.log(`be-config-2021 on PostgreSQL, 2 worker processes through Redis: ${rate(distributed.cells, distributed.ms)}`);
     console.log(`raw node-postgres unnest insert of ${inProcess.cells.toLocaleString()} rows, 50,000 per transaction: ${rate(inProcess.cells, rawMs)}`);
+    console.log(`  1 worker: ${cpuLine(singleCpu, single.ms)}; 2 workers: ${cpuLine(distributedCpu, distributed.ms)}; load average (1 min) before/between/after: ${loads.map((l) => l.toFixed(1)).join(' / ')}`);
+    console.log(timeline('1 worker', single.runId, single.times, jobs[0]));
+    console.log(timeline('2 workers', distributed.runId, distributed.times, jobs[1]));
     console.log(`  2 workers / 1 worker speed-up: ${(single.ms / distributed.ms).toFixed(2)}x (goal >= 1.5x: ${single.ms / distributed.ms >= 1.5 ? 'met' : 'NOT met'}); ratios to the raw insert: in process ${(inProcess.ms / rawMs).toFixed(2)}x, 2 workers ${(distributed.ms / rawMs).toFixed(2)}x`);
   } finally {
     for (const w of workers) w.kill('SIGTERM');
+    await Promise.all(workers.map((w) => (w.exitCode === null ? new Promise((resolve) => w.once('exit', resolve)) : null)));
+    // The runs' jobs are kept an hour in Redis (duplicate enqueues): this bench's prefixes go with it.
+    for (const prefix of [`${tag}_1`, `${tag}_2`]) {
+      for (const name of [RUNS_QUEUE, PROBE_RUNS_QUEUE]) {
+        const queue = new Queue(name, { connection: redisConnection(REDIS_URL, 'producer'), prefix });
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
+    }
     await admin(async (c) => {
       for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     });

@@ -137,7 +137,7 @@ export function buildProgram(): Command {
     .description('Execute runs queued in Redis by `serve` or `run` (scale-out: any number of workers, one shared PostgreSQL store).')
     .option('--db <path|url>', 'the shared store (default $DATABASE_URL, normally postgresql://… for workers)')
     .option('--redis <url>', 'Redis holding the run queue (default $REDIS_URL)')
-    .option('-c, --concurrency <n>', 'engine shards at once in this process (default 1: the engine is CPU-bound, run one worker per core); probe runs: guests booted at once (default: the cores)')
+    .option('-c, --concurrency <n>', 'engine shards in flight in this process (default 2: one evaluates while the other commits; the engine is CPU-bound, run one worker per core); probe runs: guests booted at once (default: the cores)')
     .action(async (opts: { db?: string; redis?: string; concurrency?: string }) => {
       try {
         const { worker } = await import('./service-commands');

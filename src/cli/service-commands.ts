@@ -144,19 +144,20 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
 
 /**
  * Until SIGINT or SIGTERM: take shard jobs from Redis, commit them to the store; finish the jobs in
- * hand on stop. Engine shards one at a time (--concurrency); probe shards booting up to
+ * hand on stop. Engine shards two in flight (--concurrency); probe shards booting up to
  * --concurrency guests at once (default: the cores), when the probe dependencies are installed here.
  */
 export async function worker(opts: { db?: string; redis?: string; concurrency?: string }): Promise<void> {
   const redis = redisUrl(opts.redis);
   if (!redis) throw new CliError('BAD_USER_INPUT', 'a worker needs REDIS_URL (or --redis)', { field: 'redis' });
-  const concurrency = Number(opts.concurrency ?? 1);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new CliError('BAD_USER_INPUT', `bad concurrency ${opts.concurrency}`, { field: 'concurrency' });
+  const given = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
+  if (given !== undefined && (!Number.isInteger(given) || given < 1)) throw new CliError('BAD_USER_INPUT', `bad concurrency ${opts.concurrency}`, { field: 'concurrency' });
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const url = databaseUrl(opts.db);
   const db = await openDatabase(url, { onWait: waitingForStore(log) });
   // Here, not at the top: `run` and `serve` without Redis never load BullMQ.
-  const { RunWorker } = await import('../runs/redis/worker');
+  const { ENGINE_JOBS_AT_ONCE, RunWorker } = await import('../runs/redis/worker');
+  const concurrency = given ?? ENGINE_JOBS_AT_ONCE;
   const { ProbeRunWorker } = await import('../runs/redis/probe-worker');
   const onJob = (kind: string) => (event: { name: string; outcome: string }) => log.info({ kind, ...event }, `${kind} ${event.name} ${event.outcome}`);
   const onError = (err: unknown) => log.error({ err }, 'worker error');
@@ -164,7 +165,7 @@ export async function worker(opts: { db?: string; redis?: string; concurrency?: 
   const runWorker = new RunWorker(stores.runs, { redisUrl: redis, prefix: redisPrefix(), concurrency, onJob: onJob('engine'), onError });
   // Probe shards only where guests can boot; their kernel files come from the shared ARTIFACT_DIR.
   const installed = findInstalled();
-  const boots = Number(opts.concurrency ?? cpus().length);
+  const boots = given ?? cpus().length;
   const artifacts = artifactDir(url);
   const probeWorker = installed
     ? new ProbeRunWorker({

@@ -163,6 +163,11 @@ export interface RunStore {
   /** The queued or running run this trigger left of the matrix (a killed `run`), if any. */
   unfinishedRunOf(matrixId: number, trigger: string): Promise<RunRecord | null>;
   shards(runId: string): Promise<ShardRecord[]>;
+  /**
+   * The run's status and one of its shards (null: no such shard), in one read: what a worker asks
+   * before each shard it takes. Null when the run is not in this store.
+   */
+  shardOfRun(runId: string, index: number): Promise<{ status: RunStatus; shard: ShardRecord | null } | null>;
   markRunning(runId: string): Promise<void>;
   /** One transaction: the shard's results, the shard marked done, the run's counters advanced. */
   commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<void>;

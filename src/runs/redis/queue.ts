@@ -4,14 +4,17 @@
  * commit it, so it reports what is durable, whichever worker wrote it. Engine runs and probe runs
  * are two flows of the same shape (shards under a finish job) in two queues.
  */
-import { FlowProducer, Job, Queue, type JobsOptions } from 'bullmq';
+import { FlowProducer, Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { isFinished } from '../shard-step';
 import type { RunProgress, RunQueue, RunRecord, RunStore } from '../types';
 import { EngineFinishTask, EngineShardTask } from './worker';
 import { RUNS_QUEUE, finishJobId, redisConnection, shardJobId, type FinishJobData, type RedisQueueOptions, type ShardJobData } from './jobs';
 
 export interface RedisRunQueueOptions extends RedisQueueOptions {
-  /** How often runs enqueued here are read back for progress (ms). */
+  /**
+   * How often runs enqueued here are read back for progress (ms). A run's end is noticed when its
+   * finish job completes or fails (BullMQ's queue events), not at the next tick.
+   */
   pollMs?: number;
 }
 
@@ -36,12 +39,16 @@ export class RedisRunQueue implements RunQueue {
   private readonly flows: FlowProducer;
   /** To look up a run's jobs: a flow that failed or finished without finishing its run. */
   private readonly jobs: Queue;
+  /** Jobs completed and failed in the queue, as they happen: a watched run's finish job ending is read back at once. */
+  private readonly events: QueueEvents;
   private readonly listeners = new Set<(p: RunProgress) => void>();
   /** Runs enqueued here and not finished yet, with the progress last reported. */
   private readonly watched = new Map<string, string>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly timer: NodeJS.Timeout;
   private polling = false;
+  /** A finish job ended while a poll was reading: poll again once it is done, the run may have been read before its end. */
+  private pollAgain = false;
   private closed = false;
 
   constructor(
@@ -52,6 +59,15 @@ export class RedisRunQueue implements RunQueue {
     const connection = redisConnection(options.redisUrl, 'producer');
     this.flows = new FlowProducer({ connection, prefix: options.prefix });
     this.jobs = new Queue(flow.queueName, { connection, prefix: options.prefix });
+    // A blocking reader of the queue's event stream: its own connection, one that waits for Redis.
+    this.events = new QueueEvents(flow.queueName, { connection: redisConnection(options.redisUrl), prefix: options.prefix });
+    const finished = ({ jobId }: { jobId: string }) => {
+      if ([...this.watched.keys()].some((runId) => finishJobId(runId) === jobId)) void this.poll(true);
+    };
+    this.events.on('completed', finished);
+    this.events.on('failed', finished);
+    // Redis briefly unreachable: the poll still notices the run's end.
+    this.events.on('error', () => undefined);
     this.timer = setInterval(() => void this.poll(), options.pollMs ?? 250).unref();
   }
 
@@ -127,11 +143,18 @@ export class RedisRunQueue implements RunQueue {
     this.settleIdle();
     await this.flows.close();
     await this.jobs.close();
+    await this.events.close();
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling || this.watched.size === 0) return;
+  /** `ended`: a watched run's finish job just ended, so a poll under way may have read the run too early. */
+  private async poll(ended = false): Promise<void> {
+    if (this.polling) {
+      this.pollAgain ||= ended;
+      return;
+    }
+    if (this.watched.size === 0) return;
     this.polling = true;
+    this.pollAgain = false;
     try {
       for (const [runId, last] of this.watched) {
         let run = await this.store.getRun(runId);
@@ -162,6 +185,7 @@ export class RedisRunQueue implements RunQueue {
       this.polling = false;
       this.settleIdle();
     }
+    if (this.pollAgain && !this.closed) await this.poll(true);
   }
 
   private settleIdle(): void {

@@ -10,17 +10,45 @@ import { redisConnection, type RedisQueueOptions, type RunJobName, type ShardJob
 /** `skipped`: the run had finished (cancelled, failed) or the shard was already committed. */
 export type JobOutcome = 'committed' | 'skipped' | 'succeeded' | 'failed';
 
+/**
+ * Where a job's time went, for the worker's log (each job's line, at info) and the scale-out bench's timeline: a task
+ * marks the end of each of its phases (read, evaluate, store...), each mark timing the span since
+ * the one before.
+ */
+export class JobPhases {
+  readonly ms: Record<string, number> = {};
+  private last = performance.now();
+
+  mark(phase: string): void {
+    const now = performance.now();
+    this.ms[phase] = (this.ms[phase] ?? 0) + (now - this.last);
+    this.last = now;
+  }
+}
+
 export interface Task<D extends { runId: string }> {
   readonly name: RunJobName;
   readonly options: JobsOptions;
-  run(data: D): Promise<JobOutcome>;
+  run(data: D, phases: JobPhases): Promise<JobOutcome>;
+}
+
+/** One job a worker finished: what it was, how it ended, and when (epoch ms) and how long each phase took. */
+export interface JobEvent {
+  name: RunJobName;
+  runId: string;
+  index?: number;
+  outcome: JobOutcome;
+  /** When BullMQ handed the job to this worker, and when the task returned. */
+  startedAt: number;
+  endedAt: number;
+  phases: Record<string, number>;
 }
 
 export interface TaskWorkerOptions extends RedisQueueOptions {
   /** Jobs at once in this process. */
   concurrency: number;
   /** Told of each job this worker finished, for logs and tests. */
-  onJob?: (event: { name: RunJobName; runId: string; index?: number; outcome: JobOutcome }) => void;
+  onJob?: (event: JobEvent) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -33,9 +61,13 @@ export const RETRIED: JobsOptions = {
 };
 
 /** A worker pointed at another store than the service's must fail loudly, not skip the run's jobs. */
+export function notInStore(runId: string): Error {
+  return new Error(`run ${runId} is not in this worker's store (does DATABASE_URL name the service's database?)`);
+}
+
 export async function requireRun(store: Pick<RunStore, 'getRun'>, runId: string): Promise<RunRecord> {
   const run = await store.getRun(runId);
-  if (!run) throw new Error(`run ${runId} is not in this worker's store (does DATABASE_URL name the service's database?)`);
+  if (!run) throw notInStore(runId);
   return run;
 }
 
@@ -51,9 +83,12 @@ export function serveTasks<S extends ShardJobData, F extends { runId: string }>(
   const process = async (job: Job<S | F, JobOutcome, RunJobName>): Promise<JobOutcome> => {
     const { runId } = job.data;
     const index = 'index' in job.data ? job.data.index : undefined;
+    const startedAt = Date.now();
+    const phases = new JobPhases();
+    const event = (outcome: JobOutcome): JobEvent => ({ name: job.name, runId, index, outcome, startedAt, endedAt: Date.now(), phases: phases.ms });
     try {
-      const outcome = job.name === 'shard' ? await tasks.shard.run(job.data as S) : await tasks.finish.run(job.data as F);
-      options.onJob?.({ name: job.name, runId, index, outcome });
+      const outcome = job.name === 'shard' ? await tasks.shard.run(job.data as S, phases) : await tasks.finish.run(job.data as F, phases);
+      options.onJob?.(event(outcome));
       return outcome;
     } catch (err) {
       // attemptsMade counts the attempts before this one.
@@ -62,7 +97,7 @@ export function serveTasks<S extends ShardJobData, F extends { runId: string }>(
         // now, the service reads it from the failed flow (RedisRunQueue).
         await store.finishRun(runId, 'failed', null, `${job.name} ${index ?? ''}: ${(err as Error).message}`.replace('  ', ' '))
           .catch((storeErr: unknown) => options.onError?.(storeErr));
-        options.onJob?.({ name: job.name, runId, index, outcome: 'failed' });
+        options.onJob?.(event('failed'));
       }
       throw err;
     }

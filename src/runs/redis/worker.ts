@@ -7,20 +7,28 @@
 import { LRUCache } from 'lru-cache';
 import { Simulator, type MatrixPlan } from '../../engine';
 import { planOf } from '../plan';
-import { batchFor, commitShardStep, isFinished } from '../shard-step';
+import { batchFor, evaluateShard, isFinished } from '../shard-step';
 import type { ResultBatch, RunStore } from '../types';
 import { RUNS_QUEUE, type FinishJobData, type RunJobName, type ShardJobData } from './jobs';
-import { RETRIED, requireRun, serveTasks, type JobOutcome, type Task, type TaskWorker, type TaskWorkerOptions } from './task';
+import { RETRIED, notInStore, requireRun, serveTasks, type JobOutcome, type JobPhases, type Task, type TaskWorker, type TaskWorkerOptions } from './task';
 
 export type { JobOutcome };
 
+/**
+ * Engine shard jobs in flight at once in one worker by default. Evaluating is synchronous, so the
+ * engine still runs one shard at a time per process (scale it with processes, one per core); the
+ * second job evaluates while the first waits on its commit and on Redis, which a worker taking
+ * one job at a time spent idle.
+ */
+export const ENGINE_JOBS_AT_ONCE = 2;
+
 export interface RunWorkerOptions extends Omit<TaskWorkerOptions, 'concurrency'> {
-  /** Jobs at once in this process. The engine is CPU-bound: scale with processes, not this. */
+  /** Jobs at once in this process (default ENGINE_JOBS_AT_ONCE). */
   concurrency?: number;
 }
 
-/** A run's plan is rebuilt from its stored spec once per worker, not per shard. */
-type Plans = LRUCache<string, MatrixPlan>;
+/** A run's plan is rebuilt from its stored spec once per worker, not per shard (a promise: two jobs in flight build it once). */
+type Plans = LRUCache<string, Promise<MatrixPlan>>;
 
 /** One shard of positions: evaluated and committed with the run's counters in one transaction. */
 export class EngineShardTask implements Task<ShardJobData> {
@@ -34,25 +42,41 @@ export class EngineShardTask implements Task<ShardJobData> {
 
   constructor(private readonly store: RunStore, private readonly plans: Plans) {}
 
-  async run({ runId, index }: ShardJobData): Promise<JobOutcome> {
-    const run = await requireRun(this.store, runId);
-    if (isFinished(run.status)) return 'skipped';
-    const shards = await this.store.shards(runId);
-    const shard = shards.find((s) => s.index === index);
+  async run({ runId, index }: ShardJobData, phases: JobPhases): Promise<JobOutcome> {
+    // One small read per shard: the run's status (cancelled, failed: skip) and whether the shard is in already.
+    const found = await this.store.shardOfRun(runId, index);
+    if (!found) throw notInStore(runId);
+    if (isFinished(found.status)) return 'skipped';
+    const { shard } = found;
     if (!shard) throw new Error(`run ${runId} has no shard ${index}`);
     if (shard.done) return 'skipped';
     // Once per run, not per shard: with several workers every write to the run's row waits for
     // the row lock a concurrent shard commit holds on it (its counters).
-    if (run.status === 'queued') await this.store.markRunning(runId);
-    let plan = this.plans.get(runId);
-    if (!plan) this.plans.set(runId, (plan = planOf(run)));
-    const batch = batchFor(shards, this.freeBatches.pop());
+    if (found.status === 'queued') await this.store.markRunning(runId);
+    phases.mark('read');
+    const plan = await this.planOf(runId);
+    phases.mark('plan');
+    const batch = batchFor([shard], this.freeBatches.pop());
     try {
-      await commitShardStep(this.store, plan, shard, this.sim, batch);
+      // Synchronous: with jobs in flight side by side, one evaluates while the others wait on the store.
+      const counts = evaluateShard(plan, shard, this.sim, batch);
+      phases.mark('evaluate');
+      await this.store.commitShard(runId, shard, batch, counts);
+      phases.mark('store');
     } finally {
       this.freeBatches.push(batch);
     }
     return 'committed';
+  }
+
+  private planOf(runId: string): Promise<MatrixPlan> {
+    let plan = this.plans.get(runId);
+    if (!plan) {
+      this.plans.set(runId, (plan = requireRun(this.store, runId).then(planOf)));
+      // A failed read is not kept: the job's retry reads again.
+      plan.catch(() => this.plans.delete(runId));
+    }
+    return plan;
   }
 }
 
@@ -65,12 +89,15 @@ export class EngineFinishTask implements Task<FinishJobData> {
 
   constructor(private readonly store: RunStore, private readonly plans: Plans) {}
 
-  async run({ runId }: FinishJobData): Promise<JobOutcome> {
+  async run({ runId }: FinishJobData, phases: JobPhases): Promise<JobOutcome> {
     const run = await requireRun(this.store, runId);
     if (isFinished(run.status)) return 'skipped';
     const missing = (await this.store.shards(runId)).filter((s) => !s.done).map((s) => s.index);
     if (missing.length) throw new Error(`shards ${missing.join(', ')} not committed`);
-    await this.store.finishRun(runId, 'succeeded', await this.store.readVerdicts(runId, run.cellsTotal));
+    const grid = await this.store.readVerdicts(runId, run.cellsTotal);
+    phases.mark('read');
+    await this.store.finishRun(runId, 'succeeded', grid);
+    phases.mark('store');
     this.plans.delete(runId);
     return 'succeeded';
   }
@@ -82,7 +109,7 @@ export class RunWorker {
   constructor(store: RunStore, options: RunWorkerOptions) {
     const plans: Plans = new LRUCache({ max: 4 });
     this.worker = serveTasks(RUNS_QUEUE, { shard: new EngineShardTask(store, plans), finish: new EngineFinishTask(store, plans) }, store, {
-      ...options, concurrency: options.concurrency ?? 1,
+      ...options, concurrency: options.concurrency ?? ENGINE_JOBS_AT_ONCE,
     });
   }
 

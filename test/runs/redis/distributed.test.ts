@@ -127,6 +127,27 @@ test('When two workers serve a run, then every shard is committed once and the s
   expect(done.startedAt!.getTime()).toBeLessThanOrEqual(done.finishedAt!.getTime());
 });
 
+test('When the progress poll is an hour apart, then idle() still resolves once the run\'s finish job ends, succeeded or failed', async () => {
+  // Only BullMQ's queue events can tell this queue that the runs ended before the poll's first tick.
+  await queue.close();
+  queue = new RedisRunQueue(store, { redisUrl: redis.url, prefix: redis.prefix, pollMs: 3_600_000 });
+  startWorker(failingStore(store, new Map([[3, 99]])));
+  const failing = await createSmallRun();
+  await queue.enqueue(failing.id);
+  await queue.idle();
+  expect(await store.getRun(failing.id)).toMatchObject({ status: 'failed', error: 'shard 3: connection lost committing shard 3' });
+  for (const worker of workers.splice(0)) await worker.close();
+
+  startWorker();
+  const run = await createSmallRun();
+  const progress: string[] = [];
+  queue.onProgress((p) => progress.push(p.status));
+  await queue.enqueue(run.id);
+  await queue.idle();
+  expect(await store.getRun(run.id)).toMatchObject({ status: 'succeeded', ...countsOf(engineGrid()) });
+  expect(progress).toEqual(['succeeded']);
+});
+
 test('When a run is enqueued twice (a second service resuming it), then its shards still count once', async () => {
   const run = await createSmallRun();
   await queue.enqueue(run.id);
@@ -213,6 +234,29 @@ test('When one worker runs four shards at once, then each shard stores its own r
   expect(done).toMatchObject({ status: 'succeeded', ...countsOf(expected) });
   // The grid is rebuilt from the stored rows: a batch shared between jobs in flight would leave holes.
   expect(Buffer.from(await store.readVerdicts(run.id, done.cellsTotal)).equals(Buffer.from(expected))).toBe(true);
+});
+
+test('When a worker is started without a concurrency, then it evaluates a second shard while the first one\'s commit waits', async () => {
+  // The first commit is held until a second shard reaches its commit: a worker taking one job at a time never gets there.
+  let release!: () => void;
+  const secondArrived = new Promise<void>((resolve) => (release = resolve));
+  let commits = 0;
+  let waitedAlone = false;
+  const held = Object.assign(Object.create(store) as RunStore, {
+    async commitShard(...args: Parameters<RunStore['commitShard']>) {
+      if (++commits === 1) {
+        const alone = new Promise<void>((resolve) => setTimeout(() => resolve(void (waitedAlone = true)), 10_000).unref());
+        await Promise.race([secondArrived, alone]);
+      } else release();
+      return store.commitShard(...args);
+    },
+  });
+  workers.push(new RunWorker(held, { redisUrl: redis.url, prefix: redis.prefix }));
+  const run = await createSmallRun();
+  await queue.enqueue(run.id);
+  await queue.idle();
+  expect(waitedAlone).toBe(false);
+  expect(await store.getRun(run.id)).toMatchObject({ status: 'succeeded', error: null, ...countsOf(engineGrid()) });
 });
 
 test('When the store is down as a shard uses up its attempts, then the service fails the run from the failed flow', async () => {
