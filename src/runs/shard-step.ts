@@ -5,7 +5,7 @@
  * two workers never counts twice.
  */
 import type { MatrixPlan, Simulator } from '../engine';
-import { COUNT_KEYS, ResultBatch, type RunStatus, type RunStore, type ShardRecord, type VerdictCounts } from './types';
+import { COUNT_KEYS, ResultBatch, type RunStatus, type ShardRecord, type VerdictCounts } from './types';
 
 const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 
@@ -36,11 +36,6 @@ export function evaluateShard(plan: MatrixPlan, shard: ShardRecord, sim: Simulat
     counts.skipped++;
   });
   return counts;
-}
-
-export async function commitShardStep(store: RunStore, plan: MatrixPlan, shard: ShardRecord, sim: Simulator, batch: ResultBatch): Promise<void> {
-  const counts = evaluateShard(plan, shard, sim, batch);
-  await store.commitShard(shard.runId, shard, batch, counts);
 }
 
 /** A batch that holds the largest of these shards (reused across shards: no allocation per shard). */
