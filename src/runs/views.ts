@@ -5,8 +5,8 @@
  */
 import { LRUCache } from 'lru-cache';
 import {
-  AXES, GridShape, MatrixPlan, SKIPPED, VARIANT_COORDINATE, VERDICTS, axisNamed, cellPage, compareGrids, configKey, countCells, diffAlongAxis,
-  type Axis, type AxisName, type DiffPair, type Transition,
+  AXES, GridShape, MatrixPlan, SKIPPED, VARIANT_COORDINATE, VERDICTS, allPairsAlongAxis, allPairsBetweenGrids, axisNamed, cellPage, configKey, countCells,
+  pairsPage, type Axis, type AxisName, type DiffColumns, type DiffResult, type Transition,
 } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
 import { planOf } from './plan';
@@ -39,24 +39,9 @@ function variantKey(plan: MatrixPlan, axis: Axis, i: number): string {
   return axis.field === 'device' ? v.device.name : configKey(v.config);
 }
 
-interface CachedDiff {
-  bases: Int32Array;
-  heads: Int32Array;
-  transitions: Uint8Array;
-  totals: Record<Transition, number>;
-}
-
-const TRANSITION_CODES: Transition[] = ['REGRESSION', 'FIX', 'CHANGE'];
-
-export interface DiffPage {
-  pairs: DiffPair[];
-  hasNext: boolean;
-  totals: Record<Transition, number>;
-}
-
 export class RunViews {
   private readonly views = new LRUCache<string, RunView>({ max: 8 });
-  private readonly diffs = new LRUCache<string, CachedDiff>({ max: 64 });
+  private readonly diffs = new LRUCache<string, DiffColumns>({ max: 64 });
   private readonly counts = new LRUCache<string, number>({ max: 1024 });
   private readonly heatmaps = new LRUCache<string, Heatmap>({ max: 256 });
   private readonly loading = new Map<string, Promise<RunView>>();
@@ -117,17 +102,16 @@ export class RunViews {
 
   async diff(
     runId: string, axis: AxisName, base: string, head: string, transitions: readonly Transition[] | null, first: number, after: number, budget: TimeBudget = NO_BUDGET,
-  ): Promise<DiffPage & { view: RunView }> {
+  ): Promise<DiffResult & { view: RunView }> {
     const view = await budget.within(this.view(runId));
     const key = `${runId}|${axis}|${base}|${head}|${transitions?.slice().sort().join(',') ?? '*'}`;
     let cached = this.diffs.get(key);
     if (!cached) {
       const { planAxis, pairs } = axisPairs(view.plan, axis, base, head);
-      const all = diffAlongAxis(view.shape, view.grid, planAxis, pairs, transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER, budget.check);
-      cached = toCached(all.pairs, all.totals);
+      cached = allPairsAlongAxis(view.shape, view.grid, planAxis, pairs, transitions ? new Set(transitions) : null, budget.check);
       if (view.run.status === 'succeeded') this.diffs.set(key, cached);
     }
-    return { view, ...pageOf(cached, after, first) };
+    return { view, ...pairsPage(cached, after, first) };
   }
 
   async compare(baseId: string, headId: string, transitions: readonly Transition[] | null, first: number, after: number, budget: TimeBudget = NO_BUDGET) {
@@ -135,11 +119,10 @@ export class RunViews {
     const key = `cmp|${baseId}|${headId}|${transitions?.slice().sort().join(',') ?? '*'}`;
     let cached = this.diffs.get(key);
     if (!cached) {
-      const all = compareGrids(base.shape, base.grid, head.shape, head.grid, valueMaps(base, head), transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER, budget.check);
-      cached = toCached(all.pairs, all.totals);
+      cached = allPairsBetweenGrids(base.shape, base.grid, head.shape, head.grid, valueMaps(base, head), transitions ? new Set(transitions) : null, budget.check);
       if (base.run.status === 'succeeded' && head.run.status === 'succeeded') this.diffs.set(key, cached);
     }
-    return { base, head, ...pageOf(cached, after, first) };
+    return { base, head, ...pairsPage(cached, after, first) };
   }
 
   /**
@@ -204,33 +187,6 @@ export class RunViews {
   resultsAt(runId: string, positions: readonly number[]) {
     return this.reader.resultsAt(runId, positions);
   }
-}
-
-function toCached(pairs: DiffPair[], totals: Record<Transition, number>): CachedDiff {
-  // Plain loops: TypedArray.from with a mapping function costs several times as much on a first diff.
-  const bases = new Int32Array(pairs.length);
-  const heads = new Int32Array(pairs.length);
-  const transitions = new Uint8Array(pairs.length);
-  for (let i = 0; i < pairs.length; i++) {
-    bases[i] = pairs[i].base;
-    heads[i] = pairs[i].head;
-    transitions[i] = TRANSITION_CODES.indexOf(pairs[i].transition);
-  }
-  return { bases, heads, transitions, totals };
-}
-
-function pageOf(d: CachedDiff, after: number, first: number): DiffPage {
-  let lo = 0;
-  let hi = d.bases.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (d.bases[mid] <= after) lo = mid + 1;
-    else hi = mid;
-  }
-  const end = Math.min(lo + first, d.bases.length);
-  const pairs: DiffPair[] = [];
-  for (let i = lo; i < end; i++) pairs.push({ base: d.bases[i], head: d.heads[i], transition: TRANSITION_CODES[d.transitions[i]] });
-  return { pairs, hasNext: end < d.bases.length, totals: d.totals };
 }
 
 /** Labels of an axis for pictures, and the label index of each plan coordinate on it. */

@@ -145,6 +145,17 @@ describe('checkpoints during long walks', () => {
     }
   });
 
+  test('When a diff walks the innermost axis, one value against another, then it too calls its checkpoint every 65,536 steps and answers as without one', () => {
+    // 250,000 blocks of four: the one-loop walk of STRATEGY-like axes.
+    const inner = new GridShape([250_000, 4]);
+    const grid = Uint8Array.from({ length: inner.size }, (_, p) => (p % 7 === 0 ? SKIPPED : (p * 31) % 4));
+    let calls = 0;
+    const counted = diffAlongAxis(inner, grid, 1, new Map([[0, 3]]), null, 100, 50, () => void calls++);
+    expect(counted).toEqual(diffAlongAxis(inner, grid, 1, new Map([[0, 3]]), null, 100, 50));
+    expect(counted.pairs.length).toBe(50);
+    expect(calls).toBe(1 + Math.floor(250_000 / 65_536));
+  });
+
   test('When the checkpoint throws, then the walk stops there and the error comes out', () => {
     let calls = 0;
     const stopAtThird = () => {
