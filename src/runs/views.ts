@@ -44,6 +44,8 @@ export class RunViews {
   private readonly diffs = new LRUCache<string, DiffColumns>({ max: 64 });
   private readonly counts = new LRUCache<string, number>({ max: 1024 });
   private readonly heatmaps = new LRUCache<string, Heatmap>({ max: 256 });
+  /** A filter as coordinate lists, by run and filter: a client pages on with the same filter. A run's plan never changes. */
+  private readonly filters = new LRUCache<string, CompiledFilter>({ max: 256 });
   private readonly loading = new Map<string, Promise<RunView>>();
 
   constructor(private readonly reader: RunReader) {}
@@ -67,7 +69,7 @@ export class RunViews {
   forget(runId: string): void {
     this.views.delete(runId);
     const mentions = (key: string) => key.split('|').slice(0, 3).includes(runId);
-    for (const cache of [this.diffs, this.counts, this.heatmaps] as LRUCache<string, object | number>[]) {
+    for (const cache of [this.diffs, this.counts, this.heatmaps, this.filters] as LRUCache<string, object | number>[]) {
       for (const key of [...cache.keys()]) if (mentions(key)) cache.delete(key);
     }
   }
@@ -84,11 +86,12 @@ export class RunViews {
 
   async cells(runId: string, filter: CellFilter, first: number, after: number, budget: TimeBudget = NO_BUDGET) {
     const view = await budget.within(this.view(runId));
-    const allowed = allowedLists(view.plan, filter);
-    const verdicts = filter.verdict?.length ? new Set(filter.verdict.map((v) => VERDICTS.indexOf(v as (typeof VERDICTS)[number]))) : null;
+    const countKey = `${runId}|${JSON.stringify(filter)}`;
+    let compiled = this.filters.get(countKey);
+    if (!compiled) this.filters.set(countKey, (compiled = compileFilter(view.plan, filter)));
+    const { allowed, verdicts } = compiled;
     const page = cellPage(view.shape, view.grid, allowed, verdicts, after, first, budget.check);
     // Counting walks every matching position: done only when asked for, once per filter.
-    const countKey = `${runId}|${JSON.stringify(filter)}`;
     const total = () => {
       let n = this.counts.get(countKey);
       if (n === undefined) {
@@ -165,8 +168,8 @@ export class RunViews {
     const r = labelsOf(rows);
     const c = labelsOf(columns);
     const counts = Array.from({ length: r.labels.length * c.labels.length * 4 }, () => 0);
-    const verdicts = filter.verdict?.length ? new Set(filter.verdict.map((v) => VERDICTS.indexOf(v as (typeof VERDICTS)[number]))) : null;
-    view.shape.walk(0, allowedLists(view.plan, filter), (p) => {
+    const { allowed, verdicts } = compileFilter(view.plan, filter);
+    view.shape.walk(0, allowed, (p) => {
       const v = view.grid[p];
       if (v === SKIPPED || (verdicts !== null && !verdicts.has(v))) return true;
       const ri = r.index[view.shape.coord(p, r.planAxis)];
@@ -199,6 +202,16 @@ function axisLabels(plan: MatrixPlan, name: AxisName): { planAxis: number; label
   }
   const labels = plan.labels()[axis.planIndex];
   return { planAxis: axis.planIndex, labels, index: labels.map((_, i) => i) };
+}
+
+interface CompiledFilter {
+  allowed: (number[] | null)[];
+  verdicts: Set<number> | null;
+}
+
+function compileFilter(plan: MatrixPlan, filter: CellFilter): CompiledFilter {
+  const verdicts = filter.verdict?.length ? new Set(filter.verdict.map((v) => VERDICTS.indexOf(v as (typeof VERDICTS)[number]))) : null;
+  return { allowed: allowedLists(plan, filter), verdicts };
 }
 
 /** Allowed coordinate lists for a filter; values absent from the run simply match nothing. */

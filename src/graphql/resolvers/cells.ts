@@ -91,6 +91,16 @@ function combination(cell: CellRef) {
   return c;
 }
 
+/** Edges of pages: a cursor is encoded only when the query asks for it (CellEdge.cursor, DiffEdge.cursor). */
+interface CellEdge {
+  node: CellRef;
+}
+interface DiffEdge {
+  node: { transition: Transition; base: CellRef; head: CellRef };
+}
+const cellCursor = (edge: CellEdge) => encodeCursor('cell', edge.node.position);
+const pairCursor = (edge: DiffEdge) => encodeCursor('pair', edge.node.base.position);
+
 type PairsPage = { pairs: { base: number; head: number; transition: Transition }[]; hasNext: boolean; totals: Record<Transition, number> };
 
 async function diffConnection(ctx: Context, info: GraphQLResolveInfo, page: PairsPage, base: RunView, head: RunView) {
@@ -98,13 +108,10 @@ async function diffConnection(ctx: Context, info: GraphQLResolveInfo, page: Pair
     storedForPage(ctx, info, ['edges', 'node', 'base'], base, page.pairs.map((p) => p.base)),
     storedForPage(ctx, info, ['edges', 'node', 'head'], head, page.pairs.map((p) => p.head)),
   ]);
-  const edges = page.pairs.map((p) => ({
-    cursor: encodeCursor('pair', p.base),
-    node: { transition: p.transition, base: cellRef(base, p.base, baseStored), head: cellRef(head, p.head, headStored) },
-  }));
+  const edges = page.pairs.map((p): DiffEdge => ({ node: { transition: p.transition, base: cellRef(base, p.base, baseStored), head: cellRef(head, p.head, headStored) } }));
   return {
     edges,
-    pageInfo: { hasNextPage: page.hasNext, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    pageInfo: { hasNextPage: page.hasNext, endCursor: edges.length ? pairCursor(edges[edges.length - 1]) : null },
     totalCount: page.totals.REGRESSION + page.totals.FIX + page.totals.CHANGE,
     regressions: page.totals.REGRESSION,
     fixes: page.totals.FIX,
@@ -118,10 +125,10 @@ export const resolvers = {
       const first = pageSize(args.first, 100);
       const page = await ctx.views.cells(args.run, args.filter ?? {}, first, decodeCursor('cell', args.after, -1), ctx.budget);
       const loaded = await storedForPage(ctx, info, ['edges', 'node'], page.view, page.positions);
-      const edges = page.positions.map((position) => ({ cursor: encodeCursor('cell', position), node: cellRef(page.view, position, loaded) }));
+      const edges = page.positions.map((position): CellEdge => ({ node: cellRef(page.view, position, loaded) }));
       return {
         edges,
-        pageInfo: { hasNextPage: page.hasNext, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+        pageInfo: { hasNextPage: page.hasNext, endCursor: edges.length ? cellCursor(edges[edges.length - 1]) : null },
         // A function: graphql-js calls it only when totalCount is selected (outside withErrorCodes, so mapped here).
         totalCount: () => {
           try {
@@ -150,6 +157,8 @@ export const resolvers = {
       return diffConnection(ctx, info, page, page.base, page.head);
     },
   },
+  CellEdge: { cursor: cellCursor },
+  DiffEdge: { cursor: pairCursor },
   Cell: {
     id: (c: CellRef) => `${c.view.run.id}:${c.position}`,
     position: (c: CellRef) => c.position,
