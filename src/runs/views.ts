@@ -47,6 +47,12 @@ export class RunViews {
   /** A filter as coordinate lists, by run and filter: a client pages on with the same filter. A run's plan never changes. */
   private readonly filters = new LRUCache<string, CompiledFilter>({ max: 256 });
   private readonly loading = new Map<string, Promise<RunView>>();
+  /**
+   * Plans by what planOf makes them of (the spec; the profile snapshot too for a what-if run):
+   * runs of one matrix share one. Planning be-config-2021 takes tens of milliseconds, which the
+   * view of each finished run paid again, on the event loop, as the first reads arrived.
+   */
+  private readonly plans = new LRUCache<string, MatrixPlan>({ max: 16 });
 
   constructor(private readonly reader: RunReader) {}
 
@@ -77,7 +83,9 @@ export class RunViews {
   private async load(runId: string): Promise<RunView> {
     const run = await this.reader.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
-    const plan = planOf(run);
+    const planKey = `${run.whatIf ? run.profileHash : ''}|${JSON.stringify(run.spec)}`;
+    let plan = this.plans.get(planKey);
+    if (!plan) this.plans.set(planKey, (plan = planOf(run)));
     const view = { run, plan, shape: new GridShape(plan.radix), grid: await this.reader.grid(run) };
     // Only a finished run's grid never changes.
     if (run.status === 'succeeded') this.views.set(runId, view);

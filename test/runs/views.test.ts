@@ -75,3 +75,18 @@ test('When one filter pages through an unfinished run twice while its results gr
   expect(after.positions).toEqual(expected.slice(0, 10));
   expect(after.total()).toBe(expected.length);
 });
+
+test('When two runs of one matrix are viewed, then they share one plan; a run of another matrix has its own', async () => {
+  const runs = [unfinishedRun(), { ...unfinishedRun(), id: '8' }, { ...unfinishedRun(), id: '9', spec: { ...spec, kernels: ['5.14'] } }] as RunRecord[];
+  const reader: RunReader = {
+    getRun: async (id) => runs.find((r) => r.id === id) ?? null,
+    grid: async (r) => new Uint8Array(r.cellsTotal).fill(SKIPPED),
+    resultsAt: async () => new Map<number, StoredResult>(),
+  };
+  const views = new RunViews(reader);
+  const [a, b, c] = await Promise.all(runs.map((r) => views.view(r.id)));
+  expect(b.plan).toBe(a.plan);
+  expect(c.plan).not.toBe(a.plan);
+  expect(c.plan.labels()[6]).toEqual(['5.14']);
+  expect(a.plan.labels()[6]).toEqual(['5.14', '5.15']);
+});

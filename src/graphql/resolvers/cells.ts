@@ -28,6 +28,22 @@ const STORED_FIELDS = new Set(['negotiated', 'clearedInValidate', 'effective']);
 
 const loaders = new WeakMap<Context, Map<string, DataLoader<number, StoredResult | null>>>();
 
+/** Stored results, batched per run and request. */
+function stored(ctx: Context, cell: CellRef): Promise<StoredResult | null> {
+  let perRun = loaders.get(ctx);
+  if (!perRun) loaders.set(ctx, (perRun = new Map()));
+  const runId = cell.view.run.id;
+  let loader = perRun.get(runId);
+  if (!loader) {
+    loader = new DataLoader(async (positions) => {
+      const found = await ctx.views.resultsAt(runId, positions);
+      return positions.map((p) => found.get(p) ?? null);
+    });
+    perRun.set(runId, loader);
+  }
+  return loader.load(cell.position);
+}
+
 /**
  * `read` of the cell's stored result: at once when its page loaded it, so that a page's fields all
  * resolve without a promise each (graphql-js then completes the page's objects synchronously).
@@ -44,22 +60,6 @@ async function storedForPage(ctx: Context, info: GraphQLResolveInfo, path: reado
 
 const cellRef = (view: RunView, position: number, loaded: Map<number, StoredResult> | null): CellRef =>
   (loaded ? { view, position, stored: loaded.get(position) ?? null } : { view, position });
-
-/** Stored results, batched per run and request. */
-function stored(ctx: Context, cell: CellRef): Promise<StoredResult | null> {
-  let perRun = loaders.get(ctx);
-  if (!perRun) loaders.set(ctx, (perRun = new Map()));
-  const runId = cell.view.run.id;
-  let loader = perRun.get(runId);
-  if (!loader) {
-    loader = new DataLoader(async (positions) => {
-      const found = await ctx.views.resultsAt(runId, positions);
-      return positions.map((p) => found.get(p) ?? null);
-    });
-    perRun.set(runId, loader);
-  }
-  return loader.load(cell.position);
-}
 
 const probeLoaders = new WeakMap<Context, Map<string, DataLoader<number, StoredProbeResult | null>>>();
 
