@@ -303,16 +303,27 @@ export class SqlRunStore implements RunStore {
       this.ranges.set(run, ranges);
       holding = blobsHolding(ranges, positions);
     }
-    const missing = [...new Set(holding.values())].filter((from) => !this.decoded.has(`${run}:${from}`));
+    // Each blob the positions fall in, decoded once (from the cache, or read now and cached).
+    const blobs = new Map<number, DecodedResults>();
+    const missing: number[] = [];
+    for (const from of new Set(holding.values())) {
+      const decoded = this.decoded.get(`${run}:${from}`);
+      if (decoded) blobs.set(from, decoded);
+      else missing.push(from);
+    }
     if (missing.length > 0) {
       const { rows } = await raw.queryRaw({
         sql: forBackend(dialect, `SELECT "from", "data" FROM "ResultBlob" WHERE "runId" = ? AND "from" IN (${missing.map(() => '?').join(',')})`),
         args: [run, ...missing], argTypes: [INT, ...missing.map(() => INT)],
       });
-      for (const [from, data] of rows as [number, unknown][]) this.decoded.set(`${run}:${from}`, decodeResults(bytesOf(data)));
+      for (const [from, data] of rows as [number, unknown][]) {
+        const decoded = decodeResults(bytesOf(data));
+        this.decoded.set(`${run}:${from}`, decoded);
+        blobs.set(from, decoded);
+      }
     }
     for (const [position, from] of holding) {
-      const result = this.decoded.get(`${run}:${from}`)?.at(position);
+      const result = blobs.get(from)?.at(position);
       if (result) out.set(position, result);
     }
     return out;

@@ -16,7 +16,10 @@ export { MatrixPlan, matrixPositions, matrixSpecSchema, configKey, type MatrixSp
 export { COMBINATION_CHECKS, type CombinationCheck, type Invalid } from './validity';
 export { AXES, PLAN_COORDINATES, VARIANT_COORDINATE, axisNamed, type Axis, type AxisName } from './axes';
 export { firstRegression, type FirstRegression, type OrderedAxis, type Responsible } from './regression';
-export { GridShape, SKIPPED, TRANSITIONS, cellPage, countCells, compareGrids, diffAlongAxis, transitionOf, type Checkpoint, type Transition, type DiffResult, type DiffPair } from './grid';
+export {
+  GridShape, SKIPPED, TRANSITIONS, allPairsAlongAxis, allPairsBetweenGrids, cellPage, countCells, compareGrids, diffAlongAxis, pairsPage, transitionOf,
+  type Checkpoint, type DiffColumns, type DiffPair, type DiffResult, type Transition,
+} from './grid';
 export { NOTABLE_KERNELS } from './profiles/linux/notable';
 export { ALL_PROFILES } from './profiles';
 export { sourceChanges } from './kernel';

@@ -5,8 +5,8 @@
  */
 import { LRUCache } from 'lru-cache';
 import {
-  AXES, GridShape, MatrixPlan, SKIPPED, VARIANT_COORDINATE, VERDICTS, axisNamed, cellPage, compareGrids, configKey, countCells, diffAlongAxis,
-  type Axis, type AxisName, type DiffPair, type Transition,
+  AXES, GridShape, MatrixPlan, SKIPPED, VARIANT_COORDINATE, VERDICTS, allPairsAlongAxis, allPairsBetweenGrids, axisNamed, cellPage, configKey, countCells,
+  pairsPage, type Axis, type AxisName, type DiffColumns, type DiffResult, type Transition,
 } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
 import { planOf } from './plan';
@@ -39,27 +39,20 @@ function variantKey(plan: MatrixPlan, axis: Axis, i: number): string {
   return axis.field === 'device' ? v.device.name : configKey(v.config);
 }
 
-interface CachedDiff {
-  bases: Int32Array;
-  heads: Int32Array;
-  transitions: Uint8Array;
-  totals: Record<Transition, number>;
-}
-
-const TRANSITION_CODES: Transition[] = ['REGRESSION', 'FIX', 'CHANGE'];
-
-export interface DiffPage {
-  pairs: DiffPair[];
-  hasNext: boolean;
-  totals: Record<Transition, number>;
-}
-
 export class RunViews {
   private readonly views = new LRUCache<string, RunView>({ max: 8 });
-  private readonly diffs = new LRUCache<string, CachedDiff>({ max: 64 });
+  private readonly diffs = new LRUCache<string, DiffColumns>({ max: 64 });
   private readonly counts = new LRUCache<string, number>({ max: 1024 });
   private readonly heatmaps = new LRUCache<string, Heatmap>({ max: 256 });
+  /** A filter as coordinate lists, by run and filter: a client pages on with the same filter. A run's plan never changes. */
+  private readonly filters = new LRUCache<string, CompiledFilter>({ max: 256 });
   private readonly loading = new Map<string, Promise<RunView>>();
+  /**
+   * Plans by what planOf makes them of (the spec; the profile snapshot too for a what-if run):
+   * runs of one matrix share one. Planning be-config-2021 takes tens of milliseconds, which the
+   * view of each finished run paid again, on the event loop, as the first reads arrived.
+   */
+  private readonly plans = new LRUCache<string, MatrixPlan>({ max: 16 });
 
   constructor(private readonly reader: RunReader) {}
 
@@ -82,7 +75,7 @@ export class RunViews {
   forget(runId: string): void {
     this.views.delete(runId);
     const mentions = (key: string) => key.split('|').slice(0, 3).includes(runId);
-    for (const cache of [this.diffs, this.counts, this.heatmaps] as LRUCache<string, object | number>[]) {
+    for (const cache of [this.diffs, this.counts, this.heatmaps, this.filters] as LRUCache<string, object | number>[]) {
       for (const key of [...cache.keys()]) if (mentions(key)) cache.delete(key);
     }
   }
@@ -90,7 +83,9 @@ export class RunViews {
   private async load(runId: string): Promise<RunView> {
     const run = await this.reader.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
-    const plan = planOf(run);
+    const planKey = `${run.whatIf ? run.profileHash : ''}|${JSON.stringify(run.spec)}`;
+    let plan = this.plans.get(planKey);
+    if (!plan) this.plans.set(planKey, (plan = planOf(run)));
     const view = { run, plan, shape: new GridShape(plan.radix), grid: await this.reader.grid(run) };
     // Only a finished run's grid never changes.
     if (run.status === 'succeeded') this.views.set(runId, view);
@@ -99,11 +94,12 @@ export class RunViews {
 
   async cells(runId: string, filter: CellFilter, first: number, after: number, budget: TimeBudget = NO_BUDGET) {
     const view = await budget.within(this.view(runId));
-    const allowed = allowedLists(view.plan, filter);
-    const verdicts = filter.verdict?.length ? new Set(filter.verdict.map((v) => VERDICTS.indexOf(v as (typeof VERDICTS)[number]))) : null;
+    const countKey = `${runId}|${JSON.stringify(filter)}`;
+    let compiled = this.filters.get(countKey);
+    if (!compiled) this.filters.set(countKey, (compiled = compileFilter(view.plan, filter)));
+    const { allowed, verdicts } = compiled;
     const page = cellPage(view.shape, view.grid, allowed, verdicts, after, first, budget.check);
     // Counting walks every matching position: done only when asked for, once per filter.
-    const countKey = `${runId}|${JSON.stringify(filter)}`;
     const total = () => {
       let n = this.counts.get(countKey);
       if (n === undefined) {
@@ -117,17 +113,16 @@ export class RunViews {
 
   async diff(
     runId: string, axis: AxisName, base: string, head: string, transitions: readonly Transition[] | null, first: number, after: number, budget: TimeBudget = NO_BUDGET,
-  ): Promise<DiffPage & { view: RunView }> {
+  ): Promise<DiffResult & { view: RunView }> {
     const view = await budget.within(this.view(runId));
     const key = `${runId}|${axis}|${base}|${head}|${transitions?.slice().sort().join(',') ?? '*'}`;
     let cached = this.diffs.get(key);
     if (!cached) {
       const { planAxis, pairs } = axisPairs(view.plan, axis, base, head);
-      const all = diffAlongAxis(view.shape, view.grid, planAxis, pairs, transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER, budget.check);
-      cached = toCached(all.pairs, all.totals);
+      cached = allPairsAlongAxis(view.shape, view.grid, planAxis, pairs, transitions ? new Set(transitions) : null, budget.check);
       if (view.run.status === 'succeeded') this.diffs.set(key, cached);
     }
-    return { view, ...pageOf(cached, after, first) };
+    return { view, ...pairsPage(cached, after, first) };
   }
 
   async compare(baseId: string, headId: string, transitions: readonly Transition[] | null, first: number, after: number, budget: TimeBudget = NO_BUDGET) {
@@ -135,11 +130,10 @@ export class RunViews {
     const key = `cmp|${baseId}|${headId}|${transitions?.slice().sort().join(',') ?? '*'}`;
     let cached = this.diffs.get(key);
     if (!cached) {
-      const all = compareGrids(base.shape, base.grid, head.shape, head.grid, valueMaps(base, head), transitions ? new Set(transitions) : null, -1, Number.MAX_SAFE_INTEGER, budget.check);
-      cached = toCached(all.pairs, all.totals);
+      cached = allPairsBetweenGrids(base.shape, base.grid, head.shape, head.grid, valueMaps(base, head), transitions ? new Set(transitions) : null, budget.check);
       if (base.run.status === 'succeeded' && head.run.status === 'succeeded') this.diffs.set(key, cached);
     }
-    return { base, head, ...pageOf(cached, after, first) };
+    return { base, head, ...pairsPage(cached, after, first) };
   }
 
   /**
@@ -182,8 +176,8 @@ export class RunViews {
     const r = labelsOf(rows);
     const c = labelsOf(columns);
     const counts = Array.from({ length: r.labels.length * c.labels.length * 4 }, () => 0);
-    const verdicts = filter.verdict?.length ? new Set(filter.verdict.map((v) => VERDICTS.indexOf(v as (typeof VERDICTS)[number]))) : null;
-    view.shape.walk(0, allowedLists(view.plan, filter), (p) => {
+    const { allowed, verdicts } = compileFilter(view.plan, filter);
+    view.shape.walk(0, allowed, (p) => {
       const v = view.grid[p];
       if (v === SKIPPED || (verdicts !== null && !verdicts.has(v))) return true;
       const ri = r.index[view.shape.coord(p, r.planAxis)];
@@ -206,33 +200,6 @@ export class RunViews {
   }
 }
 
-function toCached(pairs: DiffPair[], totals: Record<Transition, number>): CachedDiff {
-  // Plain loops: TypedArray.from with a mapping function costs several times as much on a first diff.
-  const bases = new Int32Array(pairs.length);
-  const heads = new Int32Array(pairs.length);
-  const transitions = new Uint8Array(pairs.length);
-  for (let i = 0; i < pairs.length; i++) {
-    bases[i] = pairs[i].base;
-    heads[i] = pairs[i].head;
-    transitions[i] = TRANSITION_CODES.indexOf(pairs[i].transition);
-  }
-  return { bases, heads, transitions, totals };
-}
-
-function pageOf(d: CachedDiff, after: number, first: number): DiffPage {
-  let lo = 0;
-  let hi = d.bases.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (d.bases[mid] <= after) lo = mid + 1;
-    else hi = mid;
-  }
-  const end = Math.min(lo + first, d.bases.length);
-  const pairs: DiffPair[] = [];
-  for (let i = lo; i < end; i++) pairs.push({ base: d.bases[i], head: d.heads[i], transition: TRANSITION_CODES[d.transitions[i]] });
-  return { pairs, hasNext: end < d.bases.length, totals: d.totals };
-}
-
 /** Labels of an axis for pictures, and the label index of each plan coordinate on it. */
 function axisLabels(plan: MatrixPlan, name: AxisName): { planAxis: number; labels: string[]; index: number[] } {
   const axis = axisNamed(name);
@@ -243,6 +210,16 @@ function axisLabels(plan: MatrixPlan, name: AxisName): { planAxis: number; label
   }
   const labels = plan.labels()[axis.planIndex];
   return { planAxis: axis.planIndex, labels, index: labels.map((_, i) => i) };
+}
+
+interface CompiledFilter {
+  allowed: (number[] | null)[];
+  verdicts: Set<number> | null;
+}
+
+function compileFilter(plan: MatrixPlan, filter: CellFilter): CompiledFilter {
+  const verdicts = filter.verdict?.length ? new Set(filter.verdict.map((v) => VERDICTS.indexOf(v as (typeof VERDICTS)[number]))) : null;
+  return { allowed: allowedLists(plan, filter), verdicts };
 }
 
 /** Allowed coordinate lists for a filter; values absent from the run simply match nothing. */

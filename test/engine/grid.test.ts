@@ -122,6 +122,35 @@ test('comparing runs of the same value sets (the identity fast path) pairs each 
   }));
 });
 
+test('When large stretches of a grid are skipped (whole chunks and parts of them), then innermost-axis diffs and comparisons pair exactly as a plain scan does', () => {
+  // Walks pass over chunks holding no evaluated cell; pairs just past a skipped stretch must still be found.
+  const shape = new GridShape([1_000, 5]);
+  const stretch = fc.tuple(fc.nat({ max: shape.size - 1 }), fc.integer({ min: 1, max: 2_500 }));
+  const grids = fc.record({ seed: fc.integer(), skipped: fc.array(stretch, { maxLength: 6 }) });
+  fc.assert(fc.property(grids, fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 }), ({ seed, skipped }, b, h) => {
+    // Verdicts from a small linear congruential sequence: fast-check arrays of 5,000 values are slow to shrink.
+    let x = seed >>> 0;
+    const next = () => (x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0) >>> 16;
+    const base = Uint8Array.from({ length: shape.size }, () => next() % 4);
+    const head = Uint8Array.from({ length: shape.size }, () => [0, 1, 2, 3, SKIPPED][next() % 5]);
+    for (const [from, length] of skipped) base.fill(SKIPPED, from, from + length);
+    const expected = (pairOf: (p: number) => number | null, other: Uint8Array) => {
+      const pairs: { base: number; head: number; transition: Transition }[] = [];
+      for (let p = 0; p < shape.size; p++) {
+        const q = pairOf(p);
+        if (q === null || base[p] === SKIPPED || other[q] === SKIPPED) continue;
+        const t = expectedTransition(base[p], other[q]);
+        if (t) pairs.push({ base: p, head: q, transition: t });
+      }
+      return pairs;
+    };
+    const along = diffAlongAxis(shape, base, 1, new Map([[b, h]]), null, -1, shape.size);
+    expect(along.pairs).toEqual(expected((p) => (p % 5 === b ? p + h - b : null), base));
+    const identity = shape.radix.map((r) => Int32Array.from({ length: r }, (_, c) => c));
+    expect(compareGrids(shape, base, shape, head, identity, null, -1, shape.size).pairs).toEqual(expected((p) => p, head));
+  }), { numRuns: 15 });
+});
+
 describe('checkpoints during long walks', () => {
   /** 4 x 250 x 1,000 = 1,000,000 positions, every fifth skipped. */
   const shape = new GridShape([4, 250, 1_000]);
@@ -143,6 +172,17 @@ describe('checkpoints during long walks', () => {
       // Each walks at least 500,000 positions.
       expect(calls).toBeGreaterThanOrEqual(1 + Math.floor(500_000 / 65_536));
     }
+  });
+
+  test('When a diff walks the innermost axis, one value against another, then it too calls its checkpoint at the start and every 65,536 positions and answers as without one', () => {
+    // 250,000 blocks of four: the one-loop walk of STRATEGY-like axes.
+    const inner = new GridShape([250_000, 4]);
+    const grid = Uint8Array.from({ length: inner.size }, (_, p) => (p % 7 === 0 ? SKIPPED : (p * 31) % 4));
+    let calls = 0;
+    const counted = diffAlongAxis(inner, grid, 1, new Map([[0, 3]]), null, 100, 50, () => void calls++);
+    expect(counted).toEqual(diffAlongAxis(inner, grid, 1, new Map([[0, 3]]), null, 100, 50));
+    expect(counted.pairs.length).toBe(50);
+    expect(calls).toBe(1 + Math.floor((inner.size - 1) / 65_536));
   });
 
   test('When the checkpoint throws, then the walk stops there and the error comes out', () => {

@@ -85,3 +85,17 @@ test('When nine aliases of a page read a run, then they are answered; a tenth ti
   expect(ten.body.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY' });
   expect(ten.body.errors![0].extensions.cost).toBeGreaterThan(MAX_COST);
 });
+
+test('When one query text is sent with a cheap and then a costly page size, then each is costed on its own values', async () => {
+  // The cost of a parsed query is remembered per variable values: a cheap answer must not let the costly one through.
+  const page = '(run: $run, first: $n) { edges { node { id verdict combination { arch kernel strategy config } } } }';
+  const q = `query($run: ID!, $n: Int) { ${aliases(4, () => `cells${page}`)} }`;
+  const cheap = await server.gql(q, { run: runId, n: 10 });
+  expect(cheap.errors).toBeUndefined();
+  const costly = await server.gql(q, { run: runId, n: 1000 });
+  expect(costly.status).toBe(400);
+  expect(costly.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY' });
+  const again = await server.gql(q, { run: runId, n: 10 });
+  expect(again.errors).toBeUndefined();
+  expect(again.data).toEqual(cheap.data);
+});

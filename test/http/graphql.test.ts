@@ -61,6 +61,27 @@ describe.each(DEPLOYMENTS)('GraphQL over HTTP: %s', (_name, deployment) => {
     }
   });
 
+  test('When stored fields are asked for through fragments, a diff\'s cells or one cell at a time, then every way gives the same values', async () => {
+    // A page loads its cells' stored results at once when it sees them selected; a cell on its own asks the loader. Both must agree.
+    type Stored = { position: number; effective: number | null; negotiated: string[]; clearedInValidate: string[] };
+    const r = await server.gql<{ cells: { edges: { node: Stored }[] }; diff: { edges: { node: { base: Stored; head: Stored } }[] } }>(
+      `query($run: ID!) {
+        cells(run: $run, filter: { arch: ["s390x"] }, first: 40) { edges { node { position ...Stored } } }
+        diff(run: $run, axis: STRATEGY, base: "pre-fix", head: "write-back", first: 20) { edges { node { base { ... on Cell { position effective negotiated clearedInValidate } } head { position ...Stored } } } }
+      }
+      fragment Stored on Cell { effective negotiated clearedInValidate }`,
+      { run: runId },
+    );
+    expect(r.errors).toBeUndefined();
+    const listed = [...r.data!.cells.edges.map((e) => e.node), ...r.data!.diff.edges.flatMap((e) => [e.node.base, e.node.head])];
+    expect(listed.some((c) => c.negotiated.length > 0)).toBe(true);
+    expect(listed.some((c) => c.clearedInValidate.length > 0)).toBe(true);
+    for (const cell of listed) {
+      const one = await server.gql<{ cell: Stored }>('query($run: ID!, $p: Count!) { cell(run: $run, position: $p) { position effective negotiated clearedInValidate } }', { run: runId, p: cell.position });
+      expect(one.data!.cell).toEqual(cell);
+    }
+  });
+
   test('When cells are paged with first/after, then pages do not overlap and together cover the total', async () => {
     const seen: number[] = [];
     let after: string | null = null;

@@ -56,3 +56,37 @@ test('When readers ask at once for a run that does not exist, then each gets NOT
   await expect(views.view('99')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   expect(getRun).toHaveBeenCalledTimes(2);
 });
+
+test('When one filter pages through an unfinished run twice while its results grow, then the second read sees the new cells and its count', async () => {
+  // The filter is kept per run as coordinates; which cells match comes from the grid of the moment.
+  const run = unfinishedRun();
+  let grid = new Uint8Array(run.cellsTotal).fill(SKIPPED);
+  const reader: RunReader = { getRun: async (id) => (id === run.id ? run : null), grid: async () => grid, resultsAt: async () => new Map<number, StoredResult>() };
+  const views = new RunViews(reader);
+  const filter = { kernel: ['5.15'], verdict: ['BROKEN'] };
+  const before = await views.cells(run.id, filter, 10, -1);
+  expect(before.positions).toEqual([]);
+  expect(before.total()).toBe(0);
+  const plan = new MatrixPlan(spec);
+  grid = Uint8Array.from({ length: run.cellsTotal }, (_, p) => (p % 2 === 0 ? 2 : 0));
+  const after = await views.cells(run.id, filter, 10, -1);
+  const expected = Array.from({ length: run.cellsTotal }, (_, p) => p).filter((p) => p % 2 === 0 && plan.combinationAt(p).kernel === '5.15');
+  expect(expected.length).toBeGreaterThan(0);
+  expect(after.positions).toEqual(expected.slice(0, 10));
+  expect(after.total()).toBe(expected.length);
+});
+
+test('When two runs of one matrix are viewed, then they share one plan; a run of another matrix has its own', async () => {
+  const runs = [unfinishedRun(), { ...unfinishedRun(), id: '8' }, { ...unfinishedRun(), id: '9', spec: { ...spec, kernels: ['5.14'] } }] as RunRecord[];
+  const reader: RunReader = {
+    getRun: async (id) => runs.find((r) => r.id === id) ?? null,
+    grid: async (r) => new Uint8Array(r.cellsTotal).fill(SKIPPED),
+    resultsAt: async () => new Map<number, StoredResult>(),
+  };
+  const views = new RunViews(reader);
+  const [a, b, c] = await Promise.all(runs.map((r) => views.view(r.id)));
+  expect(b.plan).toBe(a.plan);
+  expect(c.plan).not.toBe(a.plan);
+  expect(c.plan.labels()[6]).toEqual(['5.14']);
+  expect(a.plan.labels()[6]).toEqual(['5.14', '5.15']);
+});

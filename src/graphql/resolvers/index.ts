@@ -22,6 +22,8 @@ export const resolvers = {
   KernelArtifact: runs.KernelArtifact,
   RunDelivery: runs.RunDelivery,
   Cell: cells.Cell,
+  CellEdge: cells.CellEdge,
+  DiffEdge: cells.DiffEdge,
   QemuChange: whatIf.QemuChange,
   ...scalars,
 };
