@@ -18,6 +18,7 @@ import { limitsFromEnv, type Limits } from '../runs/limits';
 import type { ShardThreads } from '../runs/shard-threads';
 import type { VerdictCounts } from '../runs/types';
 import { ensureSeedMatrices } from '../matrices/seed';
+import { isProposed } from '../engine';
 import { CliError, cliErrorOf } from './input';
 import { stopOnSignals } from './stop-signals';
 
@@ -98,7 +99,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
     await ensureSeedMatrices(services.matrices);
     // The threads plan the matrix while its run is created (a run with user patches brings its own plan).
     const matrix = threads && !redis ? await services.matrices.byName(opts.matrix) : null;
-    if (matrix) threads!.prepare({ spec: matrix.spec });
+    if (matrix && ![...matrix.spec.kernels, ...matrix.spec.hypervisors].some(isProposed)) threads!.prepare({ spec: matrix.spec });
     const started = Date.now();
     let run;
     let resumed = false;

@@ -13,13 +13,30 @@ import { ResultBatch } from './types';
 const sim = new Simulator();
 let planned: { source: string; plan: MatrixPlan } | null = null;
 
+/**
+ * A plan sent alone is a guess (the run is still being created): one that cannot be planned (a
+ * spec naming user patches it was sent without) is dropped, and this thread holds no plan until
+ * the next one comes, so a shard can never be evaluated under a plan it was not sent.
+ */
+function prepareGuess(source: string): void {
+  if (planned?.source === source) return;
+  planned = null;
+  try {
+    const plan = planOf(JSON.parse(source));
+    plan.prepareCells();
+    planned = { source, plan };
+  } catch {
+    // The run's own shards bring the plan that counts, and any error it has.
+  }
+}
+
 parentPort!.on('message', (job: ShardJob) => {
-  if (job.plan !== undefined && planned?.source !== job.plan) planned = { source: job.plan, plan: planOf(JSON.parse(job.plan)) };
   if (!job.shard) {
-    planned!.plan.prepareCells();
+    if (job.plan !== undefined) prepareGuess(job.plan);
     return;
   }
-  if (!planned) throw new Error('a shard came before any plan');
+  if (job.plan !== undefined && planned?.source !== job.plan) planned = { source: job.plan, plan: planOf(JSON.parse(job.plan)) };
+  if (!planned) throw new Error('a shard came without its plan');
   const batch = new ResultBatch(Math.max(1, job.shard.to - job.shard.from));
   const counts = evaluateShard(planned.plan, job.shard, sim, batch);
   const done: ShardDone = { length: batch.length, counts, columns: batch.columns };

@@ -75,7 +75,9 @@ export class ShardThreads {
     const plan = planKey(run);
     for (const thread of this.threads) {
       if (this.plans.get(thread) === plan) continue;
-      this.plans.set(thread, plan);
+      // Not recorded as the thread's plan: a guess the thread cannot plan is dropped there, so
+      // the shards that follow must carry their plan (sent once more, if the guess was right).
+      this.plans.delete(thread);
       thread.postMessage({ plan } satisfies ShardJob);
     }
   }

@@ -65,4 +65,15 @@ describe('shard threads', () => {
     const plainCounts = evaluateShard(guessedPlan, { ...shard, to: guessedPlan.size }, new Simulator(), plain);
     expect((await threads.evaluate(guessed, { ...shard, to: guessedPlan.size })).counts).toEqual(plainCounts);
   });
+
+  test('When threads are prepared with a guess that cannot be planned (user patches without their definitions), then it is dropped and the run\'s shards that follow at once are evaluated', async () => {
+    const plan = planOf(run);
+    const shard = { runId: 'none', index: 0, from: 0, to: plan.size, done: false };
+    const inLine = new ResultBatch(plan.size);
+    const counts = evaluateShard(plan, shard, new Simulator(), inLine);
+    expect(() => planOf({ spec, profileHash: 'plain', whatIf: null })).toThrow(/unknown patch/);
+    threads.prepare({ spec });
+    const both = await Promise.all([threads.evaluate(run, shard), threads.evaluate(run, shard)]);
+    for (const { counts: threaded } of both) expect(threaded).toEqual(counts);
+  });
 });
