@@ -107,6 +107,7 @@ export function buildProgram(): Command {
       try {
         if (opts.kernel) await (await import('./probe-run-command')).probeRun({ ...opts, kernel: opts.kernel });
         else {
+          // Not service-commands' redisUrl(): loading that module (Prisma) is what the threads start ahead of; it checks the URL next.
           const threads = (await import('./early-threads')).earlyShardThreads(opts.matrix, opts.redis ?? process.env.REDIS_URL);
           await (await import('./service-commands')).runMatrix(opts, threads);
         }

@@ -254,7 +254,8 @@ class PairCollector {
   result(): DiffColumns {
     const [REGRESSION, FIX, CHANGE] = this.counts;
     const n = this.length;
-    return { length: n, bases: this.bases.subarray(0, n), heads: this.heads.subarray(0, n), transitions: this.transitions.subarray(0, n), totals: { REGRESSION, FIX, CHANGE } };
+    // Copies of exactly n: the buffers grew by doubling, and a result may be kept (cached) for long.
+    return { length: n, bases: this.bases.slice(0, n), heads: this.heads.slice(0, n), transitions: this.transitions.slice(0, n), totals: { REGRESSION, FIX, CHANGE } };
   }
 }
 

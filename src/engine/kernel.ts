@@ -2,6 +2,7 @@
  * A Linux kernel as the engine sees it: the patches a version string contains, narrowed by a
  * strategy, compiled per device into the rules `virtio_dev_probe()` runs.
  */
+import { LRUCache } from 'lru-cache';
 import { featureBit, requireConfigField, requireFeatureBit } from './catalog';
 import { clearBit, featuresFromBits, setBit, type FeatureWords } from './features';
 import { TRANSPORT_F_END, TRANSPORT_F_START } from './profiles/common-features';
@@ -133,7 +134,8 @@ function effectiveRules(patches: readonly KernelPatch[]) {
 }
 
 /** Rules of a released kernel under a strategy: the same for every device, so a plan compiling all of them works them out once. */
-const releasedRuleCache = new Map<string, ReturnType<typeof effectiveRules>>();
+// Bounded: any well-formed version is accepted (evaluate 9.99.1), and each would stay forever.
+const releasedRuleCache = new LRUCache<string, ReturnType<typeof effectiveRules>>({ max: 16_384 });
 
 function releasedRules(kernel: KernelVersion, strategy: StrategyName): ReturnType<typeof effectiveRules> {
   const key = `${kernel.text}|${strategy}`;
@@ -244,7 +246,7 @@ export function extrapolation(kernel: KernelVersion): string | null {
 }
 
 /** Ring masks follow the release and the device, not the strategy: shared by a release's drivers for a device. */
-const ringMaskCache = new Map<string, Record<TransportName, FeatureWords>>();
+const ringMaskCache = new LRUCache<string, Record<TransportName, FeatureWords>>({ max: 16_384 });
 
 function ringMasksOf(kernel: KernelVersion, device: DeviceName): Record<TransportName, FeatureWords> {
   const key = `${kernel.text}|${device}`;

@@ -5,6 +5,7 @@
  * matrix and any index range is a shard. Validity is precomputed per axis pair from the same
  * checks single combinations use; skipped cells are counted with their reason, never errors.
  */
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { PLAN_COORDINATES, VARIANT_COORDINATE, type PlanCoordinate } from './axes';
 import type { Cell, ConfigSource } from './cell';
@@ -336,7 +337,7 @@ interface PlanTables {
 }
 
 /** Device setups depend only on these inputs and never change: shared by every plan. */
-const setupCache = new Map<string, DeviceSetup | Invalid>();
+const setupCache = new LRUCache<string, DeviceSetup | Invalid>({ max: 65_536 }); // bounded: config values come from callers
 
 /** A value's error, named by the matrix axis it sits on. */
 function onAxis<T>(field: string, f: () => T): T {

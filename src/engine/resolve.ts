@@ -4,6 +4,7 @@
  * asked in their one order (`COMBINATION_CHECKS`), what the device offers and holds by `device-setup.ts`, shared with
  * matrix expansion.
  */
+import { LRUCache } from 'lru-cache';
 import type { ConfigSource, ResolvedCell } from './cell';
 import { InvalidCombinationError, parseCombination, type Combination } from './combination';
 import { deviceSetup, type DeviceSetup } from './device-setup';
@@ -20,7 +21,7 @@ import {
 } from './validity';
 
 /** Compiled drivers are shared by every cell with the same kernel, strategy and device. */
-const driverCache = new Map<string, CompiledDriver>();
+const driverCache = new LRUCache<string, CompiledDriver>({ max: 32_768 }); // bounded: versions and strategies come from callers
 /** Kernels with proposed patches: one cache per registry, since two callers may define an id differently. */
 const proposedCaches = new WeakMap<PatchRegistry, Map<string, CompiledDriver>>();
 

@@ -46,13 +46,25 @@ export function tooCostly(cost: number): GraphQLError {
 }
 
 /**
- * Costs already computed, per schema and parsed document, by operation name and variable values.
- * Apollo keeps one parsed document per query text, so a client repeating a query is costed once:
- * walking the document with type information was a fifth of a 100-cell page's server time.
+ * Costs already computed, by parsed document, operation name and variable values: a client
+ * repeating a query (Apollo hands back the same parsed document while it is in its document
+ * store) is costed once, where walking the document with type information was a fifth of a
+ * 100-cell page's server time. One cache for all documents, bounded by its keys' size, so that
+ * large or ever-new variables cannot grow it; variables past KEY_LIMIT are costed every time.
  */
-const computed = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, LRUCache<string, number>>>();
-/** Variable sets remembered per document: a client paging through a run sends a new cursor each time. */
-const VARIABLE_SETS_PER_DOCUMENT = 64;
+const computed = new LRUCache<string, number>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (_cost, key) => key.length });
+const KEY_LIMIT = 4096;
+/** A number per parsed document (per schema), for the cache's keys; gone with the document. */
+const documentIds = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, number>>();
+let nextDocumentId = 0;
+
+function documentId(schema: GraphQLSchema, document: DocumentNode): number {
+  let ids = documentIds.get(schema);
+  if (!ids) documentIds.set(schema, (ids = new WeakMap()));
+  let id = ids.get(document);
+  if (id === undefined) ids.set(document, (id = nextDocumentId++));
+  return id;
+}
 
 function costOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): number {
   try {
@@ -66,15 +78,11 @@ function costOf(schema: GraphQLSchema, document: DocumentNode, variables: Record
 
 /** The operation's cost; throws QUERY_TOO_COSTLY above MAX_COST. Variables must already be valid. */
 export function checkCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): number {
-  let documents = computed.get(schema);
-  if (!documents) computed.set(schema, (documents = new WeakMap()));
-  let costs = documents.get(document);
-  if (!costs) documents.set(document, (costs = new LRUCache({ max: VARIABLE_SETS_PER_DOCUMENT })));
-  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables)}`;
-  let cost = costs.get(key);
+  const key = `${documentId(schema, document)}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables)}`;
+  let cost = computed.get(key);
   if (cost === undefined) {
     cost = costOf(schema, document, variables, operationName);
-    costs.set(key, cost);
+    if (key.length <= KEY_LIMIT) computed.set(key, cost);
   }
   if (cost > MAX_COST) throw tooCostly(cost);
   return cost;

@@ -41,7 +41,8 @@ function variantKey(plan: MatrixPlan, axis: Axis, i: number): string {
 
 export class RunViews {
   private readonly views = new LRUCache<string, RunView>({ max: 8 });
-  private readonly diffs = new LRUCache<string, DiffColumns>({ max: 64 });
+  /** Bounded by bytes (9 a pair): a diff of a large run can hold millions of pairs. */
+  private readonly diffs = new LRUCache<string, DiffColumns>({ max: 64, maxSize: 256 * 1024 * 1024, sizeCalculation: (d) => Math.max(1, d.length * 9) });
   private readonly counts = new LRUCache<string, number>({ max: 1024 });
   private readonly heatmaps = new LRUCache<string, Heatmap>({ max: 256 });
   /** A filter as coordinate lists, by run and filter: a client pages on with the same filter. A run's plan never changes. */

@@ -62,7 +62,10 @@ export class RedisRunQueue implements RunQueue {
     // A blocking reader of the queue's event stream: its own connection, one that waits for Redis.
     this.events = new QueueEvents(flow.queueName, { connection: redisConnection(options.redisUrl), prefix: options.prefix });
     const finished = ({ jobId }: { jobId: string }) => {
-      if ([...this.watched.keys()].some((runId) => finishJobId(runId) === jobId)) void this.poll(true);
+      // Only a finish job ends a run; shard jobs end by the hundred and are not looked up.
+      for (const runId of this.watched.keys()) {
+        if (finishJobId(runId) === jobId) return void this.poll(true);
+      }
     };
     this.events.on('completed', finished);
     this.events.on('failed', finished);
@@ -141,9 +144,10 @@ export class RedisRunQueue implements RunQueue {
     clearInterval(this.timer);
     this.watched.clear();
     this.settleIdle();
-    await this.flows.close();
-    await this.jobs.close();
-    await this.events.close();
+    // Each closed whatever another's close throws: a blocking events connection must not outlive the queue.
+    const closed = await Promise.allSettled([this.flows.close(), this.jobs.close(), this.events.close()]);
+    const failed = closed.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** `ended`: a watched run's finish job just ended, so a poll under way may have read the run too early. */

@@ -60,11 +60,12 @@ export const RETRIED: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/** A worker pointed at another store than the service's must fail loudly, not skip the run's jobs. */
+/** The error of a run missing from the worker's store. */
 export function notInStore(runId: string): Error {
   return new Error(`run ${runId} is not in this worker's store (does DATABASE_URL name the service's database?)`);
 }
 
+/** A worker pointed at another store than the service's must fail loudly, not skip the run's jobs. */
 export async function requireRun(store: Pick<RunStore, 'getRun'>, runId: string): Promise<RunRecord> {
   const run = await store.getRun(runId);
   if (!run) throw notInStore(runId);

@@ -74,7 +74,10 @@ export class EngineShardTask implements Task<ShardJobData> {
     if (!plan) {
       this.plans.set(runId, (plan = requireRun(this.store, runId).then(planOf)));
       // A failed read is not kept: the job's retry reads again.
-      plan.catch(() => this.plans.delete(runId));
+      const failed = plan;
+      failed.catch(() => {
+        if (this.plans.get(runId) === failed) this.plans.delete(runId); // not a newer entry set since
+      });
     }
     return plan;
   }
