@@ -40,7 +40,8 @@ function variantKey(plan: MatrixPlan, axis: Axis, i: number): string {
 }
 
 export class RunViews {
-  private readonly views = new LRUCache<string, RunView>({ max: 8 });
+  /** Succeeded runs' views, with when the run was last seen in the store (see view()). */
+  private readonly views = new LRUCache<string, { view: RunView; seenAt: number }>({ max: 8 });
   /** Bounded by bytes (9 a pair): a diff of a large run can hold millions of pairs. */
   private readonly diffs = new LRUCache<string, DiffColumns>({ max: 64, maxSize: 256 * 1024 * 1024, sizeCalculation: (d) => Math.max(1, d.length * 9) });
   private readonly counts = new LRUCache<string, number>({ max: 1024 });
@@ -55,7 +56,12 @@ export class RunViews {
    */
   private readonly plans = new LRUCache<string, MatrixPlan>({ max: 16 });
 
-  constructor(private readonly reader: RunReader) {}
+  /**
+   * `recheckMs`: how long a cached run is served before the store is asked again whether it still
+   * exists. Another process (`runs prune`, a second server) can delete it, and only this one's
+   * deleteRun calls forget().
+   */
+  constructor(private readonly reader: RunReader, private readonly recheckMs = 1000) {}
 
   /**
    * A run's view. Concurrent callers (aliases in one request, or several requests) share one
@@ -63,7 +69,7 @@ export class RunViews {
    */
   view(runId: string): Promise<RunView> {
     const cached = this.views.get(runId);
-    if (cached) return Promise.resolve(cached);
+    if (cached) return Date.now() - cached.seenAt < this.recheckMs ? Promise.resolve(cached.view) : this.recheck(runId, cached);
     let loading = this.loading.get(runId);
     if (!loading) {
       loading = this.load(runId).finally(() => this.loading.delete(runId));
@@ -81,6 +87,16 @@ export class RunViews {
     }
   }
 
+  /** A cached run asked for after recheckMs: still served if it is still stored, forgotten if not. */
+  private async recheck(runId: string, cached: { view: RunView; seenAt: number }): Promise<RunView> {
+    if (!(await this.reader.getRun(runId))) {
+      this.forget(runId);
+      throw new NotFoundError('run', runId);
+    }
+    cached.seenAt = Date.now();
+    return cached.view;
+  }
+
   private async load(runId: string): Promise<RunView> {
     const run = await this.reader.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
@@ -89,7 +105,7 @@ export class RunViews {
     if (!plan) this.plans.set(planKey, (plan = planOf(run)));
     const view = { run, plan, shape: new GridShape(plan.radix), grid: await this.reader.grid(run) };
     // Only a finished run's grid never changes.
-    if (run.status === 'succeeded') this.views.set(runId, view);
+    if (run.status === 'succeeded') this.views.set(runId, { view, seenAt: Date.now() });
     return view;
   }
 

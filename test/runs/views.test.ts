@@ -90,3 +90,22 @@ test('When two runs of one matrix are viewed, then they share one plan; a run of
   expect(c.plan.labels()[6]).toEqual(['5.14']);
   expect(a.plan.labels()[6]).toEqual(['5.14', '5.15']);
 });
+
+test('When a succeeded run is deleted by another process, then its cached view is served until the next re-check and refused from then on', async () => {
+  let stored: RunRecord | null = { ...unfinishedRun(), status: 'succeeded', finishedAt: new Date() } as RunRecord;
+  const { reader } = slowReader(stored);
+  reader.getRun = async (id) => (stored && id === stored.id ? stored : null);
+  const getRun = jest.spyOn(reader, 'getRun');
+  const cachedLong = new RunViews(reader, 60_000);
+  const checkedEachTime = new RunViews(reader, 0);
+  await cachedLong.cells(stored.id, {}, 1, -1);
+  await checkedEachTime.cells(stored.id, {}, 1, -1);
+  const readsBefore = getRun.mock.calls.length;
+  stored = null; // `runs prune` in another process: this one's forget() is never called
+  // Within recheckMs: no store read, the run is served as it was.
+  await expect(cachedLong.view('7')).resolves.toMatchObject({ run: { id: '7' } });
+  expect(getRun.mock.calls.length).toBe(readsBefore);
+  // Past it: the store is asked, and the deleted run is NOT_FOUND, now and on the next read.
+  await expect(checkedEachTime.view('7')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  await expect(checkedEachTime.cells('7', {}, 1, -1)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+});
