@@ -13,6 +13,14 @@ const registries = new LRUCache<string, PatchRegistry>({ max: 32 });
 /** What a run's plan is made of. */
 export type PlanSource = Pick<RunRecord, 'spec' | 'profileHash' | 'whatIf'>;
 
+/**
+ * A run's plan as one string: equal for runs with equal plans (the profile hash counts only where
+ * user patches do), the key of plan caches, and JSON that planOf takes back (shard threads get it so).
+ */
+export function planKey(run: Pick<PlanSource, 'spec'> & Partial<PlanSource>): string {
+  return JSON.stringify(run.whatIf ? { spec: run.spec, profileHash: run.profileHash, whatIf: run.whatIf } : { spec: run.spec });
+}
+
 export function planOf(run: PlanSource): MatrixPlan {
   if (!run.whatIf) return new MatrixPlan(run.spec);
   let patches = registries.get(run.profileHash);

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { PlanSource } from './plan';
+import { planKey, type PlanSource } from './plan';
 import { ResultBatch, type ResultColumns, type ShardRecord, type VerdictCounts } from './types';
 
 export interface ShardJob {
@@ -17,11 +17,6 @@ export interface ShardJob {
   plan?: string;
   /** The shard to evaluate; none: plan only, and build the plan's tables now. */
   shard?: ShardRecord;
-}
-
-/** A run's plan source as threads get it: the profile hash counts only where user patches do. */
-export function planKey(run: Pick<PlanSource, 'spec'> & Partial<PlanSource>): string {
-  return JSON.stringify(run.whatIf ? { spec: run.spec, profileHash: run.profileHash, whatIf: run.whatIf } : { spec: run.spec });
 }
 
 export interface ShardDone {

@@ -9,7 +9,7 @@ import {
   pairsPage, type Axis, type AxisName, type DiffColumns, type DiffResult, type Transition,
 } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
-import { planOf } from './plan';
+import { planKey, planOf } from './plan';
 import { NO_BUDGET, type TimeBudget } from './time-budget';
 import type { RunRecord, RunStore } from './types';
 
@@ -100,9 +100,9 @@ export class RunViews {
   private async load(runId: string): Promise<RunView> {
     const run = await this.reader.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
-    const planKey = `${run.whatIf ? run.profileHash : ''}|${JSON.stringify(run.spec)}`;
-    let plan = this.plans.get(planKey);
-    if (!plan) this.plans.set(planKey, (plan = planOf(run)));
+    const key = planKey(run);
+    let plan = this.plans.get(key);
+    if (!plan) this.plans.set(key, (plan = planOf(run)));
     const view = { run, plan, shape: new GridShape(plan.radix), grid: await this.reader.grid(run) };
     // Only a finished run's grid never changes.
     if (run.status === 'succeeded') this.views.set(runId, { view, seenAt: Date.now() });
