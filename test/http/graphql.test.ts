@@ -228,4 +228,12 @@ describe.each(DEPLOYMENTS)('GraphQL over HTTP: %s', (_name, deployment) => {
     expect(blk.config.find((f) => f.name === 'blk_size')).toEqual({ name: 'blk_size', offset: 20, width: 4, feature: 'VIRTIO_BLK_F_BLK_SIZE' });
     expect(r.data!.profiles.kernelPatches.every((p) => p.source.length > 0)).toBe(true);
   });
+
+  test('When QEMU\'s default offers are queried, then every device answers, a feature offered from a release on with that release (balloon PAGE_POISON from 5.1)', async () => {
+    const r = await server.gql<{ profiles: { devices: { name: string; qemuOffers: { feature: string; since: string | null }[] }[] } }>('{ profiles { devices { name qemuOffers { feature since } } } }');
+    expect(r.errors).toBeUndefined();
+    const offers = (name: string) => r.data!.profiles.devices.find((d) => d.name === name)!.qemuOffers;
+    expect(offers('balloon')).toEqual([{ feature: 'VIRTIO_BALLOON_F_STATS_VQ', since: null }, { feature: 'VIRTIO_BALLOON_F_PAGE_POISON', since: '5.1' }]);
+    expect(offers('rng')).toEqual([]);
+  });
 });

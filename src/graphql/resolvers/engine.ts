@@ -12,7 +12,13 @@ export const resolvers = {
     profiles: async (_: unknown, __: unknown, ctx: Context) => ({
       archs: Object.values(ALL_PROFILES.archs),
       transports: Object.values(TRANSPORTS).map((t) => ({ ...t, ...t.modes })),
-      devices: Object.values(DEVICES).map((d) => ({ ...d, vhostUserSince: d.vhostUser?.since ?? null, vhostUserConfig: d.vhostUser?.config ?? null })),
+      devices: Object.values(DEVICES).map((d) => ({
+        ...d,
+        // A profile lists a feature offered in every release by its name alone.
+        qemuOffers: d.qemuOffers.map((o) => (typeof o === 'string' ? { feature: o, since: null } : o)),
+        vhostUserSince: d.vhostUser?.since ?? null,
+        vhostUserConfig: d.vhostUser?.config ?? null,
+      })),
       hypervisors: HYPERVISORS,
       ...(await listedPatches(ctx)),
       strategies: STRATEGIES,

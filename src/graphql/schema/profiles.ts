@@ -41,6 +41,12 @@ type ConfigField {
   doc: String!
 }
 
+"""A device-specific feature QEMU's model offers by default; from release \`since\` on, or in every release when null."""
+type QemuOffer {
+  feature: String!
+  since: String
+}
+
 type DeviceProfile {
   name: String!
   virtioId: Int!
@@ -51,7 +57,7 @@ type DeviceProfile {
   vhostUserConfig: String
   features: [FeatureBit!]!
   config: [ConfigField!]!
-  qemuOffers: [String!]!
+  qemuOffers: [QemuOffer!]!
   source: String!
   unverified: String
 }
