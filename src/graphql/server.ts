@@ -4,7 +4,8 @@
  * unknown fragments before ours), query depth (graphql-depth-limit), variable values, and cost
  * (./query-cost). Subscriptions are refused. Apollo's cache-control and inline-trace plugins are
  * disabled: nothing here uses them and they cost time on every field of large responses; usage
- * reporting is off (no graph ref); signals are the CLI's to handle. Client mistakes answer 400
+ * reporting is off (no graph ref); signals are the CLI's to handle. Operations seen before run
+ * compiled (./compiled-executor). Client mistakes answer 400
  * with a code; anything else is logged and answered as INTERNAL_SERVER_ERROR.
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -15,6 +16,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { makeExecutableSchema } from './executable-schema';
 import type { Context } from './context';
+import { compiledExecutorGateway, type CompiledExecutorGateway } from './compiled-executor';
 import { MAX_SELECTIONS, checkCost } from './query-cost';
 
 export { MAX_COST } from './query-cost';
@@ -48,9 +50,13 @@ function operationLimits(): ApolloServerPlugin<Context> {
 
 const CODED = new Set(['TIME_BUDGET_EXCEEDED', 'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'QUERY_TOO_COSTLY', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
-export function createApolloServer(log: (err: unknown) => void = () => undefined): ApolloServer<Context> {
+/**
+ * `gateway`: the schema and how it is executed (./compiled-executor); tests give one that compiles
+ * every operation, or none.
+ */
+export function createApolloServer(log: (err: unknown) => void = () => undefined, gateway: CompiledExecutorGateway = compiledExecutorGateway(makeExecutableSchema())): ApolloServer<Context> {
   return new ApolloServer<Context>({
-    schema: makeExecutableSchema(),
+    gateway,
     maxRecursiveSelections: MAX_SELECTIONS,
     validationRules: [depthLimit(MAX_DEPTH)],
     includeStacktraceInErrorResponses: false,

@@ -129,14 +129,8 @@ export const resolvers = {
       return {
         edges,
         pageInfo: { hasNextPage: page.hasNext, endCursor: edges.length ? cellCursor(edges[edges.length - 1]) : null },
-        // A function: graphql-js calls it only when totalCount is selected (outside withErrorCodes, so mapped here).
-        totalCount: () => {
-          try {
-            return page.total();
-          } catch (err) {
-            throw toGraphQLError(err);
-          }
-        },
+        // Counted only when totalCount is selected (CellConnection.totalCount).
+        total: page.total,
       };
     },
     cell: async (_: unknown, args: { run: string; position: number }, ctx: Context): Promise<CellRef | null> => {
@@ -155,6 +149,16 @@ export const resolvers = {
       const first = pageSize(args.first, 100);
       const page = await ctx.views.compare(args.base, args.head, args.transitions ?? null, first, decodeCursor('pair', args.after, -1), ctx.budget);
       return diffConnection(ctx, info, page, page.base, page.head);
+    },
+  },
+  CellConnection: {
+    // Synchronous, so a page stays free of promises; errors mapped here for the same reason.
+    totalCount: (connection: { total: () => number }) => {
+      try {
+        return connection.total();
+      } catch (err) {
+        throw toGraphQLError(err);
+      }
     },
   },
   CellEdge: { cursor: cellCursor },

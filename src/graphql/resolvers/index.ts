@@ -22,6 +22,7 @@ export const resolvers = {
   KernelArtifact: runs.KernelArtifact,
   RunDelivery: runs.RunDelivery,
   Cell: cells.Cell,
+  CellConnection: cells.CellConnection,
   CellEdge: cells.CellEdge,
   DiffEdge: cells.DiffEdge,
   QemuChange: whatIf.QemuChange,
