@@ -15,8 +15,8 @@ let server: TestServer;
 let interpreted: ApolloServer<Context>;
 let compiled: ApolloServer<Context>;
 const schema = makeExecutableSchema();
-const interpreting = compiledExecutorGateway(schema, { compileAfter: Infinity, maxOperations: 64 });
-const compiling = compiledExecutorGateway(schema, { compileAfter: 0, maxOperations: 64 });
+const interpreting = compiledExecutorGateway(schema, { compileAfter: Infinity, maxOperations: 64, maxFields: Infinity });
+const compiling = compiledExecutorGateway(schema, { compileAfter: 0, maxOperations: 64, maxFields: Infinity });
 let runs: [string, string];
 
 beforeAll(async () => {
@@ -112,7 +112,7 @@ test('Domain errors in the corpus come out coded the same both ways (the corpus 
 }, 60_000);
 
 test('An operation runs through graphql-js until it has been seen compileAfter times, then compiled; each operation of a document counts apart', async () => {
-  const gateway = compiledExecutorGateway(schema, { compileAfter: 1, maxOperations: 2 });
+  const gateway = compiledExecutorGateway(schema, { compileAfter: 1, maxOperations: 2, maxFields: 256 });
   const apollo = createApolloServer(undefined, gateway);
   await apollo.start();
   try {
@@ -127,6 +127,23 @@ test('An operation runs through graphql-js until it has been seen compileAfter t
     await answer(apollo, '{ runs { totalCount } }', {});
     await answer(apollo, doc, {}, 'One');
     expect(gateway.stats).toEqual({ interpreted: 4, compiled: 1 });
+  } finally {
+    await apollo.stop();
+  }
+});
+
+test('An operation of more than maxFields fields, counted through fragments, is never compiled however often it is seen', async () => {
+  const gateway = compiledExecutorGateway(schema, { compileAfter: 0, maxOperations: 8, maxFields: 10 });
+  const apollo = createApolloServer(undefined, gateway);
+  await apollo.start();
+  try {
+    // 2 fields in the fragment, spread 5 times under 1 field each: 15 fields, 10 of them through the fragment.
+    const large = `{ ${Array.from({ length: 5 }, (_, i) => `a${i}: profiles { ...P }`).join(' ')} } fragment P on Profiles { hash strategies }`;
+    const small = `{ a0: profiles { ...P } } fragment P on Profiles { hash strategies }`;
+    for (let i = 0; i < 3; i++) await answer(apollo, large, {});
+    expect(gateway.stats).toEqual({ interpreted: 3, compiled: 0 });
+    for (let i = 0; i < 3; i++) await answer(apollo, small, {});
+    expect(gateway.stats).toEqual({ interpreted: 3, compiled: 3 });
   } finally {
     await apollo.stop();
   }
