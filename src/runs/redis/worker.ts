@@ -9,6 +9,7 @@ import { Simulator, type MatrixPlan } from '../../engine';
 import { planKey, planOf, type PlanSource } from '../plan';
 import { batchFor, evaluateShard, isFinished } from '../shard-step';
 import type { ResultBatch, RunStore } from '../types';
+import { warmUpEngine, type WarmUp } from '../warm-up';
 import { RUNS_QUEUE, type FinishJobData, type RunJobName, type ShardJobData } from './jobs';
 import { RETRIED, notInStore, requireRun, serveTasks, type JobOutcome, type JobPhases, type Task, type TaskWorker, type TaskWorkerOptions } from './task';
 
@@ -128,12 +129,24 @@ export class EngineFinishTask implements Task<FinishJobData> {
 
 export class RunWorker {
   private readonly worker: TaskWorker;
+  /** A job was taken or the worker is closing: the engine warm-up stops. */
+  private busy = false;
 
   constructor(store: RunStore, options: RunWorkerOptions) {
     const plans = new Plans(store);
     this.worker = serveTasks(RUNS_QUEUE, { shard: new EngineShardTask(store, plans), finish: new EngineFinishTask(store, plans) }, store, {
-      ...options, concurrency: options.concurrency ?? ENGINE_JOBS_AT_ONCE,
+      ...options,
+      concurrency: options.concurrency ?? ENGINE_JOBS_AT_ONCE,
+      onTaken: () => {
+        this.busy = true;
+        options.onTaken?.();
+      },
     });
+  }
+
+  /** Until the first job: warms the engine's code up on throwaway cells (src/runs/warm-up.ts). */
+  warmUp(): Promise<WarmUp> {
+    return warmUpEngine(() => this.busy);
   }
 
   /** Resolves once connected to Redis. */
@@ -143,6 +156,7 @@ export class RunWorker {
 
   /** Finishes the job in hand, then stops taking jobs. */
   async close(): Promise<void> {
+    this.busy = true;
     await this.worker.close();
   }
 }
