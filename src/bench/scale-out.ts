@@ -14,6 +14,7 @@ import { Client } from 'pg';
 import { openDatabase } from '../db/database';
 import { createServices } from '../composition';
 import { startRun } from '../runs/commands';
+import type { RunQueue } from '../runs/types';
 import { ensureSeedMatrices } from '../matrices/seed';
 import { PROBE_RUNS_QUEUE, RUNS_QUEUE, redisConnection } from '../runs/redis/jobs';
 
@@ -44,21 +45,31 @@ interface LoggedJob {
   phases: Record<string, number>;
 }
 
-/** Collects the job lines of these workers' logs (stdout, one JSON object a line); other lines but info pass to stderr. */
-function collectJobs(workers: ChildProcess[]): LoggedJob[] {
+/** What a worker did before its first job (its `engine warm…` log line, src/runs/warm-up.ts). */
+interface LoggedWarmUp {
+  pid: number;
+  positions: number;
+  ms: number;
+  interrupted: boolean;
+}
+
+/** Collects the job and warm-up lines of these workers' logs (stdout, one JSON object a line); other lines but info pass to stderr. */
+function collectJobs(workers: ChildProcess[]): { jobs: LoggedJob[]; warmUps: LoggedWarmUp[] } {
   const jobs: LoggedJob[] = [];
+  const warmUps: LoggedWarmUp[] = [];
   for (const w of workers) {
     createInterface({ input: w.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as Partial<LoggedJob> & { kind?: string };
+        const entry = JSON.parse(line) as Partial<LoggedJob> & Partial<LoggedWarmUp> & { kind?: string; msg?: string };
         if (entry.kind === 'engine' && entry.startedAt !== undefined) return void jobs.push(entry as LoggedJob);
+        if (entry.msg?.startsWith('engine warm')) warmUps.push(entry as LoggedWarmUp);
       } catch {
         // not a log line
       }
       if (!/"level":30/.test(line)) process.stderr.write(`${line}\n`);
     });
   }
-  return jobs;
+  return { jobs, warmUps };
 }
 
 interface RunTimes {
@@ -136,27 +147,39 @@ async function mainThreadCpuDuring<T>(pids: number[], fn: () => Promise<T>): Pro
   return { result, cpu: pids.map((pid, i) => cpuSeconds(pid, pid) - before[i]) };
 }
 
-/** One full run; returns its cells and milliseconds. */
-async function fullRun(schema: string, redis?: { url: string; prefix: string }): Promise<{ cells: number; ms: number; runId: string; times: RunTimes }> {
+/** The service a run is started from: its store, its queue (in process, or Redis for the workers). */
+interface Service {
+  services: ReturnType<typeof createServices>['services'];
+  queue: RunQueue;
+  close(): Promise<void>;
+}
+
+async function openService(schema: string, redis?: { url: string; prefix: string }): Promise<Service> {
   const db = await openDatabase(`${PG_URL}?schema=${schema}`);
   const { services, queue, probeQueue } = createServices(db, { redisUrl: redis?.url, redisPrefix: redis?.prefix });
-  try {
-    await ensureSeedMatrices(services.matrices);
-    const start = now();
-    const startedAt = Date.now();
-    const run = await startRun(services.runDeps, 'be-config-2021', 'bench');
-    const enqueued = Date.now();
-    await queue.idle();
-    const ms = now() - start;
-    const times = { start: startedAt, enqueued, idle: Date.now() };
-    const done = (await services.store.getRun(run.id))!;
-    if (done.status !== 'succeeded') throw new Error(`run ${run.id} ${done.status}: ${done.error}`);
-    return { cells: done.ok + done.degraded + done.broken + done.probeFailed, ms, runId: run.id, times };
-  } finally {
-    await queue.close();
-    await probeQueue.close();
-    await db.close();
-  }
+  await ensureSeedMatrices(services.matrices);
+  return {
+    services, queue,
+    async close() {
+      await queue.close();
+      await probeQueue.close();
+      await db.close();
+    },
+  };
+}
+
+/** One full run, started as the service starts one; returns its cells and milliseconds. */
+async function fullRun({ services, queue }: Service): Promise<{ cells: number; ms: number; runId: string; times: RunTimes }> {
+  const start = now();
+  const startedAt = Date.now();
+  const run = await startRun(services.runDeps, 'be-config-2021', 'bench');
+  const enqueued = Date.now();
+  await queue.idle();
+  const ms = now() - start;
+  const times = { start: startedAt, enqueued, idle: Date.now() };
+  const done = (await services.store.getRun(run.id))!;
+  if (done.status !== 'succeeded') throw new Error(`run ${run.id} ${done.status}: ${done.error}`);
+  return { cells: done.ok + done.degraded + done.broken + done.probeFailed, ms, runId: run.id, times };
 }
 
 function startWorkers(count: number, schema: string, prefix: string): ChildProcess[] {
@@ -199,9 +222,9 @@ interface PoolRun {
 }
 
 /** One run on a pool of workers, with the CPU its workers, this process, PostgreSQL and Redis used. */
-async function poolRun(pool: ChildProcess[], schema: string, prefix: string): Promise<PoolRun> {
+async function poolRun(pool: ChildProcess[], service: Service): Promise<PoolRun> {
   const groups = [...pool.map((w) => () => [w.pid!]), () => [process.pid], () => pidsOf('postgres'), () => pidsOf('redis-server')];
-  const { result: { result: run, cpu: mainThreads }, cpu } = await cpuDuring(groups, () => mainThreadCpuDuring(pool.map((w) => w.pid!), () => fullRun(schema, { url: REDIS_URL, prefix })));
+  const { result: { result: run, cpu: mainThreads }, cpu } = await cpuDuring(groups, () => mainThreadCpuDuring(pool.map((w) => w.pid!), () => fullRun(service)));
   return { run, cpu, mainThreads, load: loadavg()[0] };
 }
 
@@ -226,16 +249,23 @@ export async function benchScaleOut(): Promise<void> {
   const one = startWorkers(1, schemas[1], `${tag}_1`);
   const two = startWorkers(2, schemas[3], `${tag}_2`);
   const workers = [...one, ...two];
-  const jobs = [collectJobs(one), collectJobs(two)];
+  const services: Service[] = [];
+  const logs = [collectJobs(one), collectJobs(two)];
+  const jobs = logs.map((l) => l.jobs);
   try {
-    const inProcess = await fullRun(schemas[0]);
+    const local = await openService(schemas[0]);
+    const inProcess = await fullRun(local).finally(() => local.close());
     const loads = [loadavg()[0]];
-    // Each pool's first run is cold: its workers' first plan, the engine's JIT warm-up and first
-    // statements are inside it. The second run of the same matrix is what long-lived workers do.
-    const cold1 = await poolRun(one, schemas[1], `${tag}_1`);
-    const cold2 = await poolRun(two, schemas[3], `${tag}_2`);
-    const warm1 = await poolRun(one, schemas[1], `${tag}_1`);
-    const warm2 = await poolRun(two, schemas[3], `${tag}_2`);
+    // Each pool's first run is cold: its workers' first plan and first statements are inside it, and
+    // the service's (one per pool, as a server is long-lived). The second run of the same matrix is
+    // what long-lived workers and service do.
+    const service1 = await openService(schemas[1], { url: REDIS_URL, prefix: `${tag}_1` });
+    const service2 = await openService(schemas[3], { url: REDIS_URL, prefix: `${tag}_2` });
+    services.push(service1, service2);
+    const cold1 = await poolRun(one, service1);
+    const cold2 = await poolRun(two, service2);
+    const warm1 = await poolRun(one, service1);
+    const warm2 = await poolRun(two, service2);
     const rawMs = await rawInsert(schemas[2], inProcess.cells);
     const rate = (cells: number, ms: number) => `${(ms / 1000).toFixed(2)} s = ${Math.round(cells / ms * 1000).toLocaleString()} cells/s`;
     console.log(`be-config-2021 on PostgreSQL, in process: ${inProcess.cells.toLocaleString()} cells in ${rate(inProcess.cells, inProcess.ms)}`);
@@ -246,6 +276,10 @@ export async function benchScaleOut(): Promise<void> {
     for (const [label, run] of [['1 worker, cold', cold1], ['2 workers, cold', cold2], ['1 worker, warm', warm1], ['2 workers, warm', warm2]] as const) {
       console.log(`  ${label}: ${cpuLine(run)}`);
     }
+    const warmUps = logs.flatMap((l) => l.warmUps);
+    console.log(`  the workers' engine warm-up while waiting for their first job (src/runs/warm-up.ts): ${warmUps.length
+      ? warmUps.map((w) => `${w.positions.toLocaleString()} positions in ${w.ms} ms${w.interrupted ? ' (a job came first)' : ''}`).join(', ')
+      : 'none logged'}`);
     console.log(`  load average (1 min) before and after each pool run: ${[...loads, ...[cold1, cold2, warm1, warm2].map((r) => r.load)].map((l) => l.toFixed(1)).join(' / ')}`);
     console.log(timeline('1 worker, cold', cold1.run.runId, cold1.run.times, jobs[0]));
     console.log(timeline('2 workers, cold', cold2.run.runId, cold2.run.times, jobs[1]));
@@ -256,6 +290,7 @@ export async function benchScaleOut(): Promise<void> {
     console.log(`  2 workers / 1 worker speed-up, warm (long-lived workers, the goal): ${warm.toFixed(2)}x (goal >= 1.5x: ${warm >= 1.5 ? 'met' : 'NOT met'}); ` +
       `cold (fresh processes, first run): ${cold.toFixed(2)}x; ratios to the raw insert: in process ${(inProcess.ms / rawMs).toFixed(2)}x, 2 workers warm ${(warm2.run.ms / rawMs).toFixed(2)}x`);
   } finally {
+    for (const service of services) await service.close();
     for (const w of workers) w.kill('SIGTERM');
     await Promise.all(workers.map((w) => (w.exitCode === null ? new Promise((resolve) => w.once('exit', resolve)) : null)));
     // The runs' jobs are kept an hour in Redis (duplicate enqueues): this bench's prefixes go with it.
