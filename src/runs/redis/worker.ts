@@ -33,7 +33,7 @@ export interface RunWorkerOptions extends Omit<TaskWorkerOptions, 'concurrency'>
  * is built once per worker, not per shard, and a later run of an unchanged spec takes the plan of
  * the one before.
  */
-class Plans {
+export class Plans {
   private readonly byRun = new LRUCache<string, Promise<MatrixPlan>>({ max: 4 });
   private readonly byKey = new LRUCache<string, MatrixPlan>({ max: 4 });
 
