@@ -259,9 +259,9 @@ export async function benchScaleOut(): Promise<void> {
     // Each pool's first run is cold: its workers' first plan and first statements are inside it, and
     // the service's (one per pool, as a server is long-lived). The second run of the same matrix is
     // what long-lived workers and service do.
-    const service1 = await openService(schemas[1], { url: REDIS_URL, prefix: `${tag}_1` });
-    const service2 = await openService(schemas[3], { url: REDIS_URL, prefix: `${tag}_2` });
-    services.push(service1, service2);
+    const opened = (service: Service) => (services.push(service), service);
+    const service1 = opened(await openService(schemas[1], { url: REDIS_URL, prefix: `${tag}_1` }));
+    const service2 = opened(await openService(schemas[3], { url: REDIS_URL, prefix: `${tag}_2` }));
     const cold1 = await poolRun(one, service1);
     const cold2 = await poolRun(two, service2);
     const warm1 = await poolRun(one, service1);
