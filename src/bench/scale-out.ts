@@ -5,7 +5,7 @@
  * PostgreSQL and Redis this machine kind runs (BENCH_PG_URL, BENCH_REDIS_URL to point elsewhere).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,12 +14,15 @@ import { Client } from 'pg';
 import { openDatabase } from '../db/database';
 import { createServices } from '../composition';
 import { startRun } from '../runs/commands';
+import type { RunQueue } from '../runs/types';
 import { ensureSeedMatrices } from '../matrices/seed';
 import { PROBE_RUNS_QUEUE, RUNS_QUEUE, redisConnection } from '../runs/redis/jobs';
 
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
+/** Node options for the worker processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (Node refuses --cpu-prof in NODE_OPTIONS). */
+const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
@@ -42,21 +45,31 @@ interface LoggedJob {
   phases: Record<string, number>;
 }
 
-/** Collects the job lines of these workers' logs (stdout, one JSON object a line); other lines but info pass to stderr. */
-function collectJobs(workers: ChildProcess[]): LoggedJob[] {
+/** What a worker did before its first job (its `engine warm…` log line, src/runs/warm-up.ts). */
+interface LoggedWarmUp {
+  pid: number;
+  positions: number;
+  ms: number;
+  interrupted: boolean;
+}
+
+/** Collects the job and warm-up lines of these workers' logs (stdout, one JSON object a line); other lines but info pass to stderr. */
+function collectJobs(workers: ChildProcess[]): { jobs: LoggedJob[]; warmUps: LoggedWarmUp[] } {
   const jobs: LoggedJob[] = [];
+  const warmUps: LoggedWarmUp[] = [];
   for (const w of workers) {
     createInterface({ input: w.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as Partial<LoggedJob> & { kind?: string };
+        const entry = JSON.parse(line) as Partial<LoggedJob> & Partial<LoggedWarmUp> & { kind?: string; msg?: string };
         if (entry.kind === 'engine' && entry.startedAt !== undefined) return void jobs.push(entry as LoggedJob);
+        if (entry.msg?.startsWith('engine warm')) warmUps.push(entry as LoggedWarmUp);
       } catch {
         // not a log line
       }
       if (!/"level":30/.test(line)) process.stderr.write(`${line}\n`);
     });
   }
-  return jobs;
+  return { jobs, warmUps };
 }
 
 interface RunTimes {
@@ -93,49 +106,84 @@ function timeline(label: string, runId: string, times: RunTimes, jobs: LoggedJob
   return lines.join('\n');
 }
 
-/** CPU seconds a process has used so far (user + system, from /proc: Linux only; NaN elsewhere). */
-function cpuSeconds(pid: number): number {
+/** CPU seconds a process has used so far (user + system, from /proc: Linux only; NaN elsewhere; 0 once it is gone). */
+function cpuSeconds(pid: number, thread?: number): number {
   try {
     // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
-    return NaN;
+    return process.platform === 'linux' ? 0 : NaN;
   }
 }
 
-/** CPU seconds each of these processes used while `fn` ran. */
-async function cpuDuring<T>(pids: number[], fn: () => Promise<T>): Promise<{ result: T; cpu: number[] }> {
-  const before = pids.map(cpuSeconds);
-  const result = await fn();
-  return { result, cpu: pids.map((pid, i) => cpuSeconds(pid) - before[i]) };
+/** This machine's processes of a program (by /proc/PID/comm): the PostgreSQL server's backends, Redis. */
+function pidsOf(program: string): number[] {
+  try {
+    return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === program;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return [];
+  }
 }
 
-/** One full run; returns its cells and milliseconds. */
-async function fullRun(schema: string, redis?: { url: string; prefix: string }): Promise<{ cells: number; ms: number; runId: string; times: RunTimes }> {
+/** CPU seconds of each group of processes (summed) while `fn` ran; a group's processes are listed again after, so new PostgreSQL backends count. */
+async function cpuDuring<T>(groups: Array<() => number[]>, fn: () => Promise<T>): Promise<{ result: T; cpu: number[] }> {
+  const sum = (pids: number[], at: Map<number, number>) => pids.reduce((total, pid) => total + cpuSeconds(pid) - (at.get(pid) ?? 0), 0);
+  const before = groups.map((pids) => new Map(pids().map((pid) => [pid, cpuSeconds(pid)])));
+  const result = await fn();
+  return { result, cpu: groups.map((pids, i) => sum(pids(), before[i])) };
+}
+
+/** CPU seconds of each process's main thread (the one running JavaScript) while `fn` ran; the rest of a Node process is GC, JIT and I/O threads. */
+async function mainThreadCpuDuring<T>(pids: number[], fn: () => Promise<T>): Promise<{ result: T; cpu: number[] }> {
+  const before = pids.map((pid) => cpuSeconds(pid, pid));
+  const result = await fn();
+  return { result, cpu: pids.map((pid, i) => cpuSeconds(pid, pid) - before[i]) };
+}
+
+/** The service a run is started from: its store, its queue (in process, or Redis for the workers). */
+interface Service {
+  services: ReturnType<typeof createServices>['services'];
+  queue: RunQueue;
+  close(): Promise<void>;
+}
+
+async function openService(schema: string, redis?: { url: string; prefix: string }): Promise<Service> {
   const db = await openDatabase(`${PG_URL}?schema=${schema}`);
   const { services, queue, probeQueue } = createServices(db, { redisUrl: redis?.url, redisPrefix: redis?.prefix });
-  try {
-    await ensureSeedMatrices(services.matrices);
-    const start = now();
-    const startedAt = Date.now();
-    const run = await startRun(services.runDeps, 'be-config-2021', 'bench');
-    const enqueued = Date.now();
-    await queue.idle();
-    const ms = now() - start;
-    const times = { start: startedAt, enqueued, idle: Date.now() };
-    const done = (await services.store.getRun(run.id))!;
-    if (done.status !== 'succeeded') throw new Error(`run ${run.id} ${done.status}: ${done.error}`);
-    return { cells: done.ok + done.degraded + done.broken + done.probeFailed, ms, runId: run.id, times };
-  } finally {
-    await queue.close();
-    await probeQueue.close();
-    await db.close();
-  }
+  await ensureSeedMatrices(services.matrices);
+  return {
+    services, queue,
+    async close() {
+      await queue.close();
+      await probeQueue.close();
+      await db.close();
+    },
+  };
+}
+
+/** One full run, started as the service starts one; returns its cells and milliseconds. */
+async function fullRun({ services, queue }: Service): Promise<{ cells: number; ms: number; runId: string; times: RunTimes }> {
+  const start = now();
+  const startedAt = Date.now();
+  const run = await startRun(services.runDeps, 'be-config-2021', 'bench');
+  const enqueued = Date.now();
+  await queue.idle();
+  const ms = now() - start;
+  const times = { start: startedAt, enqueued, idle: Date.now() };
+  const done = (await services.store.getRun(run.id))!;
+  if (done.status !== 'succeeded') throw new Error(`run ${run.id} ${done.status}: ${done.error}`);
+  return { cells: done.ok + done.degraded + done.broken + done.probeFailed, ms, runId: run.id, times };
 }
 
 function startWorkers(count: number, schema: string, prefix: string): ChildProcess[] {
-  return Array.from({ length: count }, () => spawn(process.execPath, [BIN, 'worker'], {
+  return Array.from({ length: count }, () => spawn(process.execPath, [...WORKER_NODE_ARGS, BIN, 'worker'], {
     env: { ...process.env, DATABASE_URL: `${PG_URL}?schema=${schema}`, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   }));
@@ -164,6 +212,30 @@ async function rawInsert(schema: string, rows: number): Promise<number> {
   });
 }
 
+interface PoolRun {
+  run: Awaited<ReturnType<typeof fullRun>>;
+  /** CPU seconds while it ran: each worker, then the bench process, PostgreSQL (all its processes), Redis. */
+  cpu: number[];
+  /** CPU seconds of each worker's main thread. */
+  mainThreads: number[];
+  load: number;
+}
+
+/** One run on a pool of workers, with the CPU its workers, this process, PostgreSQL and Redis used. */
+async function poolRun(pool: ChildProcess[], service: Service): Promise<PoolRun> {
+  const groups = [...pool.map((w) => () => [w.pid!]), () => [process.pid], () => pidsOf('postgres'), () => pidsOf('redis-server')];
+  const { result: { result: run, cpu: mainThreads }, cpu } = await cpuDuring(groups, () => mainThreadCpuDuring(pool.map((w) => w.pid!), () => fullRun(service)));
+  return { run, cpu, mainThreads, load: loadavg()[0] };
+}
+
+function cpuLine({ run, cpu, mainThreads }: PoolRun): string {
+  const workers = cpu.slice(0, -3);
+  const [bench, postgres, redis] = cpu.slice(-3);
+  const all = cpu.reduce((a, b) => a + b, 0);
+  return `worker CPU ${workers.map((c) => `${c.toFixed(2)} s`).join(' + ')} (main threads ${mainThreads.map((c) => `${c.toFixed(2)} s`).join(' + ')}), PostgreSQL ${postgres.toFixed(2)} s, Redis ${redis.toFixed(2)} s, ` +
+    `bench process ${bench.toFixed(2)} s: ${all.toFixed(2)} s in ${(run.ms / 1000).toFixed(2)} s wall (${(all / run.ms * 1000).toFixed(2)} cores)`;
+}
+
 export async function benchScaleOut(): Promise<void> {
   const tag = `vm_bench_${process.pid}`;
   const schemas = [`${tag}_inproc`, `${tag}_worker1`, `${tag}_raw`, `${tag}_workers2`];
@@ -177,28 +249,48 @@ export async function benchScaleOut(): Promise<void> {
   const one = startWorkers(1, schemas[1], `${tag}_1`);
   const two = startWorkers(2, schemas[3], `${tag}_2`);
   const workers = [...one, ...two];
-  const jobs = [collectJobs(one), collectJobs(two)];
+  const services: Service[] = [];
+  const logs = [collectJobs(one), collectJobs(two)];
+  const jobs = logs.map((l) => l.jobs);
   try {
-    const inProcess = await fullRun(schemas[0]);
+    const local = await openService(schemas[0]);
+    const inProcess = await fullRun(local).finally(() => local.close());
     const loads = [loadavg()[0]];
-    const benchPid = [process.pid];
-    const { result: single, cpu: singleCpu } = await cpuDuring([...one.map((w) => w.pid!), ...benchPid], () => fullRun(schemas[1], { url: REDIS_URL, prefix: `${tag}_1` }));
-    loads.push(loadavg()[0]);
-    const { result: distributed, cpu: distributedCpu } = await cpuDuring([...two.map((w) => w.pid!), ...benchPid], () => fullRun(schemas[3], { url: REDIS_URL, prefix: `${tag}_2` }));
-    loads.push(loadavg()[0]);
-    const cpuLine = (cpu: number[], ms: number) => `worker CPU ${cpu.slice(0, -1).map((c) => `${c.toFixed(2)} s`).join(' + ')} in ${(ms / 1000).toFixed(2)} s wall ` +
-      `(${(cpu.slice(0, -1).reduce((a, b) => a + b, 0) / ms * 1000).toFixed(2)} cores), bench process ${cpu[cpu.length - 1].toFixed(2)} s`;
+    // Each pool's first run is cold: its workers' first plan and first statements are inside it, and
+    // the service's (one per pool, as a server is long-lived). The second run of the same matrix is
+    // what long-lived workers and service do.
+    const opened = (service: Service) => (services.push(service), service);
+    const service1 = opened(await openService(schemas[1], { url: REDIS_URL, prefix: `${tag}_1` }));
+    const service2 = opened(await openService(schemas[3], { url: REDIS_URL, prefix: `${tag}_2` }));
+    const cold1 = await poolRun(one, service1);
+    const cold2 = await poolRun(two, service2);
+    const warm1 = await poolRun(one, service1);
+    const warm2 = await poolRun(two, service2);
     const rawMs = await rawInsert(schemas[2], inProcess.cells);
     const rate = (cells: number, ms: number) => `${(ms / 1000).toFixed(2)} s = ${Math.round(cells / ms * 1000).toLocaleString()} cells/s`;
     console.log(`be-config-2021 on PostgreSQL, in process: ${inProcess.cells.toLocaleString()} cells in ${rate(inProcess.cells, inProcess.ms)}`);
-    console.log(`be-config-2021 on PostgreSQL, 1 worker process through Redis: ${rate(single.cells, single.ms)}`);
-    console.log(`be-config-2021 on PostgreSQL, 2 worker processes through Redis: ${rate(distributed.cells, distributed.ms)}`);
+    for (const [label, cold, warm] of [['1 worker process', cold1, warm1], ['2 worker processes', cold2, warm2]] as const) {
+      console.log(`be-config-2021 on PostgreSQL, ${label} through Redis: first run (cold workers) ${rate(cold.run.cells, cold.run.ms)}; second run (warm) ${rate(warm.run.cells, warm.run.ms)}`);
+    }
     console.log(`raw node-postgres unnest insert of ${inProcess.cells.toLocaleString()} rows, 50,000 per transaction: ${rate(inProcess.cells, rawMs)}`);
-    console.log(`  1 worker: ${cpuLine(singleCpu, single.ms)}; 2 workers: ${cpuLine(distributedCpu, distributed.ms)}; load average (1 min) before/between/after: ${loads.map((l) => l.toFixed(1)).join(' / ')}`);
-    console.log(timeline('1 worker', single.runId, single.times, jobs[0]));
-    console.log(timeline('2 workers', distributed.runId, distributed.times, jobs[1]));
-    console.log(`  2 workers / 1 worker speed-up: ${(single.ms / distributed.ms).toFixed(2)}x (goal >= 1.5x: ${single.ms / distributed.ms >= 1.5 ? 'met' : 'NOT met'}); ratios to the raw insert: in process ${(inProcess.ms / rawMs).toFixed(2)}x, 2 workers ${(distributed.ms / rawMs).toFixed(2)}x`);
+    for (const [label, run] of [['1 worker, cold', cold1], ['2 workers, cold', cold2], ['1 worker, warm', warm1], ['2 workers, warm', warm2]] as const) {
+      console.log(`  ${label}: ${cpuLine(run)}`);
+    }
+    const warmUps = logs.flatMap((l) => l.warmUps);
+    console.log(`  the workers' engine warm-up while waiting for their first job (src/runs/warm-up.ts): ${warmUps.length
+      ? warmUps.map((w) => `${w.positions.toLocaleString()} positions in ${w.ms} ms${w.interrupted ? ' (a job came first)' : ''}`).join(', ')
+      : 'none logged'}`);
+    console.log(`  load average (1 min) before and after each pool run: ${[...loads, ...[cold1, cold2, warm1, warm2].map((r) => r.load)].map((l) => l.toFixed(1)).join(' / ')}`);
+    console.log(timeline('1 worker, cold', cold1.run.runId, cold1.run.times, jobs[0]));
+    console.log(timeline('2 workers, cold', cold2.run.runId, cold2.run.times, jobs[1]));
+    console.log(timeline('1 worker, warm', warm1.run.runId, warm1.run.times, jobs[0]));
+    console.log(timeline('2 workers, warm', warm2.run.runId, warm2.run.times, jobs[1]));
+    const cold = cold1.run.ms / cold2.run.ms;
+    const warm = warm1.run.ms / warm2.run.ms;
+    console.log(`  2 workers / 1 worker speed-up, warm (long-lived workers, the goal): ${warm.toFixed(2)}x (goal >= 1.5x: ${warm >= 1.5 ? 'met' : 'NOT met'}); ` +
+      `cold (fresh processes, first run): ${cold.toFixed(2)}x; ratios to the raw insert: in process ${(inProcess.ms / rawMs).toFixed(2)}x, 2 workers warm ${(warm2.run.ms / rawMs).toFixed(2)}x`);
   } finally {
+    for (const service of services) await service.close();
     for (const w of workers) w.kill('SIGTERM');
     await Promise.all(workers.map((w) => (w.exitCode === null ? new Promise((resolve) => w.once('exit', resolve)) : null)));
     // The runs' jobs are kept an hour in Redis (duplicate enqueues): this bench's prefixes go with it.

@@ -145,7 +145,7 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
 
 /**
  * Until SIGINT or SIGTERM: take shard jobs from Redis, commit them to the store; finish the jobs in
- * hand on stop. Engine shards two in flight (--concurrency); probe shards booting up to
+ * hand on stop. Until its first job it warms the engine up on throwaway cells. Engine shards two in flight (--concurrency); probe shards booting up to
  * --concurrency guests at once (default: the cores), when the probe dependencies are installed here.
  */
 export async function worker(opts: { db?: string; redis?: string; concurrency?: string }): Promise<void> {
@@ -180,6 +180,11 @@ export async function worker(opts: { db?: string; redis?: string; concurrency?: 
     database: redact(url), redis: redact(redis), concurrency,
     probes: probeWorker ? { boots, artifactDir: artifacts, probeDir: installed!.dir } : 'not taken: the probe dependencies are not installed here (scripts/install-probe-deps.sh, or PROBE_DIR)',
   }, 'virtio-matrix worker ready');
+  // Engine code optimised before the first run instead of during it; a job arriving stops it.
+  void runWorker.warmUp().then(
+    (warm) => log.info({ ...warm, ms: Math.round(warm.ms) }, warm.interrupted ? 'engine warm-up stopped: a job came first' : 'engine warmed up'),
+    (err: unknown) => log.error({ err }, 'engine warm-up failed'),
+  );
   stopOnSignals(async () => {
     log.info('worker stopping after the jobs in hand');
     await Promise.all([runWorker.close(), probeWorker?.close()]);

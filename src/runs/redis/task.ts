@@ -49,6 +49,8 @@ export interface TaskWorkerOptions extends RedisQueueOptions {
   concurrency: number;
   /** Told of each job this worker finished, for logs and tests. */
   onJob?: (event: JobEvent) => void;
+  /** Told as each job starts, before its task runs. */
+  onTaken?: () => void;
   onError?: (err: unknown) => void;
 }
 
@@ -82,6 +84,7 @@ export function serveTasks<S extends ShardJobData, F extends { runId: string }>(
   queueName: string, tasks: { shard: Task<S>; finish: Task<F> }, store: Pick<RunStore, 'finishRun'>, options: TaskWorkerOptions,
 ): TaskWorker {
   const process = async (job: Job<S | F, JobOutcome, RunJobName>): Promise<JobOutcome> => {
+    options.onTaken?.();
     const { runId } = job.data;
     const index = 'index' in job.data ? job.data.index : undefined;
     const startedAt = Date.now();

@@ -6,9 +6,10 @@
  */
 import { LRUCache } from 'lru-cache';
 import { Simulator, type MatrixPlan } from '../../engine';
-import { planOf } from '../plan';
+import { planKey, planOf, type PlanSource } from '../plan';
 import { batchFor, evaluateShard, isFinished } from '../shard-step';
 import type { ResultBatch, RunStore } from '../types';
+import { warmUpEngine, type WarmUp } from '../warm-up';
 import { RUNS_QUEUE, type FinishJobData, type RunJobName, type ShardJobData } from './jobs';
 import { RETRIED, notInStore, requireRun, serveTasks, type JobOutcome, type JobPhases, type Task, type TaskWorker, type TaskWorkerOptions } from './task';
 
@@ -27,8 +28,41 @@ export interface RunWorkerOptions extends Omit<TaskWorkerOptions, 'concurrency'>
   concurrency?: number;
 }
 
-/** A run's plan is rebuilt from its stored spec once per worker, not per shard (a promise: two jobs in flight build it once). */
-type Plans = LRUCache<string, Promise<MatrixPlan>>;
+/**
+ * Plans by run id (a promise: two jobs in flight read the run once) and by planKey: a run's plan
+ * is built once per worker, not per shard, and a later run of an unchanged spec takes the plan of
+ * the one before.
+ */
+export class Plans {
+  private readonly byRun = new LRUCache<string, Promise<MatrixPlan>>({ max: 4 });
+  private readonly byKey = new LRUCache<string, MatrixPlan>({ max: 4 });
+
+  constructor(private readonly store: RunStore) {}
+
+  of(runId: string): Promise<MatrixPlan> {
+    let plan = this.byRun.get(runId);
+    if (!plan) {
+      this.byRun.set(runId, (plan = requireRun(this.store, runId).then((run) => this.ofKey(planKey(run), run))));
+      // A failed read is not kept: the job's retry reads again.
+      const failed = plan;
+      failed.catch(() => {
+        if (this.byRun.get(runId) === failed) this.byRun.delete(runId); // not a newer entry set since
+      });
+    }
+    return plan;
+  }
+
+  /** The run is over: its plan stays only under its key. */
+  forget(runId: string): void {
+    this.byRun.delete(runId);
+  }
+
+  private ofKey(key: string, run: PlanSource): MatrixPlan {
+    let plan = this.byKey.get(key);
+    if (!plan) this.byKey.set(key, (plan = planOf(run)));
+    return plan;
+  }
+}
 
 /** One shard of positions: evaluated and committed with the run's counters in one transaction. */
 export class EngineShardTask implements Task<ShardJobData> {
@@ -54,7 +88,7 @@ export class EngineShardTask implements Task<ShardJobData> {
     // the row lock a concurrent shard commit holds on it (its counters).
     if (found.status === 'queued') await this.store.markRunning(runId);
     phases.mark('read');
-    const plan = await this.planOf(runId);
+    const plan = await this.plans.of(runId);
     phases.mark('plan');
     const batch = batchFor([shard], this.freeBatches.pop());
     try {
@@ -67,19 +101,6 @@ export class EngineShardTask implements Task<ShardJobData> {
       this.freeBatches.push(batch);
     }
     return 'committed';
-  }
-
-  private planOf(runId: string): Promise<MatrixPlan> {
-    let plan = this.plans.get(runId);
-    if (!plan) {
-      this.plans.set(runId, (plan = requireRun(this.store, runId).then(planOf)));
-      // A failed read is not kept: the job's retry reads again.
-      const failed = plan;
-      failed.catch(() => {
-        if (this.plans.get(runId) === failed) this.plans.delete(runId); // not a newer entry set since
-      });
-    }
-    return plan;
   }
 }
 
@@ -101,19 +122,31 @@ export class EngineFinishTask implements Task<FinishJobData> {
     phases.mark('read');
     await this.store.finishRun(runId, 'succeeded', grid);
     phases.mark('store');
-    this.plans.delete(runId);
+    this.plans.forget(runId);
     return 'succeeded';
   }
 }
 
 export class RunWorker {
   private readonly worker: TaskWorker;
+  /** A job was taken or the worker is closing: the engine warm-up stops. */
+  private busy = false;
 
   constructor(store: RunStore, options: RunWorkerOptions) {
-    const plans: Plans = new LRUCache({ max: 4 });
+    const plans = new Plans(store);
     this.worker = serveTasks(RUNS_QUEUE, { shard: new EngineShardTask(store, plans), finish: new EngineFinishTask(store, plans) }, store, {
-      ...options, concurrency: options.concurrency ?? ENGINE_JOBS_AT_ONCE,
+      ...options,
+      concurrency: options.concurrency ?? ENGINE_JOBS_AT_ONCE,
+      onTaken: () => {
+        this.busy = true;
+        options.onTaken?.();
+      },
     });
+  }
+
+  /** Until the first job: warms the engine's code up on throwaway cells (src/runs/warm-up.ts). */
+  warmUp(): Promise<WarmUp> {
+    return warmUpEngine(() => this.busy);
   }
 
   /** Resolves once connected to Redis. */
@@ -123,6 +156,7 @@ export class RunWorker {
 
   /** Finishes the job in hand, then stops taking jobs. */
   async close(): Promise<void> {
+    this.busy = true;
     await this.worker.close();
   }
 }

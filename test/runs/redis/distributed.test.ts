@@ -10,7 +10,8 @@ import { cancelRun, resumeUnfinishedRuns, startRun, type RunDeps } from '../../.
 import { Job, Queue } from 'bullmq';
 import { RUNS_QUEUE, finishJobId } from '../../../src/runs/redis/jobs';
 import { RedisRunQueue } from '../../../src/runs/redis/queue';
-import { RunWorker, type JobOutcome } from '../../../src/runs/redis/worker';
+import { Plans, RunWorker, type JobOutcome } from '../../../src/runs/redis/worker';
+import { WARM_UP_POSITIONS } from '../../../src/runs/warm-up';
 import type { ResultBatch, RunStore, ShardRecord, VerdictCounts } from '../../../src/runs/types';
 import { testDatabase, type TestDatabase } from '../../support/databases';
 import { testRedis, type TestRedis } from '../../support/redis';
@@ -125,6 +126,30 @@ test('When two workers serve a run, then every shard is committed once and the s
   expect(jobs.filter((j) => j.name === 'finish')).toEqual([expect.objectContaining({ outcome: 'succeeded' })]);
   expect(progress[progress.length - 1]).toBe(expected.length);
   expect(done.startedAt!.getTime()).toBeLessThanOrEqual(done.finishedAt!.getTime());
+});
+
+test('When a run is waiting as a worker starts warming up, then the warm-up stops at the worker\'s first job and the run equals the engine', async () => {
+  const run = await createSmallRun();
+  await queue.enqueue(run.id);
+  const warm = startWorker().warmUp();
+  await queue.idle();
+  expect(await warm).toMatchObject({ interrupted: true, positions: expect.any(Number) });
+  expect((await warm).positions).toBeLessThan(WARM_UP_POSITIONS);
+  const done = (await store.getRun(run.id))!;
+  const expected = engineGrid();
+  expect(done).toMatchObject({ status: 'succeeded', ...countsOf(expected) });
+  expect(Buffer.from(await store.grid(done)).equals(Buffer.from(expected))).toBe(true);
+});
+
+test('When a worker serves a second run of an unchanged matrix, then it takes the first run\'s plan instead of building another', async () => {
+  const plans = new Plans(store);
+  const [first, second] = [await createSmallRun(), await createSmallRun()];
+  const other = await store.createRun(await createMatrix(storesOf(db).matrices, { name: 'other', spec: { ...spec, kernels: ['5.15'] } }), 'test', planShards(1, SHARD_SIZE));
+  const plan = await plans.of(first.id);
+  plans.forget(first.id);
+  expect(await plans.of(second.id)).toBe(plan);
+  expect(await plans.of(other.id)).not.toBe(plan);
+  expect((await plans.of(other.id)).size).toBeLessThan(plan.size);
 });
 
 test('When the progress poll is an hour apart, then idle() still resolves once the run\'s finish job ends, succeeded or failed', async () => {
