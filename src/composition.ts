@@ -74,10 +74,12 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
   const stores = storesOf(db);
   const store = stores.runs;
   // BullMQ is loaded only with Redis: an in-process run (the CLI's) does not pay for loading it.
+  // Runs executed here hand their grid to the views as they succeed; the workers' runs are loaded from the store.
+  const views = new RunViews(store);
   const redis = choice.redisUrl ? { ...(require('./runs/redis/queue') as typeof import('./runs/redis/queue')), ...(require('./runs/redis/probe-flow') as typeof import('./runs/redis/probe-flow')) } : null;
   const q: RunQueue = redis
     ? new redis.RedisRunQueue(store, { redisUrl: choice.redisUrl!, prefix: choice.redisPrefix })
-    : new InProcessRunQueue(store, { onError: choice.onError, threads: choice.threads });
+    : new InProcessRunQueue(store, { onError: choice.onError, threads: choice.threads, succeeded: (runId, grid, plan) => views.prepare(runId, grid, plan) });
   const artifacts = stores.artifacts;
   const blobs = new BlobDirectory(choice.artifactDir ?? artifactDir(db.url));
   const probeDeps = {
@@ -97,7 +99,7 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
     },
   };
   return {
-    services: { profileHash: db.profileHash, matrices: stores.matrices, store, runDeps, retention: stores.retention, views: new RunViews(store), limits, tokens: stores.tokens, userPatches: stores.userPatches, access, writeLimiter: new WriteLimiter(mutationsPerMinute, choice.redisUrl ? { redisUrl: choice.redisUrl, prefix: choice.redisPrefix, onError: choice.onLimiterError } : undefined), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
+    services: { profileHash: db.profileHash, matrices: stores.matrices, store, runDeps, retention: stores.retention, views, limits, tokens: stores.tokens, userPatches: stores.userPatches, access, writeLimiter: new WriteLimiter(mutationsPerMinute, choice.redisUrl ? { redisUrl: choice.redisUrl, prefix: choice.redisPrefix, onError: choice.onLimiterError } : undefined), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
     queue: q, probeQueue,
   };
 }
