@@ -162,6 +162,11 @@ export class ChunkVerdicts {
     }
   }
 
+  /** The summary of chunk `c` (positions c * CHUNK to (c + 1) * CHUNK). */
+  of(c: number): number {
+    return this.chunks[c];
+  }
+
   /** The summary of positions [from, to), clipped to the grid. */
   span(from: number, to: number): number {
     const last = Math.min(to, this.verdicts.length) - 1;
@@ -198,10 +203,14 @@ function chunksOf(verdicts: Uint8Array, kept: ChunkVerdicts | undefined): ChunkV
  */
 function forEachChangingChunk(base: ChunkVerdicts, head: ChunkVerdicts, delta: number, size: number, checkpoint: Checkpoint, visit: (from: number, to: number) => void): void {
   checkpoint();
-  for (let from = 0; from < size; from += CHUNK) {
+  for (let c = 0, from = 0; from < size; c++, from += CHUNK) {
     if (from > 0 && (from & CHECK_EVERY) === 0) checkpoint();
+    // Most chunks hold no evaluated cell: one read, no call, decides them.
+    const own = base.of(c);
+    if (own === SKIPPED) continue;
     const to = Math.min(size, from + CHUNK);
-    if (mayChange(base, head, from, to, delta)) visit(from, to);
+    const partner = head.span(from + delta, to + delta);
+    if (partner !== SKIPPED && (partner !== own || own === MIXED)) visit(from, to);
   }
 }
 
