@@ -23,8 +23,12 @@ export interface RunView {
   plan: MatrixPlan;
   shape: GridShape;
   grid: Uint8Array;
-  /** Where the grid holds one verdict or none, which diffs and comparisons skip. */
-  chunks: ChunkVerdicts;
+  /**
+   * Where the grid holds one verdict or none, which diffs and comparisons skip. Built with the
+   * view of a finished run; null for a run still going, whose grid is read afresh per request and
+   * needs it only for a diff (built then).
+   */
+  chunks: ChunkVerdicts | null;
 }
 
 export interface Heatmap {
@@ -126,8 +130,9 @@ export class RunViews {
 
   /** A run's view; cached when the run has succeeded (only a finished run's grid never changes). */
   private keep(run: RunRecord, plan: MatrixPlan, grid: Uint8Array): RunView {
-    const view = { run, plan, shape: new GridShape(plan.radix), grid, chunks: new ChunkVerdicts(grid) };
-    if (run.status === 'succeeded') this.views.set(run.id, { view, seenAt: Date.now() });
+    const finished = run.status === 'succeeded';
+    const view = { run, plan, shape: new GridShape(plan.radix), grid, chunks: finished ? new ChunkVerdicts(grid) : null };
+    if (finished) this.views.set(run.id, { view, seenAt: Date.now() });
     return view;
   }
 

@@ -176,6 +176,20 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
     }
   });
 
+  test('When a process that reads nothing back (the CLI) runs a matrix, then no view is kept and a later read loads the stored grid', async () => {
+    const { services, queue, probeQueue } = createServices(db, { threads: null, keepViews: false });
+    try {
+      const run = await startRun(services.runDeps, 'small', 'test');
+      await queue.idle();
+      const gridReads = jest.spyOn(services.store, 'grid');
+      await services.views.diff(run.id, 'STRATEGY', 'pre-fix', 'write-back', null, 10, -1);
+      expect(gridReads).toHaveBeenCalledTimes(1);
+    } finally {
+      await queue.close();
+      await probeQueue.close();
+    }
+  });
+
   /** A run of the small matrix in one shard, evaluated but not committed. */
   async function evaluatedWholeRun() {
     const matrix = (await storesOf(db).matrices.byName('small'))!;
