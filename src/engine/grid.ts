@@ -147,18 +147,24 @@ export class ChunkVerdicts {
 
   constructor(private readonly verdicts: Uint8Array) {
     this.chunks = new Uint8Array(Math.ceil(verdicts.length / CHUNK));
-    // One plain loop in one call: V8 compiles it on the stack (OSR) within the first few chunks.
+    // Four positions a read where the grid allows it (aligned, as grids made here are): a word of
+    // four SKIPPED, or of four equal verdicts, is one compare. Less than half the cost of reading
+    // byte by byte, and it runs once per finished run, as the run ends.
+    const words = verdicts.byteOffset % 4 === 0 ? new Int32Array(verdicts.buffer, verdicts.byteOffset, verdicts.length >> 2) : null;
     for (let c = 0; c < this.chunks.length; c++) {
+      const from = c * CHUNK;
+      const end = Math.min(verdicts.length, from + CHUNK);
       let summary = SKIPPED;
-      for (let p = c * CHUNK, end = Math.min(verdicts.length, p + CHUNK); p < end; p++) {
-        const v = verdicts[p];
-        if (v === SKIPPED || v === summary) continue;
-        if (summary !== SKIPPED) {
-          summary = MIXED;
-          break;
+      let p = from;
+      if (words) {
+        for (; p + 4 <= end && summary !== MIXED; p += 4) {
+          const word = words[p >> 2];
+          const v = word & 0xff;
+          if (word === Math.imul(v, 0x01010101)) summary = merged(summary, v);
+          else for (let q = p; q < p + 4; q++) summary = merged(summary, verdicts[q]);
         }
-        summary = v;
       }
+      for (; p < end && summary !== MIXED; p++) summary = merged(summary, verdicts[p]);
       this.chunks[c] = summary;
     }
   }

@@ -187,7 +187,10 @@ test('When a grid holds long stretches of one verdict, then diffs along every ax
       }
       const kept = new ChunkVerdicts(base);
       expect(pairsPage(allPairsAlongAxis(shape, base, axis, pairs, null, undefined, kept), -1, shape.size).pairs).toEqual(expected);
-      expect(diffAlongAxis(shape, base, axis, pairs, null, -1, shape.size).pairs).toEqual(expected);
+      // The same verdicts at an odd offset in their buffer: summarised a position at a time instead of four.
+      const unaligned = new Uint8Array(shape.size + 1).subarray(1);
+      unaligned.set(base);
+      expect(diffAlongAxis(shape, unaligned, axis, pairs, null, -1, shape.size).pairs).toEqual(expected);
     }
     const changed: { base: number; head: number; transition: Transition }[] = [];
     for (let p = 0; p < shape.size; p++) {
