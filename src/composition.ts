@@ -30,6 +30,7 @@ import type { RetentionStore } from './runs/retention';
 import type { RunQueue } from './runs/types';
 import type { UserPatchStore } from './what-if/types';
 import { RunViews } from './runs/views';
+import type { MatrixPlan } from './engine';
 
 /** Every port the domain has, on one open store. */
 export interface Stores {
@@ -66,6 +67,12 @@ export interface QueueChoice {
   bootTimeoutSeconds?: number;
   /** Shard threads for in-process runs, when the caller started them already (default: started here, one per core). */
   threads?: ShardThreads | null;
+  /**
+   * Runs executed here hand their grid to the read side as they succeed (default true): the
+   * server's first reads of a run need not load it. A process that reads nothing back (the CLI's
+   * `run`) skips building the view.
+   */
+  keepViews?: boolean;
 }
 
 export const DEFAULT_BOOT_TIMEOUT_SECONDS = 120;
@@ -73,11 +80,14 @@ export const DEFAULT_BOOT_TIMEOUT_SECONDS = 120;
 export function createServices(db: Database, choice: QueueChoice = {}, limits: Limits = DEFAULT_LIMITS, access: AccessPolicy = OPEN_READS, mutationsPerMinute = DEFAULT_MUTATIONS_PER_MINUTE): { services: Services; queue: RunQueue; probeQueue: RunQueue } {
   const stores = storesOf(db);
   const store = stores.runs;
+  // Runs executed here hand their grid to the views as they succeed; the workers' runs are loaded from the store.
+  const views = new RunViews(store);
+  const succeeded = choice.keepViews === false ? undefined : (runId: string, grid: Uint8Array, plan: MatrixPlan) => views.prepare(runId, grid, plan);
   // BullMQ is loaded only with Redis: an in-process run (the CLI's) does not pay for loading it.
   const redis = choice.redisUrl ? { ...(require('./runs/redis/queue') as typeof import('./runs/redis/queue')), ...(require('./runs/redis/probe-flow') as typeof import('./runs/redis/probe-flow')) } : null;
   const q: RunQueue = redis
     ? new redis.RedisRunQueue(store, { redisUrl: choice.redisUrl!, prefix: choice.redisPrefix })
-    : new InProcessRunQueue(store, { onError: choice.onError, threads: choice.threads });
+    : new InProcessRunQueue(store, { onError: choice.onError, threads: choice.threads, succeeded });
   const artifacts = stores.artifacts;
   const blobs = new BlobDirectory(choice.artifactDir ?? artifactDir(db.url));
   const probeDeps = {
@@ -97,7 +107,7 @@ export function createServices(db: Database, choice: QueueChoice = {}, limits: L
     },
   };
   return {
-    services: { profileHash: db.profileHash, matrices: stores.matrices, store, runDeps, retention: stores.retention, views: new RunViews(store), limits, tokens: stores.tokens, userPatches: stores.userPatches, access, writeLimiter: new WriteLimiter(mutationsPerMinute, choice.redisUrl ? { redisUrl: choice.redisUrl, prefix: choice.redisPrefix, onError: choice.onLimiterError } : undefined), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
+    services: { profileHash: db.profileHash, matrices: stores.matrices, store, runDeps, retention: stores.retention, views, limits, tokens: stores.tokens, userPatches: stores.userPatches, access, writeLimiter: new WriteLimiter(mutationsPerMinute, choice.redisUrl ? { redisUrl: choice.redisUrl, prefix: choice.redisPrefix, onError: choice.onLimiterError } : undefined), artifacts: { artifacts, blobs, maxBytes: choice.maxArtifactBytes ?? maxArtifactBytes() } },
     queue: q, probeQueue,
   };
 }

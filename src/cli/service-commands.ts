@@ -94,7 +94,8 @@ export async function runMatrix(opts: { matrix: string; db?: string; redis?: str
   const failWhen = failOn(opts.failOn);
   const redis = redisUrl(opts.redis);
   const db = await openDatabase(databaseUrl(opts.db));
-  const { services, queue, probeQueue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix(), threads }, limits());
+  // The command reads nothing back but the run's counters: no view of it is kept.
+  const { services, queue, probeQueue } = createServices(db, { redisUrl: redis, redisPrefix: redisPrefix(), threads, keepViews: false }, limits());
   try {
     await ensureSeedMatrices(services.matrices);
     // The threads plan the matrix while its run is created (a run with user patches brings its own plan).

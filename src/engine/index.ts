@@ -17,7 +17,7 @@ export { COMBINATION_CHECKS, type CombinationCheck, type Invalid } from './valid
 export { AXES, PLAN_COORDINATES, VARIANT_COORDINATE, axisNamed, type Axis, type AxisName } from './axes';
 export { firstRegression, type FirstRegression, type OrderedAxis, type Responsible } from './regression';
 export {
-  GridShape, SKIPPED, TRANSITIONS, allPairsAlongAxis, allPairsBetweenGrids, cellPage, countCells, compareGrids, diffAlongAxis, pairsPage, transitionOf,
+  ChunkVerdicts, GridShape, SKIPPED, TRANSITIONS, allPairsAlongAxis, allPairsBetweenGrids, cellPage, countCells, compareGrids, diffAlongAxis, pairsPage, transitionOf,
   type Checkpoint, type DiffColumns, type DiffPair, type DiffResult, type Transition,
 } from './grid';
 export { NOTABLE_KERNELS } from './profiles/linux/notable';

@@ -6,7 +6,7 @@
  * from the shards not yet done.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { SKIPPED, Simulator } from '../engine';
+import { SKIPPED, Simulator, type MatrixPlan } from '../engine';
 import { evaluateShard } from './shard-step';
 import { planOf } from './plan';
 import { batchFor, isFinished } from './shard-step';
@@ -22,6 +22,12 @@ export interface InProcessQueueOptions {
   onError?: (err: unknown) => void;
   /** Shard threads; default one per core where the compiled thread script is there, null: in line. */
   threads?: ShardThreads | null;
+  /**
+   * Given a run that has just succeeded, with the verdict grid and plan held here, before the run
+   * is reported done: the service keeps them as the run's view (RunViews.prepare), so its first
+   * reads need not load them back from the store.
+   */
+  succeeded?: (runId: string, grid: Uint8Array, plan: MatrixPlan) => Promise<void>;
 }
 
 export class InProcessRunQueue extends SerialRunQueue {
@@ -30,7 +36,7 @@ export class InProcessRunQueue extends SerialRunQueue {
 
   constructor(
     private readonly store: RunStore,
-    options: InProcessQueueOptions = {},
+    private readonly options: InProcessQueueOptions = {},
   ) {
     super(store, options.onError);
     this.threads = options.threads === undefined ? ShardThreads.forThisMachine() : options.threads;
@@ -84,6 +90,8 @@ export class InProcessRunQueue extends SerialRunQueue {
       return;
     }
     await this.store.finishRun(runId, 'succeeded', grid);
+    // The run is stored as succeeded whatever happens here: a failure only means its view loads later.
+    await this.options.succeeded?.(runId, grid, plan).catch((err) => this.options.onError?.(err));
     this.emit(runId, 'succeeded', cellsDone, plan.size);
   }
 

@@ -5,7 +5,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import {
-  AXES, GridShape, MatrixPlan, SKIPPED, VARIANT_COORDINATE, VERDICTS, allPairsAlongAxis, allPairsBetweenGrids, axisNamed, cellPage, configKey, countCells,
+  AXES, ChunkVerdicts, GridShape, MatrixPlan, SKIPPED, VARIANT_COORDINATE, VERDICTS, allPairsAlongAxis, allPairsBetweenGrids, axisNamed, cellPage, configKey, countCells,
   pairsPage, type Axis, type AxisName, type DiffColumns, type DiffResult, type Transition,
 } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
@@ -23,6 +23,12 @@ export interface RunView {
   plan: MatrixPlan;
   shape: GridShape;
   grid: Uint8Array;
+  /**
+   * Where the grid holds one verdict or none, which diffs and comparisons skip. Built with the
+   * view of a finished run; null for a run still going, whose grid is read afresh per request and
+   * needs it only for a diff (built then).
+   */
+  chunks: ChunkVerdicts | null;
 }
 
 export interface Heatmap {
@@ -100,12 +106,33 @@ export class RunViews {
   private async load(runId: string): Promise<RunView> {
     const run = await this.reader.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
+    return this.keep(run, this.planFor(run), await this.reader.grid(run));
+  }
+
+  /**
+   * A run that has just succeeded in this process, from the grid and plan its queue still holds:
+   * its view is ready before anyone asks, where loading it would read and inflate the stored grid
+   * and plan the matrix again, on the event loop, as the first reads arrive.
+   */
+  async prepare(runId: string, grid: Uint8Array, plan: MatrixPlan): Promise<void> {
+    const run = await this.reader.getRun(runId);
+    if (run?.status !== 'succeeded') return;
+    if (!this.plans.has(planKey(run))) this.plans.set(planKey(run), plan);
+    this.keep(run, this.planFor(run), grid);
+  }
+
+  private planFor(run: RunRecord): MatrixPlan {
     const key = planKey(run);
     let plan = this.plans.get(key);
     if (!plan) this.plans.set(key, (plan = planOf(run)));
-    const view = { run, plan, shape: new GridShape(plan.radix), grid: await this.reader.grid(run) };
-    // Only a finished run's grid never changes.
-    if (run.status === 'succeeded') this.views.set(runId, { view, seenAt: Date.now() });
+    return plan;
+  }
+
+  /** A run's view; cached when the run has succeeded (only a finished run's grid never changes). */
+  private keep(run: RunRecord, plan: MatrixPlan, grid: Uint8Array): RunView {
+    const finished = run.status === 'succeeded';
+    const view = { run, plan, shape: new GridShape(plan.radix), grid, chunks: finished ? new ChunkVerdicts(grid) : null };
+    if (finished) this.views.set(run.id, { view, seenAt: Date.now() });
     return view;
   }
 
@@ -136,7 +163,7 @@ export class RunViews {
     let cached = this.diffs.get(key);
     if (!cached) {
       const { planAxis, pairs } = axisPairs(view.plan, axis, base, head);
-      cached = allPairsAlongAxis(view.shape, view.grid, planAxis, pairs, transitions ? new Set(transitions) : null, budget.check);
+      cached = allPairsAlongAxis(view.shape, view.grid, planAxis, pairs, transitions ? new Set(transitions) : null, budget.check, view.chunks);
       if (view.run.status === 'succeeded') this.diffs.set(key, cached);
     }
     return { view, ...pairsPage(cached, after, first) };
@@ -147,7 +174,9 @@ export class RunViews {
     const key = `cmp|${baseId}|${headId}|${transitions?.slice().sort().join(',') ?? '*'}`;
     let cached = this.diffs.get(key);
     if (!cached) {
-      cached = allPairsBetweenGrids(base.shape, base.grid, head.shape, head.grid, valueMaps(base, head), transitions ? new Set(transitions) : null, budget.check);
+      cached = allPairsBetweenGrids(
+        base.shape, base.grid, head.shape, head.grid, valueMaps(base, head), transitions ? new Set(transitions) : null, budget.check, { base: base.chunks, head: head.chunks },
+      );
       if (base.run.status === 'succeeded' && head.run.status === 'succeeded') this.diffs.set(key, cached);
     }
     return { base, head, ...pairsPage(cached, after, first) };

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { GridShape, SKIPPED, cellPage, compareGrids, countCells, diffAlongAxis, transitionOf, type Transition } from '../../src/engine/grid';
+import {
+  ChunkVerdicts, GridShape, SKIPPED, allPairsAlongAxis, allPairsBetweenGrids, cellPage, compareGrids, countCells, diffAlongAxis, pairsPage, transitionOf, type Transition,
+} from '../../src/engine/grid';
 
 /** Random small grids: radix, an allowed list (or null) per axis, and verdicts with some skipped. */
 const grid = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((radix) => {
@@ -149,6 +151,63 @@ test('When large stretches of a grid are skipped (whole chunks and parts of them
     const identity = shape.radix.map((r) => Int32Array.from({ length: r }, (_, c) => c));
     expect(compareGrids(shape, base, shape, head, identity, null, -1, shape.size).pairs).toEqual(expected((p) => p, head));
   }), { numRuns: 15 });
+});
+
+test('When a grid holds long stretches of one verdict, then diffs along every axis and comparisons skip them yet pair exactly as a plain scan does', () => {
+  // Stretches longer than a chunk (1,024 positions) make chunks of one verdict, whose partners
+  // along an axis may sit in a chunk of another verdict, of several, or of none.
+  const shape = new GridShape([3, 4, 7, 5, 40]);
+  const stretches = fc.array(fc.tuple(fc.constantFrom(0, 1, 2, 3, SKIPPED), fc.integer({ min: 1, max: 3_000 })), { minLength: 1, maxLength: 30 });
+  const toGrid = (list: [number, number][]) => {
+    const verdicts = new Uint8Array(shape.size).fill(SKIPPED);
+    let at = 0;
+    for (let i = 0; at < shape.size; i++) {
+      const [v, length] = list[i % list.length];
+      verdicts.fill(v, at, at + length);
+      at += length;
+    }
+    return verdicts;
+  };
+  fc.assert(fc.property(stretches, stretches, fc.nat(), fc.nat(), fc.nat(), (a, b, axisSeed, bSeed, hSeed) => {
+    const base = toGrid(a);
+    const head = toGrid(b);
+    const axis = axisSeed % shape.radix.length;
+    const from = bSeed % shape.radix[axis];
+    const to = hSeed % shape.radix[axis];
+    // One value against another, and (on every axis but the innermost) two pairs at once, as the variant axis has.
+    const maps = [new Map([[from, to]]), ...(axis < shape.radix.length - 1 ? [new Map([[from, to], [(from + 1) % shape.radix[axis], (to + 2) % shape.radix[axis]]])] : [])];
+    for (const pairs of maps) {
+      const expected: { base: number; head: number; transition: Transition }[] = [];
+      for (let p = 0; p < shape.size; p++) {
+        const mapped = pairs.get(shape.coord(p, axis));
+        if (mapped === undefined) continue;
+        const q = p + (mapped - shape.coord(p, axis)) * shape.strides[axis];
+        const t = base[p] === SKIPPED || base[q] === SKIPPED ? null : expectedTransition(base[p], base[q]);
+        if (t) expected.push({ base: p, head: q, transition: t });
+      }
+      const kept = new ChunkVerdicts(base);
+      expect(pairsPage(allPairsAlongAxis(shape, base, axis, pairs, null, undefined, kept), -1, shape.size).pairs).toEqual(expected);
+      // The same verdicts at an odd offset in their buffer: summarised a position at a time instead of four.
+      const unaligned = new Uint8Array(shape.size + 1).subarray(1);
+      unaligned.set(base);
+      expect(diffAlongAxis(shape, unaligned, axis, pairs, null, -1, shape.size).pairs).toEqual(expected);
+    }
+    const changed: { base: number; head: number; transition: Transition }[] = [];
+    for (let p = 0; p < shape.size; p++) {
+      const t = base[p] === SKIPPED || head[p] === SKIPPED ? null : expectedTransition(base[p], head[p]);
+      if (t) changed.push({ base: p, head: p, transition: t });
+    }
+    const identity = shape.radix.map((r) => Int32Array.from({ length: r }, (_, c) => c));
+    const kept = { base: new ChunkVerdicts(base), head: new ChunkVerdicts(head) };
+    expect(pairsPage(allPairsBetweenGrids(shape, base, shape, head, identity, null, undefined, kept), -1, shape.size).pairs).toEqual(changed);
+  }), { numRuns: 60 });
+});
+
+test('When a diff is given the chunk summary of another grid, then it refuses instead of skipping by the wrong verdicts', () => {
+  const shape = new GridShape([4, 1_000]);
+  const grid = new Uint8Array(shape.size).fill(0);
+  const other = new Uint8Array(shape.size).fill(0);
+  expect(() => allPairsAlongAxis(shape, grid, 0, new Map([[0, 1]]), null, undefined, new ChunkVerdicts(other))).toThrow('not of this grid');
 });
 
 describe('checkpoints during long walks', () => {

@@ -5,7 +5,7 @@ import { featureNames } from '../../src/engine/outcome';
 import type { DeviceName } from '../../src/engine/profiles/types';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createMatrix } from '../../src/matrices/create-matrix';
-import { storesOf } from '../../src/composition';
+import { createServices, storesOf } from '../../src/composition';
 import { startRun, cancelRun, resumeUnfinishedRuns, type RunDeps } from '../../src/runs/commands';
 import { InProcessRunQueue } from '../../src/runs/in-process-queue';
 import { ShardThreads } from '../../src/runs/shard-threads';
@@ -13,6 +13,7 @@ import { evaluateShard } from '../../src/runs/shard-step';
 import { ResultBatch } from '../../src/runs/types';
 import type { RunStore } from '../../src/runs/types';
 import { planShards } from '../../src/runs/shard-plan';
+import { deleteRun } from '../../src/runs/retention';
 
 const spec = {
   archs: ['x86_64', 's390x'], transports: ['pci', 'ccw'], devices: ['blk', 'net'], modes: ['legacy', 'transitional', 'modern'],
@@ -124,6 +125,69 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
       expect(done.status).toBe('succeeded');
       expect(done).toMatchObject({ ok: expected.OK, broken: expected.BROKEN, skipped: expected.skipped, cellsDone: done.cellsTotal });
     });
+  });
+
+  test('When a run succeeds, then its grid and plan are handed over before the run is reported done; a hand-over that throws leaves the run succeeded', async () => {
+    const events: string[] = [];
+    const handed: { runId: string; grid: Uint8Array; plan: MatrixPlan }[] = [];
+    const queue = new InProcessRunQueue(store, {
+      threads: null,
+      succeeded: async (runId, grid, plan) => {
+        events.push(`handed ${(await store.getRun(runId))!.status}`);
+        handed.push({ runId, grid, plan });
+      },
+    });
+    queue.onProgress((p) => {
+      if (p.status === 'succeeded') events.push('reported');
+    });
+    const run = await startRun(deps(queue), 'small', 'test');
+    await queue.idle();
+    expect(events).toEqual(['handed succeeded', 'reported']);
+    expect(handed[0].runId).toBe(run.id);
+    expect(Buffer.from(handed[0].grid).equals(Buffer.from(await store.grid((await store.getRun(run.id))!)))).toBe(true);
+    expect(handed[0].plan.size).toBe(handed[0].grid.length);
+
+    const errors: unknown[] = [];
+    const failing = new InProcessRunQueue(store, { threads: null, onError: (err) => errors.push(err), succeeded: async () => Promise.reject(new Error('no room')) });
+    const second = await startRun(deps(failing), 'small', 'test');
+    await failing.idle();
+    expect((await store.getRun(second.id))!.status).toBe('succeeded');
+    expect(errors).toEqual([new Error('no room')]);
+    await queue.close();
+    await failing.close();
+  });
+
+  test('When a service runs a matrix in process, then the first diff of the run is answered from the view kept at its end, without reading the stored grid', async () => {
+    const { services, queue, probeQueue } = createServices(db, { threads: null });
+    try {
+      const run = await startRun(services.runDeps, 'small', 'test');
+      await queue.idle();
+      const gridReads = jest.spyOn(services.store, 'grid');
+      const diff = await services.views.diff(run.id, 'STRATEGY', 'pre-fix', 'write-back', null, 10, -1);
+      expect(diff.totals.FIX).toBeGreaterThan(0); // write-back mends the 2021 bug: a diff that read nothing would find no fix
+      expect(gridReads).not.toHaveBeenCalled();
+      // Deleted through the API's path: forgotten, and refused from then on.
+      await deleteRun(services.retention, run.id);
+      services.views.forget(run.id);
+      await expect(services.views.diff(run.id, 'STRATEGY', 'pre-fix', 'write-back', null, 10, -1)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await queue.close();
+      await probeQueue.close();
+    }
+  });
+
+  test('When a process that reads nothing back (the CLI) runs a matrix, then no view is kept and a later read loads the stored grid', async () => {
+    const { services, queue, probeQueue } = createServices(db, { threads: null, keepViews: false });
+    try {
+      const run = await startRun(services.runDeps, 'small', 'test');
+      await queue.idle();
+      const gridReads = jest.spyOn(services.store, 'grid');
+      await services.views.diff(run.id, 'STRATEGY', 'pre-fix', 'write-back', null, 10, -1);
+      expect(gridReads).toHaveBeenCalledTimes(1);
+    } finally {
+      await queue.close();
+      await probeQueue.close();
+    }
   });
 
   /** A run of the small matrix in one shard, evaluated but not committed. */

@@ -109,3 +109,53 @@ test('When a succeeded run is deleted by another process, then its cached view i
   await expect(checkedEachTime.view('7')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   await expect(checkedEachTime.cells('7', {}, 1, -1)).rejects.toMatchObject({ code: 'NOT_FOUND' });
 });
+
+describe('a view prepared as its run succeeds in this process', () => {
+  const plan = new MatrixPlan(spec);
+  /** Two strategies innermost: pre-fix OK everywhere, write-back BROKEN at position 3 only. */
+  const grid = Uint8Array.from({ length: plan.size }, (_, p) => (p === 3 ? 2 : 0));
+  let stored: RunRecord | null;
+  const reader: RunReader = {
+    getRun: async (id) => (stored && id === stored.id ? stored : null),
+    grid: async () => {
+      throw new Error('the stored grid was read');
+    },
+    resultsAt: async () => new Map<number, StoredResult>(),
+  };
+  beforeEach(() => {
+    stored = { ...unfinishedRun(), status: 'succeeded', finishedAt: new Date() } as RunRecord;
+  });
+
+  test('When a run is prepared with its grid and plan, then diffs and cell pages are answered from them without reading the stored grid', async () => {
+    const views = new RunViews(reader);
+    await views.prepare('7', grid, plan);
+    const diff = await views.diff('7', 'STRATEGY', 'pre-fix', 'write-back', null, 10, -1);
+    expect(diff.pairs).toEqual([{ base: 2, head: 3, transition: 'REGRESSION' }]);
+    expect(diff.view.plan).toBe(plan);
+    expect((await views.cells('7', { verdict: ['BROKEN'] }, 10, -1)).positions).toEqual([3]);
+  });
+
+  test('When the prepared run is deleted here, then it is NOT_FOUND at once; when another process prunes it, from the next re-check on', async () => {
+    const views = new RunViews(reader, 0);
+    await views.prepare('7', grid, plan);
+    views.forget('7');
+    stored = null;
+    await expect(views.view('7')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    stored = { ...unfinishedRun(), status: 'succeeded', finishedAt: new Date() } as RunRecord;
+    const pruned = new RunViews(reader, 0);
+    await pruned.prepare('7', grid, plan);
+    stored = null; // `runs prune` elsewhere: forget() is never called here
+    await expect(pruned.diff('7', 'STRATEGY', 'pre-fix', 'write-back', null, 10, -1)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  test('When the run is no longer succeeded or no longer there as it is prepared, then nothing is kept and reads go to the store', async () => {
+    const views = new RunViews(reader);
+    stored = null;
+    await views.prepare('7', grid, plan);
+    await expect(views.view('7')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    stored = { ...unfinishedRun(), status: 'failed' } as RunRecord;
+    await views.prepare('7', grid, plan);
+    await expect(views.view('7')).rejects.toThrow('the stored grid was read');
+  });
+});
