@@ -62,7 +62,8 @@ function collectJobs(workers: ChildProcess[]): { jobs: LoggedJob[]; warmUps: Log
       try {
         const entry = JSON.parse(line) as Partial<LoggedJob> & Partial<LoggedWarmUp> & { kind?: string; msg?: string };
         if (entry.kind === 'engine' && entry.startedAt !== undefined) return void jobs.push(entry as LoggedJob);
-        if (entry.msg?.startsWith('engine warm')) warmUps.push(entry as LoggedWarmUp);
+        // The warm-up's end, whether done or stopped (a failure is logged at error, passed on below).
+        if (entry.msg?.startsWith('engine warm') && typeof entry.positions === 'number') warmUps.push(entry as LoggedWarmUp);
       } catch {
         // not a log line
       }
@@ -253,6 +254,9 @@ export async function benchScaleOut(): Promise<void> {
   const logs = [collectJobs(one), collectJobs(two)];
   const jobs = logs.map((l) => l.jobs);
   try {
+    // Their warm-ups over before the in-process run, which they would otherwise share the cores with.
+    const warmedUp = () => logs.reduce((n, l) => n + l.warmUps.length, 0) === workers.length;
+    for (const deadline = Date.now() + 60_000; !warmedUp() && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 50));
     const local = await openService(schemas[0]);
     const inProcess = await fullRun(local).finally(() => local.close());
     const loads = [loadavg()[0]];

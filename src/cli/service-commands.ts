@@ -183,7 +183,7 @@ export async function worker(opts: { db?: string; redis?: string; concurrency?: 
   }, 'virtio-matrix worker ready');
   // Engine code optimised before the first run instead of during it; a job arriving stops it.
   void runWorker.warmUp().then(
-    (warm) => log.info({ ...warm, ms: Math.round(warm.ms) }, warm.interrupted ? 'engine warm-up stopped: a job came first' : 'engine warmed up'),
+    (warm) => log.info({ ...warm, ms: Math.round(warm.ms) }, warm.stoppedBecause ? `engine warm-up stopped: ${warm.stoppedBecause}` : 'engine warmed up'),
     (err: unknown) => log.error({ err }, 'engine warm-up failed'),
   );
   stopOnSignals(async () => {

@@ -271,12 +271,13 @@ export class SqlRunStore implements RunStore {
     return grid;
   }
 
-  async finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<void> {
-    await this.db.raw.executeRaw({
+  async finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<boolean> {
+    const updated = await this.db.raw.executeRaw({
       sql: forBackend(this.db.dialect, 'UPDATE "Run" SET "status" = ?, "finishedAt" = ?, "error" = ?, "grid" = COALESCE(?, "grid") WHERE "id" = ? AND "status" IN (\'queued\', \'running\')'),
       args: [status, new Date().toISOString().replace('T', ' ').replace('Z', ''), error ?? null, grid ? encodeGrid(grid) : null, Number(runId)],
       argTypes: [TEXT, TEXT, TEXT, BYTES, INT],
     });
+    return updated === 1;
   }
 
   /** The verdict grid of a finished run (stored at the end, deflated), or rebuilt from the result blobs while it runs. */

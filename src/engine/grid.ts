@@ -137,10 +137,9 @@ function merged(a: number, b: number): number {
  * What each chunk of CHUNK positions of a grid holds: SKIPPED (no evaluated cell), the verdict all
  * its evaluated cells share, or MIXED. Two stretches that both hold one and the same verdict, or
  * one that holds none, cannot pair into a change, so diffs and comparisons look at positions only
- * where a change may be: of be-config-2021's chunks about 60% are all SKIPPED, 30% hold one
- * verdict and 8% are MIXED (a STRATEGY diff looks into 488 of 5,944). Building it reads every
- * position once, as much as a diff used to: a service builds it once per finished run, off the
- * request path, and keeps it with the grid.
+ * where a change may be (in the seed matrix most chunks hold no evaluated cell or one verdict).
+ * Building it reads every position once, as much as a diff used to, so a caller builds it once
+ * per grid that no longer changes and keeps it with the grid.
  */
 export class ChunkVerdicts {
   private readonly chunks: Uint8Array;

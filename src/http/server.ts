@@ -81,7 +81,8 @@ export async function startServer(options: StartOptions): Promise<Running> {
   if (options.seed !== false) await ensureSeedMatrices(services.matrices);
   queue.onProgress((p) => {
     log.debug(p, 'run progress');
-    // At run end, load its grid and plan once, so the first diff or cells query does not pay for it.
+    // At run end, load its grid and plan once, so the first diff or cells query does not pay for it
+    // (a run this process ran itself was handed over already, and is served from that).
     if (p.status === 'succeeded') services.views.view(p.runId).catch((err) => log.warn({ err }, 'could not warm the run view'));
   });
   const notifier = options.notify ? new RunNotifier((id) => services.store.getRun(id), { ...options.notify, log: (event, fields) => log.info(fields, event) }) : null;

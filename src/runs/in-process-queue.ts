@@ -89,9 +89,13 @@ export class InProcessRunQueue extends SerialRunQueue {
       this.emit(runId, this.closed ? 'running' : 'cancelled', cellsDone, plan.size);
       return;
     }
-    await this.store.finishRun(runId, 'succeeded', grid);
-    // The run is stored as succeeded whatever happens here: a failure only means its view loads later.
-    await this.options.succeeded?.(runId, grid, plan).catch((err) => this.options.onError?.(err));
+    // Handed over only when this queue finished the run: had another process finished it first,
+    // the store holds that one's grid, not this.
+    if (await this.store.finishRun(runId, 'succeeded', grid)) {
+      // The run is stored as succeeded whatever happens here (a throw included): a failure only means its view loads later.
+      const { succeeded } = this.options;
+      if (succeeded) await Promise.resolve().then(() => succeeded(runId, grid, plan)).catch((err: unknown) => this.options.onError?.(err));
+    }
     this.emit(runId, 'succeeded', cellsDone, plan.size);
   }
 

@@ -173,7 +173,8 @@ export interface RunStore {
   commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<void>;
   /** Verdict per position (SKIPPED where none is stored), from the stored results. */
   readVerdicts(runId: string, size: number): Promise<Uint8Array>;
-  finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<void>;
+  /** Whether this call finished the run: false when it had already finished (another process, a cancel). */
+  finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<boolean>;
   /** The run's verdict per position: stored when it succeeded, else rebuilt from its results. */
   grid(run: RunRecord): Promise<Uint8Array>;
   resultsAt(runId: string, positions: readonly number[]): Promise<Map<number, StoredResult>>;

@@ -69,6 +69,9 @@ export class RunViews {
    */
   constructor(private readonly reader: RunReader, private readonly recheckMs = 1000) {}
 
+  /** forget() calls so far: a view read from the store before one of them is not cached (it may be of the deleted run). */
+  private forgets = 0;
+
   /**
    * A run's view. Concurrent callers (aliases in one request, or several requests) share one
    * load: an unfinished run's grid is rebuilt from its stored results, which is costly.
@@ -86,6 +89,7 @@ export class RunViews {
 
   /** A deleted run: nothing cached about it (its view, diffs and comparisons, counts, heatmaps) is served again. */
   forget(runId: string): void {
+    this.forgets++;
     this.views.delete(runId);
     const mentions = (key: string) => key.split('|').slice(0, 3).includes(runId);
     for (const cache of [this.diffs, this.counts, this.heatmaps, this.filters] as LRUCache<string, object | number>[]) {
@@ -104,9 +108,10 @@ export class RunViews {
   }
 
   private async load(runId: string): Promise<RunView> {
+    const forgets = this.forgets;
     const run = await this.reader.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
-    return this.keep(run, this.planFor(run), await this.reader.grid(run));
+    return this.keep(run, this.planFor(run), await this.reader.grid(run), forgets);
   }
 
   /**
@@ -115,10 +120,11 @@ export class RunViews {
    * and plan the matrix again, on the event loop, as the first reads arrive.
    */
   async prepare(runId: string, grid: Uint8Array, plan: MatrixPlan): Promise<void> {
+    const forgets = this.forgets;
     const run = await this.reader.getRun(runId);
-    if (run?.status !== 'succeeded') return;
+    if (run?.status !== 'succeeded' || this.views.has(runId)) return;
     if (!this.plans.has(planKey(run))) this.plans.set(planKey(run), plan);
-    this.keep(run, this.planFor(run), grid);
+    this.keep(run, this.planFor(run), grid, forgets);
   }
 
   private planFor(run: RunRecord): MatrixPlan {
@@ -128,11 +134,17 @@ export class RunViews {
     return plan;
   }
 
-  /** A run's view; cached when the run has succeeded (only a finished run's grid never changes). */
-  private keep(run: RunRecord, plan: MatrixPlan, grid: Uint8Array): RunView {
+  /**
+   * A run's view; cached when the run has succeeded (only a finished run's grid never changes) and
+   * nothing was forgotten since `forgets` was read. A view cached meanwhile (a load beside a
+   * prepare) is kept and returned: one grid and one chunk summary per run.
+   */
+  private keep(run: RunRecord, plan: MatrixPlan, grid: Uint8Array, forgets: number): RunView {
     const finished = run.status === 'succeeded';
+    const cached = finished ? this.views.get(run.id) : undefined;
+    if (cached) return cached.view;
     const view = { run, plan, shape: new GridShape(plan.radix), grid, chunks: finished ? new ChunkVerdicts(grid) : null };
-    if (finished) this.views.set(run.id, { view, seenAt: Date.now() });
+    if (finished && forgets === this.forgets) this.views.set(run.id, { view, seenAt: Date.now() });
     return view;
   }
 

@@ -203,6 +203,15 @@ test('When a grid holds long stretches of one verdict, then diffs along every ax
   }), { numRuns: 60 });
 });
 
+test('When an innermost-axis pair crosses a chunk boundary, then the head across it is looked at (5 values do not divide the 1,024-position chunk)', () => {
+  const shape = new GridShape([300, 5]);
+  const grid = new Uint8Array(shape.size).fill(0);
+  grid[1024] = 2; // BROKEN, the first position of the second chunk; its base partner 1020 sits in the first, all OK
+  const expected = [{ base: 1020, head: 1024, transition: 'REGRESSION' }];
+  const page = pairsPage(allPairsAlongAxis(shape, grid, 1, new Map([[0, 4]]), null, undefined, new ChunkVerdicts(grid)), -1, shape.size);
+  expect(page.pairs).toEqual(expected);
+});
+
 test('When a diff is given the chunk summary of another grid, then it refuses instead of skipping by the wrong verdicts', () => {
   const shape = new GridShape([4, 1_000]);
   const grid = new Uint8Array(shape.size).fill(0);

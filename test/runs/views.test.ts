@@ -149,6 +149,35 @@ describe('a view prepared as its run succeeds in this process', () => {
     await expect(pruned.diff('7', 'STRATEGY', 'pre-fix', 'write-back', null, 10, -1)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  test('When the run is deleted here while it is being prepared, then the prepared view is not kept (the store is asked again)', async () => {
+    const views = new RunViews(reader, 60_000);
+    let release: () => void = () => undefined;
+    const read = jest.spyOn(reader, 'getRun').mockImplementationOnce(async (id) => {
+      const found = stored && id === stored.id ? stored : null; // read before the deletion
+      await new Promise<void>((resolve) => (release = resolve));
+      return found;
+    });
+    const preparing = views.prepare('7', grid, plan);
+    await Promise.resolve();
+    views.forget('7'); // deleteRun here, while prepare's read of the run is in flight
+    stored = null;
+    release();
+    await preparing;
+    await expect(views.view('7')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    read.mockRestore();
+  });
+
+  test('When a view is prepared while a load of the same run is in flight, then both give one view (one grid, one chunk summary)', async () => {
+    // The load reads the stored grid slowly: the prepare lands while it is in flight.
+    const loads = { ...reader, grid: () => new Promise<Uint8Array>((resolve) => setTimeout(() => resolve(grid), 20)) };
+    const views = new RunViews(loads);
+    const loading = views.view('7');
+    await views.prepare('7', grid.slice(), plan);
+    const prepared = await views.view('7');
+    expect(await loading).toBe(prepared);
+    expect(await views.view('7')).toBe(prepared);
+  });
+
   test('When the run is no longer succeeded or no longer there as it is prepared, then nothing is kept and reads go to the store', async () => {
     const views = new RunViews(reader);
     stored = null;

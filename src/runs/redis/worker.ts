@@ -129,8 +129,8 @@ export class EngineFinishTask implements Task<FinishJobData> {
 
 export class RunWorker {
   private readonly worker: TaskWorker;
-  /** A job was taken or the worker is closing: the engine warm-up stops. */
-  private busy = false;
+  /** Why the engine warm-up stops early, once there is a reason. */
+  private warmUpStop: 'a job came first' | 'the worker is closing' | null = null;
 
   constructor(store: RunStore, options: RunWorkerOptions) {
     const plans = new Plans(store);
@@ -138,15 +138,16 @@ export class RunWorker {
       ...options,
       concurrency: options.concurrency ?? ENGINE_JOBS_AT_ONCE,
       onTaken: () => {
-        this.busy = true;
+        this.warmUpStop ??= 'a job came first';
         options.onTaken?.();
       },
     });
   }
 
   /** Until the first job: warms the engine's code up on throwaway cells (src/runs/warm-up.ts). */
-  warmUp(): Promise<WarmUp> {
-    return warmUpEngine(() => this.busy);
+  async warmUp(): Promise<WarmUp & { stoppedBecause: string | null }> {
+    const warm = await warmUpEngine(() => this.warmUpStop !== null);
+    return { ...warm, stoppedBecause: warm.interrupted ? this.warmUpStop : null };
   }
 
   /** Resolves once connected to Redis. */
@@ -156,7 +157,7 @@ export class RunWorker {
 
   /** Finishes the job in hand, then stops taking jobs. */
   async close(): Promise<void> {
-    this.busy = true;
+    this.warmUpStop ??= 'the worker is closing';
     await this.worker.close();
   }
 }

@@ -11,7 +11,6 @@ import { Job, Queue } from 'bullmq';
 import { RUNS_QUEUE, finishJobId } from '../../../src/runs/redis/jobs';
 import { RedisRunQueue } from '../../../src/runs/redis/queue';
 import { Plans, RunWorker, type JobOutcome } from '../../../src/runs/redis/worker';
-import { WARM_UP_POSITIONS } from '../../../src/runs/warm-up';
 import type { ResultBatch, RunStore, ShardRecord, VerdictCounts } from '../../../src/runs/types';
 import { testDatabase, type TestDatabase } from '../../support/databases';
 import { testRedis, type TestRedis } from '../../support/redis';
@@ -128,17 +127,27 @@ test('When two workers serve a run, then every shard is committed once and the s
   expect(done.startedAt!.getTime()).toBeLessThanOrEqual(done.finishedAt!.getTime());
 });
 
-test('When a run is waiting as a worker starts warming up, then the warm-up stops at the worker\'s first job and the run equals the engine', async () => {
+test('When a worker has taken a job, then its warm-up stops before evaluating anything, says why, and the run equals the engine', async () => {
   const run = await createSmallRun();
+  let taken: () => void = () => undefined;
+  const firstJob = new Promise<void>((resolve) => (taken = resolve));
+  const worker = new RunWorker(store, { redisUrl: redis.url, prefix: redis.prefix, concurrency: 1, onTaken: () => taken() });
+  workers.push(worker);
   await queue.enqueue(run.id);
-  const warm = startWorker().warmUp();
+  await firstJob;
+  expect(await worker.warmUp()).toMatchObject({ positions: 0, interrupted: true, stoppedBecause: 'a job came first' });
   await queue.idle();
-  expect(await warm).toMatchObject({ interrupted: true, positions: expect.any(Number) });
-  expect((await warm).positions).toBeLessThan(WARM_UP_POSITIONS);
   const done = (await store.getRun(run.id))!;
   const expected = engineGrid();
   expect(done).toMatchObject({ status: 'succeeded', ...countsOf(expected) });
   expect(Buffer.from(await store.grid(done)).equals(Buffer.from(expected))).toBe(true);
+});
+
+test('When a worker closes before its first job, then its warm-up stops saying so', async () => {
+  const worker = startWorker();
+  await worker.ready();
+  await worker.close();
+  expect(await worker.warmUp()).toMatchObject({ positions: 0, interrupted: true, stoppedBecause: 'the worker is closing' });
 });
 
 test('When a worker serves a second run of an unchanged matrix, then it takes the first run\'s plan instead of building another', async () => {
