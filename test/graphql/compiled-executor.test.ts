@@ -114,6 +114,17 @@ function failingServices(): Services {
   return { ...server.services, store };
 }
 
+/** An Apollo server over `gateway`, started for `use` and stopped after it. */
+async function withApollo(gateway: ReturnType<typeof compiledExecutorGateway>, use: (apollo: ApolloServer<Context>) => Promise<void>): Promise<void> {
+  const apollo = createApolloServer(undefined, gateway);
+  await apollo.start();
+  try {
+    await use(apollo);
+  } finally {
+    await apollo.stop();
+  }
+}
+
 const OPERATOR: Caller = { kind: 'token', id: '1', name: 'test', scope: 'admin' };
 
 async function answer(apollo: ApolloServer<Context>, query: string, variables: Record<string, unknown>, operationName?: string, services: Services = server.services) {
@@ -166,9 +177,7 @@ test('The corpus reaches every kind of value: domain errors, a run with a delive
 
 test('An operation runs through graphql-js until it has been seen compileAfter times, then compiled; each operation of a document counts apart', async () => {
   const gateway = compiledExecutorGateway(schema, { compileAfter: 1, maxFields: 256, maxCompiledFields: 1000, compilesPerMinute: 60 });
-  const apollo = createApolloServer(undefined, gateway);
-  await apollo.start();
-  try {
+  await withApollo(gateway, async (apollo) => {
     const doc = 'query One { profiles { archs { name } } } query Two { matrices { totalCount } }';
     const first = await answer(apollo, doc, {}, 'One');
     expect(gateway.stats).toEqual({ interpreted: 1, compiled: 0, compilations: 0 });
@@ -177,16 +186,12 @@ test('An operation runs through graphql-js until it has been seen compileAfter t
     expect(gateway.stats).toEqual({ interpreted: 1, compiled: 2, compilations: 1 });
     await answer(apollo, doc, {}, 'Two');
     expect(gateway.stats).toEqual({ interpreted: 2, compiled: 2, compilations: 1 });
-  } finally {
-    await apollo.stop();
-  }
+  });
 });
 
 test('Compiled operations are kept by their fields: one that would pass maxCompiledFields pushes out the least recently used', async () => {
   const gateway = compiledExecutorGateway(schema, { compileAfter: 0, maxFields: 256, maxCompiledFields: 5, compilesPerMinute: 60 });
-  const apollo = createApolloServer(undefined, gateway);
-  await apollo.start();
-  try {
+  await withApollo(gateway, async (apollo) => {
     const three = '{ profiles { hash strategies } }'; // 3 fields
     const two = '{ matrices { totalCount } }'; // 2 fields
     const four = '{ runs { totalCount pageInfo { hasNextPage } } }'; // 4 fields
@@ -195,17 +200,13 @@ test('Compiled operations are kept by their fields: one that would pass maxCompi
     await answer(apollo, four, {}); // 9 fields: `three` (least recently used) goes, then `two`
     await answer(apollo, three, {});
     expect(gateway.stats.compilations).toBe(4);
-  } finally {
-    await apollo.stop();
-  }
+  });
 });
 
 test('At most compilesPerMinute compilations: past them operations run through graphql-js until the next minute', async () => {
   let clock = 60_000 * 1000;
   const gateway = compiledExecutorGateway(schema, { compileAfter: 0, maxFields: 256, maxCompiledFields: 1000, compilesPerMinute: 2 }, () => clock);
-  const apollo = createApolloServer(undefined, gateway);
-  await apollo.start();
-  try {
+  await withApollo(gateway, async (apollo) => {
     const distinct = Array.from({ length: 4 }, (_, i) => `{ m${i}: matrices { totalCount } }`);
     for (const q of distinct) await answer(apollo, q, {});
     expect(gateway.stats).toEqual({ interpreted: 2, compiled: 2, compilations: 2 });
@@ -215,16 +216,12 @@ test('At most compilesPerMinute compilations: past them operations run through g
     clock += 1; // the next minute
     await answer(apollo, distinct[2], {});
     expect(gateway.stats).toEqual({ interpreted: 3, compiled: 3, compilations: 3 });
-  } finally {
-    await apollo.stop();
-  }
+  });
 });
 
 test('An operation of more than maxFields fields, counted through fragments, is never compiled however often it is seen', async () => {
   const gateway = compiledExecutorGateway(schema, { compileAfter: 0, maxFields: 10, maxCompiledFields: 1000, compilesPerMinute: 60 });
-  const apollo = createApolloServer(undefined, gateway);
-  await apollo.start();
-  try {
+  await withApollo(gateway, async (apollo) => {
     // 2 fields in the fragment, spread 5 times under 1 field each: 15 fields, 10 of them through the fragment.
     const large = `{ ${Array.from({ length: 5 }, (_, i) => `a${i}: profiles { ...P }`).join(' ')} } fragment P on Profiles { hash strategies }`;
     const small = `{ a0: profiles { ...P } } fragment P on Profiles { hash strategies }`;
@@ -232,7 +229,5 @@ test('An operation of more than maxFields fields, counted through fragments, is 
     expect(gateway.stats).toEqual({ interpreted: 3, compiled: 0, compilations: 0 });
     for (let i = 0; i < 3; i++) await answer(apollo, small, {});
     expect(gateway.stats).toEqual({ interpreted: 3, compiled: 3, compilations: 1 });
-  } finally {
-    await apollo.stop();
-  }
+  });
 });
