@@ -9,7 +9,7 @@ import {
   pairsPage, type Axis, type AxisName, type DiffColumns, type DiffResult, type Transition,
 } from '../engine';
 import { BadInputError, NotFoundError } from './errors';
-import { planKey, planOf } from './plan';
+import { offerPlan, planOf } from './plan';
 import { NO_BUDGET, type TimeBudget } from './time-budget';
 import type { RunRecord, RunStore } from './types';
 
@@ -55,12 +55,6 @@ export class RunViews {
   /** A filter as coordinate lists, by run and filter: a client pages on with the same filter. A run's plan never changes. */
   private readonly filters = new LRUCache<string, CompiledFilter>({ max: 256 });
   private readonly loading = new Map<string, Promise<RunView>>();
-  /**
-   * Plans by what planOf makes them of (the spec; the profile snapshot too for a what-if run):
-   * runs of one matrix share one. Planning be-config-2021 takes tens of milliseconds, which the
-   * view of each finished run paid again, on the event loop, as the first reads arrived.
-   */
-  private readonly plans = new LRUCache<string, MatrixPlan>({ max: 16 });
 
   /**
    * `recheckMs`: how long a cached run is served before the store is asked again whether it still
@@ -111,7 +105,7 @@ export class RunViews {
     const forgets = this.forgets;
     const run = await this.reader.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
-    return this.keep(run, this.planFor(run), await this.reader.grid(run), forgets);
+    return this.keep(run, planOf(run), await this.reader.grid(run), forgets);
   }
 
   /**
@@ -123,15 +117,8 @@ export class RunViews {
     const forgets = this.forgets;
     const run = await this.reader.getRun(runId);
     if (run?.status !== 'succeeded' || this.views.has(runId)) return;
-    if (!this.plans.has(planKey(run))) this.plans.set(planKey(run), plan);
-    this.keep(run, this.planFor(run), grid, forgets);
-  }
-
-  private planFor(run: RunRecord): MatrixPlan {
-    const key = planKey(run);
-    let plan = this.plans.get(key);
-    if (!plan) this.plans.set(key, (plan = planOf(run)));
-    return plan;
+    offerPlan(run, plan);
+    this.keep(run, planOf(run), grid, forgets);
   }
 
   /**

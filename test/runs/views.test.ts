@@ -1,6 +1,7 @@
 /** Run views: a run's grid is loaded once however many readers ask for it at the same time. */
 import { MatrixPlan, SKIPPED } from '../../src/engine';
 import type { RunRecord, StoredResult } from '../../src/runs/types';
+import { planOf } from '../../src/runs/plan';
 import { RunViews, type RunReader } from '../../src/runs/views';
 
 const spec = { archs: ['s390x'], transports: ['ccw'], devices: ['blk'], modes: ['transitional'], backends: ['qemu'], hypervisors: ['qemu-6.1'], kernels: ['5.14', '5.15'], strategies: ['pre-fix', 'write-back'], config: {} };
@@ -111,7 +112,8 @@ test('When a succeeded run is deleted by another process, then its cached view i
 });
 
 describe('a view prepared as its run succeeds in this process', () => {
-  const plan = new MatrixPlan(spec);
+  // The queue plans a run through planOf, so the plan it hands over is the run's cached one.
+  const plan = planOf(unfinishedRun());
   /** Two strategies innermost: pre-fix OK everywhere, write-back BROKEN at position 3 only. */
   const grid = Uint8Array.from({ length: plan.size }, (_, p) => (p === 3 ? 2 : 0));
   let stored: RunRecord | null;

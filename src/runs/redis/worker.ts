@@ -6,7 +6,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { Simulator, type MatrixPlan } from '../../engine';
-import { planKey, planOf, type PlanSource } from '../plan';
+import { planOf } from '../plan';
 import { batchFor, evaluateShard, isFinished } from '../shard-step';
 import type { ResultBatch, RunStore } from '../types';
 import { warmUpEngine, type WarmUp } from '../warm-up';
@@ -29,20 +29,19 @@ export interface RunWorkerOptions extends Omit<TaskWorkerOptions, 'concurrency'>
 }
 
 /**
- * Plans by run id (a promise: two jobs in flight read the run once) and by planKey: a run's plan
- * is built once per worker, not per shard, and a later run of an unchanged spec takes the plan of
- * the one before.
+ * Plans by run id (a promise: two jobs in flight read the run once): a run's plan is looked up
+ * once per worker, not per shard; planOf gives a later run of an unchanged spec the plan of the
+ * one before.
  */
 export class Plans {
   private readonly byRun = new LRUCache<string, Promise<MatrixPlan>>({ max: 4 });
-  private readonly byKey = new LRUCache<string, MatrixPlan>({ max: 4 });
 
   constructor(private readonly store: RunStore) {}
 
   of(runId: string): Promise<MatrixPlan> {
     let plan = this.byRun.get(runId);
     if (!plan) {
-      this.byRun.set(runId, (plan = requireRun(this.store, runId).then((run) => this.ofKey(planKey(run), run))));
+      this.byRun.set(runId, (plan = requireRun(this.store, runId).then(planOf)));
       // A failed read is not kept: the job's retry reads again.
       const failed = plan;
       failed.catch(() => {
@@ -52,15 +51,9 @@ export class Plans {
     return plan;
   }
 
-  /** The run is over: its plan stays only under its key. */
+  /** The run is over: its plan stays only in planOf's cache. */
   forget(runId: string): void {
     this.byRun.delete(runId);
-  }
-
-  private ofKey(key: string, run: PlanSource): MatrixPlan {
-    let plan = this.byKey.get(key);
-    if (!plan) this.byKey.set(key, (plan = planOf(run)));
-    return plan;
   }
 }
 
