@@ -3,7 +3,7 @@ import { MatrixPlan } from '../../src/engine';
 import { offerPlan, planKey, planOf, type PlanSource } from '../../src/runs/plan';
 
 const spec = {
-  archs: ['s390x'], transports: ['ccw'], devices: ['blk'], modes: ['transitional'], hypervisors: ['qemu-6.1'],
+  archs: ['s390x'], transports: ['ccw'], devices: ['blk'], modes: ['transitional'], backends: ['qemu'], hypervisors: ['qemu-6.1'],
   kernels: ['5.14', '5.15'], strategies: ['pre-fix', 'write-back'], config: { blk_size: [512, 4096] },
 };
 
