@@ -1,32 +1,24 @@
 /** `shardOfRun`: the one read a worker makes before each shard, on both backends. */
 import { MatrixPlan, Simulator } from '../../src/engine';
-import { openDatabase, type Database } from '../../src/db/database';
 import { storesOf } from '../../src/composition';
 import { createMatrix } from '../../src/matrices/create-matrix';
 import { planShards } from '../../src/runs/shard-plan';
 import { evaluateShard } from '../../src/runs/shard-step';
 import { ResultBatch, type RunRecord, type RunStore } from '../../src/runs/types';
-import { BACKENDS, testDatabase, type TestDatabase } from '../support/databases';
+import { BACKENDS } from '../support/databases';
+import { freshStorePerTest } from '../support/store';
 
 const spec = { archs: ['s390x'], transports: ['ccw'], devices: ['blk', 'net'], modes: ['transitional', 'modern'], hypervisors: ['qemu-7.2'], kernels: ['5.14', '5.15'], strategies: ['pre-fix', 'write-back'] };
 
 describe.each(BACKENDS)('on %s', (backend) => {
-  let testDb: TestDatabase;
-  let db: Database;
+  const fresh = freshStorePerTest(backend, 'shard_of_run');
   let store: RunStore;
   let run: RunRecord;
 
   beforeEach(async () => {
-    testDb = await testDatabase(backend, 'shard_of_run');
-    db = await openDatabase(testDb.url);
-    store = storesOf(db).runs;
-    const matrix = await createMatrix(storesOf(db).matrices, { name: 'small', spec });
+    store = storesOf(fresh.db).runs;
+    const matrix = await createMatrix(storesOf(fresh.db).matrices, { name: 'small', spec });
     run = await store.createRun(matrix, 'test', planShards(matrix.positions, 5));
-  });
-
-  afterEach(async () => {
-    await db.close();
-    await testDb.drop();
   });
 
   test('When a worker asks for a shard of a queued run, then it gets the run\'s status and the shard as stored', async () => {
