@@ -3,7 +3,7 @@
  * strategy, compiled per device into the rules `virtio_dev_probe()` runs.
  */
 import { LRUCache } from 'lru-cache';
-import { featureBit, requireConfigField, requireFeatureBit } from './catalog';
+import { TRANSPORT_NAMES, featureBit, requireConfigField, requireFeatureBit } from './catalog';
 import { clearBit, featuresFromBits, setBit, type FeatureWords } from './features';
 import { TRANSPORT_F_END, TRANSPORT_F_START } from './profiles/common-features';
 import { DEVICES } from './profiles/devices';
@@ -221,7 +221,7 @@ export function compileDriver(kernel: KernelVersion, strategy: StrategyName, dev
 }
 
 /** Profile versions parsed once: a plan compiles thousands of drivers. */
-const VIRTIO_1_SINCE = { pci: mustParse(LINUX_VIRTIO_1.pci.since), ccw: mustParse(LINUX_VIRTIO_1.ccw.since), mmio: mustParse(LINUX_VIRTIO_1.mmio.since) };
+const VIRTIO_1_SINCE = Object.fromEntries(Object.entries(LINUX_VIRTIO_1).map(([t, support]) => [t, mustParse(support.since)])) as Record<TransportName, KernelVersion>;
 const RING_SINCE = RING_FEATURES.map((r) => mustParse(r.since));
 
 function noModern(kernel: KernelVersion, transport: TransportName): string | null {
@@ -251,7 +251,7 @@ const ringMaskCache = new LRUCache<string, Record<TransportName, FeatureWords>>(
 function ringMasksOf(kernel: KernelVersion, device: DeviceName): Record<TransportName, FeatureWords> {
   const key = `${kernel.text}|${device}`;
   let masks = ringMaskCache.get(key);
-  if (!masks) ringMaskCache.set(key, (masks = { pci: ringMask(kernel, device, 'pci'), ccw: ringMask(kernel, device, 'ccw'), mmio: ringMask(kernel, device, 'mmio') }));
+  if (!masks) ringMaskCache.set(key, (masks = Object.fromEntries(TRANSPORT_NAMES.map((t) => [t, ringMask(kernel, device, t)])) as Record<TransportName, FeatureWords>));
   return masks;
 }
 
