@@ -4,7 +4,7 @@
  * QEMU's property) are reported as Invalid.
  */
 import { featureBit } from './catalog';
-import { clearBit, setBit, type FeatureWords } from './features';
+import { clearBit, emptyFeatures, featureWords, setBit, type FeatureWords } from './features';
 import { VIRTIO_F_VERSION_1 } from './profiles/common-features';
 import { QEMU_COMMON_OFFERS, QEMU_LEGACY_FEATURES } from './profiles/qemu/changes';
 import { compareQemuVersions } from './profiles/qemu/hypervisors';
@@ -32,7 +32,7 @@ export function deviceSetup(
   device: DeviceProfile, transport: TransportProfile, hypervisor: HypervisorProfile, modernInterface: boolean,
   config: ConfigInput, features: readonly string[] | undefined, backend: BackendName,
 ): DeviceSetup | Invalid {
-  const hostFeatures = { lo: 0, hi: 0 };
+  const hostFeatures = emptyFeatures();
   for (const name of [...(features ?? modelOffers(device, hypervisor, modernInterface)), ...(transport.qemuOffers ?? [])]) {
     const bit = featureBit(device.name, name);
     if (bit === undefined) return { field: 'features', reason: `unknown feature "${name}" for ${device.name}` };
@@ -48,7 +48,7 @@ export function deviceSetup(
     if (field.feature) setBit(hostFeatures, featureBit(device.name, field.feature)!);
   }
   if (modernInterface) setBit(hostFeatures, VIRTIO_F_VERSION_1);
-  const modernView = { ...hostFeatures };
+  const modernView = featureWords(hostFeatures.lo, hostFeatures.hi);
   for (const name of [...QEMU_LEGACY_FEATURES, ...(device.qemuLegacyFeatures ?? [])]) clearBit(modernView, featureBit(device.name, name)!);
   const configValues: (number | Uint8Array)[] = [];
   for (const field of device.config) {

@@ -4,7 +4,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { TRANSPORT_NAMES, featureBit, requireConfigField, requireFeatureBit } from './catalog';
-import { clearBit, featuresFromBits, setBit, type FeatureWords } from './features';
+import { clearBit, featureWords, featuresFromBits, setBit, type FeatureWords } from './features';
 import { TRANSPORT_F_END, TRANSPORT_F_START } from './profiles/common-features';
 import { DEVICES } from './profiles/devices';
 import { LINUX_DRIVERS } from './profiles/linux/drivers';
@@ -256,7 +256,7 @@ function ringMasksOf(kernel: KernelVersion, device: DeviceName): Record<Transpor
 }
 
 function ringMask(kernel: KernelVersion, device: DeviceName, transport: TransportName): FeatureWords {
-  const mask = { lo: 0xffffffff, hi: 0xffffffff };
+  const mask = featureWords(0xffffffff, 0xffffffff);
   for (let bit = TRANSPORT_F_START; bit < TRANSPORT_F_END; bit++) clearBit(mask, bit);
   RING_FEATURES.forEach((r, i) => {
     if (r.transports && !r.transports.includes(transport)) return;

@@ -5,13 +5,13 @@
  */
 import { storeUint, type ByteOrder, type FieldWidth } from '../byteorder';
 import type { Cell } from '../cell';
-import { hasBit, setBit, type FeatureWords } from '../features';
+import { emptyFeatures, hasBit, setBit, type FeatureWords } from '../features';
 import { STATUS, VIRTIO_F_ACCESS_PLATFORM, VIRTIO_F_VERSION_1 } from '../profiles/common-features';
 
 export const MAX_CONFIG_SIZE = 256;
 
 export class QemuDevice {
-  readonly guestFeatures: FeatureWords = { lo: 0, hi: 0 };
+  readonly guestFeatures: FeatureWords = emptyFeatures();
   status = 0;
   /** `vdev->device_endian`, latched at reset (virtio_reset: current CPU, or target default). */
   deviceEndian: ByteOrder = 'little';

@@ -7,7 +7,7 @@
  */
 import { loadUint, type ByteOrder, type FieldWidth } from '../byteorder';
 import type { Cell } from '../cell';
-import { clearBit, copyFeatures, hasBit, sameFeatures, setBit, type FeatureWords } from '../features';
+import { clearBit, copyFeatures, emptyFeatures, hasBit, sameFeatures, setBit, type FeatureWords } from '../features';
 import type { CompiledCheck } from '../kernel';
 import { STATUS, TRANSPORT_F_END, TRANSPORT_F_START, VIRTIO_F_VERSION_1 } from '../profiles/common-features';
 import type { ConfigField, RangeCheck } from '../profiles/types';
@@ -23,19 +23,19 @@ export class Simulator {
   readonly device = new QemuDevice();
   readonly link = new TransportLink(this.device);
   /** What the driver read as device features. */
-  readonly deviceFeatures: FeatureWords = { lo: 0, hi: 0 };
+  readonly deviceFeatures: FeatureWords = emptyFeatures();
   /** `dev->features`: what the driver believes is negotiated. */
-  readonly features: FeatureWords = { lo: 0, hi: 0 };
+  readonly features: FeatureWords = emptyFeatures();
   /** Offered features `validate()` dropped because of a config value. */
-  readonly clearedInValidate: FeatureWords = { lo: 0, hi: 0 };
+  readonly clearedInValidate: FeatureWords = emptyFeatures();
   /** Features `validate()` dropped by guest policy (not a sign of trouble). */
-  readonly clearedByPolicy: FeatureWords = { lo: 0, hi: 0 };
+  readonly clearedByPolicy: FeatureWords = emptyFeatures();
   /** Values the guest uses after probe, by index into `cell.device.guestValues`. */
   readonly effective = new Float64Array(MAX_GUEST_VALUES);
   /** Why probing failed (a Linux error message), or null. */
   failure: string | null = null;
   verdict: VerdictCode = OK;
-  private readonly snapshot: FeatureWords = { lo: 0, hi: 0 };
+  private readonly snapshot: FeatureWords = emptyFeatures();
   private cell!: Cell;
   private rec: Recorder | null = null;
 
