@@ -223,22 +223,23 @@ export class SqlRunStore implements RunStore {
     await this.db.prisma.run.updateMany({ where: { id: Number(runId), status: 'queued' }, data: { status: 'running', startedAt: new Date() } });
   }
 
-  async commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<void> {
+  async commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<boolean> {
     const run = Number(runId);
     const { dialect } = this.db;
     // Encoded before the transaction: the write lock is held for the writes alone.
     const encoded = encodeResults(shard.from, shard.to, batch);
     const blob = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     if (dialect.provider === 'postgresql') {
-      await this.db.raw.executeRaw({
+      // The rows it updates are the run's: 1 when the shard landed.
+      const landed = await this.db.raw.executeRaw({
         sql: PG_COMMIT_SHARD,
         args: [run, shard.index, shard.from, shard.to, blob, shard.to - shard.from, counts.ok, counts.degraded, counts.broken, counts.probeFailed, counts.skipped],
         argTypes: [INT, INT, INT, INT, BYTES, INT, INT, INT, INT, INT, INT],
       });
-      return;
+      return landed === 1;
     }
     // SQLite has no writing WITH clause: the same three writes in a transaction.
-    await inTransaction(this.db.raw, async (tx) => {
+    return inTransaction(this.db.raw, async (tx) => {
       const marked = await tx.executeRaw({
         // Nothing lands once the run has finished: a shard in flight when the run was cancelled or
         // failed adds neither results nor counts.
@@ -257,6 +258,7 @@ export class SqlRunStore implements RunStore {
           argTypes: [INT, INT, INT, INT, INT, INT, INT],
         });
       }
+      return marked === 1;
     });
   }
 

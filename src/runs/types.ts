@@ -169,8 +169,11 @@ export interface RunStore {
    */
   shardOfRun(runId: string, index: number): Promise<{ status: RunStatus; shard: ShardRecord | null } | null>;
   markRunning(runId: string): Promise<void>;
-  /** One transaction: the shard's results, the shard marked done, the run's counters advanced. */
-  commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<void>;
+  /**
+   * One transaction: the shard's results, the shard marked done, the run's counters advanced.
+   * False when nothing landed: the shard was done already, or its run had finished.
+   */
+  commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<boolean>;
   /** Verdict per position (SKIPPED where none is stored), from the stored results. */
   readVerdicts(runId: string, size: number): Promise<Uint8Array>;
   /** Whether this call finished the run: false when it had already finished (another process, a cancel). */

@@ -13,6 +13,12 @@ export const PROBE_RUNS_QUEUE = 'virtio-matrix-probe-runs';
 export interface ShardJobData {
   runId: string;
   index: number;
+  /**
+   * The shard's positions [from, to), so that a worker need not read them before each shard
+   * (absent from jobs enqueued before they were carried: the worker reads them then).
+   */
+  from?: number;
+  to?: number;
 }
 
 /** A probe shard names its cells: the plan that cut them may not be reproducible on the worker (another installation). */

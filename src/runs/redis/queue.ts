@@ -31,7 +31,7 @@ export const engineFlow = (store: RunStore): RunFlow => ({
   options: { shard: EngineShardTask.options, finish: EngineFinishTask.options },
   async jobs(run) {
     const pending = (await store.shards(run.id)).filter((s) => !s.done);
-    return { shards: pending.map((s) => ({ runId: run.id, index: s.index })), finish: { runId: run.id } };
+    return { shards: pending.map((s) => ({ runId: run.id, index: s.index, from: s.from, to: s.to })), finish: { runId: run.id } };
   },
 });
 

@@ -8,7 +8,7 @@ import { LRUCache } from 'lru-cache';
 import { Simulator, type MatrixPlan } from '../../engine';
 import { planOf } from '../plan';
 import { batchFor, evaluateShard, isFinished } from '../shard-step';
-import type { ResultBatch, RunStore } from '../types';
+import type { ResultBatch, RunStatus, RunStore, ShardRecord } from '../types';
 import { warmUpEngine, type WarmUp } from '../warm-up';
 import { RUNS_QUEUE, type FinishJobData, type RunJobName, type ShardJobData } from './jobs';
 import { RETRIED, notInStore, requireRun, serveTasks, type JobOutcome, type JobPhases, type Task, type TaskWorker, type TaskWorkerOptions } from './task';
@@ -27,6 +27,13 @@ export interface RunWorkerOptions extends Omit<TaskWorkerOptions, 'concurrency'>
   /** Jobs at once in this process (default ENGINE_JOBS_AT_ONCE). */
   concurrency?: number;
 }
+
+/**
+ * How long a worker trusts a run's status it read: a run cancelled meanwhile has its shards
+ * evaluated at most this much longer, and none of their commits lands (the store checks the
+ * status as it commits). Reading the status before each shard cost a PostgreSQL round trip a shard.
+ */
+export const RUN_STATUS_TTL_MS = 1000;
 
 /**
  * Plans by run id (a promise: two jobs in flight read the run once): a run's plan is looked up
@@ -64,36 +71,55 @@ export class EngineShardTask implements Task<ShardJobData> {
   static readonly options = RETRIED;
   readonly options = EngineShardTask.options;
   private readonly sim = new Simulator();
+  /** Runs' statuses as last read here, trusted for RUN_STATUS_TTL_MS. */
+  private readonly statuses = new LRUCache<string, RunStatus>({ max: 64, ttl: RUN_STATUS_TTL_MS });
   /** Batches not in use: with concurrency > 1 each job in flight needs its own until it commits. */
   private readonly freeBatches: ResultBatch[] = [];
 
   constructor(private readonly store: RunStore, private readonly plans: Plans) {}
 
-  async run({ runId, index }: ShardJobData, phases: JobPhases): Promise<JobOutcome> {
-    // One small read per shard: the run's status (cancelled, failed: skip) and whether the shard is in already.
-    const found = await this.store.shardOfRun(runId, index);
-    if (!found) throw notInStore(runId);
-    if (isFinished(found.status)) return 'skipped';
-    const { shard } = found;
-    if (!shard) throw new Error(`run ${runId} has no shard ${index}`);
-    if (shard.done) return 'skipped';
-    // Once per run, not per shard: with several workers every write to the run's row waits for
-    // the row lock a concurrent shard commit holds on it (its counters).
-    if (found.status === 'queued') await this.store.markRunning(runId);
+  async run(data: ShardJobData, phases: JobPhases): Promise<JobOutcome> {
+    const shard = await this.shardToRun(data);
+    if (!shard) return 'skipped';
     phases.mark('read');
-    const plan = await this.plans.of(runId);
+    const plan = await this.plans.of(data.runId);
     phases.mark('plan');
     const batch = batchFor([shard], this.freeBatches.pop());
     try {
       // Synchronous: with jobs in flight side by side, one evaluates while the others wait on the store.
       const counts = evaluateShard(plan, shard, this.sim, batch);
       phases.mark('evaluate');
-      await this.store.commitShard(runId, shard, batch, counts);
+      const landed = await this.store.commitShard(data.runId, shard, batch, counts);
       phases.mark('store');
+      return landed ? 'committed' : 'skipped';
     } finally {
       this.freeBatches.push(batch);
     }
-    return 'committed';
+  }
+
+  /**
+   * The shard to evaluate, or null when there is nothing to do (its run has finished, or it is
+   * stored already). A job that carries its span needs no read while the run's status read last
+   * is fresh; otherwise one small read: the run's status and the shard.
+   */
+  private async shardToRun({ runId, index, from, to }: ShardJobData): Promise<ShardRecord | null> {
+    const known = this.statuses.get(runId);
+    if (known !== undefined && from !== undefined && to !== undefined) {
+      return isFinished(known) ? null : { runId, index, from, to, done: false };
+    }
+    const found = await this.store.shardOfRun(runId, index);
+    if (!found) throw notInStore(runId);
+    this.statuses.set(runId, found.status);
+    if (isFinished(found.status)) return null;
+    if (!found.shard) throw new Error(`run ${runId} has no shard ${index}`);
+    if (found.shard.done) return null;
+    // Once per run, not per shard: with several workers every write to the run's row waits for
+    // the row lock a concurrent shard commit holds on it (its counters).
+    if (found.status === 'queued') {
+      await this.store.markRunning(runId);
+      this.statuses.set(runId, 'running');
+    }
+    return found.shard;
   }
 }
 

@@ -10,7 +10,7 @@ import { cancelRun, resumeUnfinishedRuns, startRun, type RunDeps } from '../../.
 import { Job, Queue } from 'bullmq';
 import { RUNS_QUEUE, finishJobId } from '../../../src/runs/redis/jobs';
 import { RedisRunQueue } from '../../../src/runs/redis/queue';
-import { Plans, RunWorker, type JobOutcome } from '../../../src/runs/redis/worker';
+import { Plans, RUN_STATUS_TTL_MS, RunWorker, type JobOutcome } from '../../../src/runs/redis/worker';
 import type { ResultBatch, RunStore, ShardRecord, VerdictCounts } from '../../../src/runs/types';
 import { testDatabase, type TestDatabase } from '../../support/databases';
 import { testRedis, type TestRedis } from '../../support/redis';
@@ -65,7 +65,7 @@ let db: Database;
 let store: RunStore;
 let queue: RedisRunQueue;
 const workers: RunWorker[] = [];
-const jobs: { worker: number; name: string; index?: number; outcome: JobOutcome }[] = [];
+const jobs: { worker: number; name: string; index?: number; outcome: JobOutcome; startedAt: number; endedAt: number; phases: Record<string, number> }[] = [];
 
 function startWorker(workerStore: RunStore = store, afterJob?: (worker: RunWorker) => void, concurrency = 1): RunWorker {
   const id = workers.length;
@@ -80,11 +80,22 @@ function startWorker(workerStore: RunStore = store, afterJob?: (worker: RunWorke
   return worker;
 }
 
+/** Resolves once `done()` holds (checked every 5 ms); the test's timeout bounds it. */
+function waitFor(done: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (!done()) return;
+      clearInterval(timer);
+      resolve();
+    }, 5);
+  });
+}
+
 const deps = (): RunDeps => ({ store, queue, matrixByName: (name) => storesOf(db).matrices.byName(name) });
 
-async function createSmallRun() {
+async function createSmallRun(shardSize = SHARD_SIZE) {
   const matrix = (await storesOf(db).matrices.byName('small'))!;
-  return store.createRun(matrix, 'test', planShards(matrix.positions, SHARD_SIZE));
+  return store.createRun(matrix, 'test', planShards(matrix.positions, shardSize));
 }
 
 beforeEach(async () => {
@@ -225,18 +236,64 @@ test('When a run is cancelled before a worker picks it up, then it stays cancell
   expect((await cancelRun(deps(), run.id)).status).toBe('cancelled');
   startWorker();
   await queue.idle();
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      if (jobs.some((j) => j.name === 'finish')) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 5);
-  });
+  await waitFor(() => jobs.some((j) => j.name === 'finish'));
   const after = (await store.getRun(run.id))!;
   expect(after).toMatchObject({ status: 'cancelled', cellsDone: 0, ok: 0 });
   expect((await store.readVerdicts(run.id, after.cellsTotal)).every((v) => v === SKIPPED)).toBe(true);
   expect(new Set(jobs.map((j) => j.outcome))).toEqual(new Set(['skipped']));
+});
+
+test('When shard jobs carry their positions, then a worker reads its run once, not before each shard, and the run equals the engine', async () => {
+  let reads = 0;
+  const counting = Object.assign(Object.create(store) as RunStore, {
+    async shardOfRun(...args: Parameters<RunStore['shardOfRun']>) {
+      reads++;
+      return store.shardOfRun(...args);
+    },
+  });
+  startWorker(counting);
+  const run = await createSmallRun(20);
+  await queue.enqueue(run.id);
+  await queue.idle();
+  const done = (await store.getRun(run.id))!;
+  const shards = jobs.filter((j) => j.name === 'shard' && j.outcome === 'committed');
+  expect(done.status).toBe('succeeded');
+  expect(Buffer.from(await store.grid(done)).equals(Buffer.from(engineGrid()))).toBe(true);
+  expect(shards.length).toBeGreaterThan(20);
+  // One read, and one more for each RUN_STATUS_TTL_MS the run took on a slow machine.
+  expect(reads).toBeLessThan(shards.length / 4);
+});
+
+test('When a run is cancelled while a worker evaluates it, then the worker stops evaluating within the status lifetime and nothing more lands', async () => {
+  let cancelledAt = 0;
+  const run = await createSmallRun(20);
+  // Each commit waits a little, so that the run lasts several status lifetimes.
+  const slow = Object.assign(Object.create(store) as RunStore, {
+    async commitShard(...args: Parameters<RunStore['commitShard']>) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return store.commitShard(...args);
+    },
+  });
+  startWorker(slow, () => {
+    if (!cancelledAt && jobs.filter((j) => j.outcome === 'committed').length === 2) {
+      cancelledAt = Date.now();
+      void cancelRun(deps(), run.id);
+    }
+  });
+  await queue.enqueue(run.id);
+  await waitFor(() => jobs.some((j) => j.name === 'finish'));
+  const after = (await store.getRun(run.id))!;
+  const landed = jobs.filter((j) => j.outcome === 'committed');
+  expect(after.status).toBe('cancelled');
+  expect(after.cellsDone).toBe(landed.length * 20);
+  expect(landed.every((j) => j.endedAt <= cancelledAt + 100)).toBe(true);
+  // Past the lifetime of the status read before the cancel, shards are skipped without evaluating.
+  // Once the status read before the cancel has expired, shards are skipped without evaluating.
+  const shards = jobs.filter((j) => j.name === 'shard');
+  const stopped = shards.findIndex((j) => !('evaluate' in j.phases));
+  expect(stopped).toBeGreaterThan(0);
+  expect(shards[stopped].startedAt - cancelledAt).toBeLessThanOrEqual(RUN_STATUS_TTL_MS + 200);
+  expect(shards.slice(stopped).filter((j) => 'evaluate' in j.phases)).toEqual([]);
 });
 
 test('When a shard commit fails once, then BullMQ retries it and the run still succeeds with exact counts', async () => {
