@@ -32,7 +32,7 @@ function indexWidth(outcomes: number): 1 | 2 | 4 {
 }
 
 /**
- * Distinct outcomes by open addressing over typed arrays: a shard has 50,000 cells, and a Map
+ * Distinct outcomes by open addressing over typed arrays: a shard has up to 100,000 positions, and a Map
  * keyed by a string would build one string per cell.
  */
 class OutcomeDictionary {

@@ -1,6 +1,6 @@
 /**
  * Limits a deployment can raise in configuration. A matrix's positions bound everything a run
- * holds (one grid byte per position, shards of 50,000), so they are refused before anything is
+ * holds (one grid byte per position, shards of 100,000), so they are refused before anything is
  * planned or stored; a run holds at most 2^31 - 1 of them, whatever the limit. A request's time
  * budget bounds the reads it may ask for (./time-budget).
  */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
 import { storesOf } from '../../src/composition';
 import { withOpenLock } from '../../src/db/open-lock';
+import { DEFAULT_SHARD_SIZE } from '../../src/runs/shard-plan';
 
 const DIST = join(__dirname, '..', '..', 'dist');
 let dir: string;
@@ -46,7 +47,7 @@ test('When a process dies without closing the database, then the next open succe
     const store = storesOf(db).runs;
     const run = (await store.getRun('1'))!;
     expect(run.status).toBe('queued');
-    expect(run.cellsDone).toBe(50_000);
+    expect(run.cellsDone).toBe(DEFAULT_SHARD_SIZE);
     expect((await store.shards('1')).filter((s) => s.done).map((s) => s.index)).toEqual([0]);
     expect(await storesOf(db).matrices.byName('be-config-2021')).not.toBeNull();
   } finally {

@@ -11,9 +11,9 @@ test('shards cover every position once, in order, each at most the shard size an
   }));
 });
 
-test('the seed matrix of 6,085,800 positions is 122 shards of 50,000 by default, the last 35,800', () => {
+test('the seed matrix of 6,085,800 positions is 61 shards of 100,000 by default, the last 85,800', () => {
   const shards = planShards(6_085_800);
-  expect(DEFAULT_SHARD_SIZE).toBe(50_000);
-  expect(shards).toHaveLength(122);
-  expect(shards.at(-1)).toEqual({ index: 121, from: 6_050_000, to: 6_085_800 });
+  expect(DEFAULT_SHARD_SIZE).toBe(100_000);
+  expect(shards).toHaveLength(61);
+  expect(shards.at(-1)).toEqual({ index: 60, from: 6_000_000, to: 6_085_800 });
 });
