@@ -24,8 +24,14 @@ const BIN = join(__dirname, '..', '..', 'bin', 'virtio-matrix.js');
 /** Node options for the worker processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (Node refuses --cpu-prof in NODE_OPTIONS). */
 const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-/** Warm runs of each pool, alternated 1 worker, 2 workers (BENCH_WARM_PAIRS): the goal is the median pair's ratio. */
-const WARM_PAIRS = Math.max(1, Number(process.env.BENCH_WARM_PAIRS ?? 5));
+/** Warm runs of each pool, alternated 1 worker, 2 workers (BENCH_WARM_PAIRS, odd): the goal is the median pair's ratio. */
+const WARM_PAIRS = warmPairs(process.env.BENCH_WARM_PAIRS);
+
+function warmPairs(setting: string | undefined): number {
+  const pairs = Number(setting ?? 5);
+  if (!Number.isInteger(pairs) || pairs < 1 || pairs % 2 === 0) throw new Error(`BENCH_WARM_PAIRS must be an odd whole number (got ${setting})`);
+  return pairs;
+}
 
 async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: PG_URL });
@@ -263,8 +269,8 @@ export async function benchScaleOut(): Promise<void> {
     const inProcess = await fullRun(local).finally(() => local.close());
     const loads = [loadavg()[0]];
     // Each pool's first run is cold: its workers' first plan and first statements are inside it, and
-    // the service's (one per pool, as a server is long-lived). The second run of the same matrix is
-    // what long-lived workers and service do.
+    // the service's (one per pool, as a server is long-lived). The runs after it are what
+    // long-lived workers and service do.
     const opened = (service: Service) => (services.push(service), service);
     const service1 = opened(await openService(schemas[1], { url: REDIS_URL, prefix: `${tag}_1` }));
     const service2 = opened(await openService(schemas[3], { url: REDIS_URL, prefix: `${tag}_2` }));

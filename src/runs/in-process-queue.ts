@@ -14,7 +14,7 @@ import { SerialRunQueue } from './serial-queue';
 import { ShardThreads, type EvaluatedShard } from './shard-threads';
 import type { RunStore, ShardRecord } from './types';
 
-/** Evaluated shards held per thread at most while earlier ones commit (each a batch of about 1.5 MB). */
+/** Evaluated shards held per thread at most while earlier ones commit (each a batch of about 2.9 MB). */
 const SHARDS_AHEAD_PER_THREAD = 4;
 
 export interface InProcessQueueOptions {

@@ -1,5 +1,5 @@
 /** Runs against a real SQLite file: shards commit with their counters, a restart resumes, cancel stops. */
-import { BACKENDS, testDatabase, type TestDatabase } from '../support/databases';
+import { BACKENDS, pgClient, testDatabase, type TestDatabase } from '../support/databases';
 import { InvalidCombinationError, MatrixPlan, SKIPPED, Simulator, VERDICTS, evaluate } from '../../src/engine';
 import { featureNames } from '../../src/engine/outcome';
 import type { DeviceName } from '../../src/engine/profiles/types';
@@ -202,8 +202,8 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
 
   test('When a shard is committed twice, then results and counters are stored once', async () => {
     const { run, shard, batch, counts } = await evaluatedWholeRun();
-    await store.commitShard(run.id, shard, batch, counts);
-    await store.commitShard(run.id, shard, batch, counts);
+    expect(await store.commitShard(run.id, shard, batch, counts)).toBe(true);
+    expect(await store.commitShard(run.id, shard, batch, counts)).toBe(false);
     const after = (await store.getRun(run.id))!;
     expect(after.ok + after.degraded + after.broken + after.probeFailed).toBe(batch.length);
     expect(after.cellsDone).toBe(shard.to - shard.from);
@@ -224,10 +224,37 @@ describe.each(BACKENDS)('runs on %s', (backend) => {
     expect((await cancelRun(deps(queue), a.id)).status).toBe('succeeded');
   });
 
+  (backend === 'postgresql' ? test : test.skip)('When a run is cancelled while its shard\'s commit waits for the run\'s row, then nothing of the shard lands', async () => {
+    const { run, shard, batch, counts } = await evaluatedWholeRun();
+    await store.markRunning(run.id);
+    const canceller = pgClient();
+    await canceller.connect();
+    try {
+      await canceller.query(`SET search_path TO "${new URL(testDb.url).searchParams.get('schema')}"`);
+      await canceller.query('BEGIN');
+      await canceller.query('UPDATE "Run" SET "status" = \'cancelled\' WHERE "id" = $1', [Number(run.id)]);
+      const commit = store.commitShard(run.id, shard, batch, counts);
+      // The commit has reached PostgreSQL and waits on the run's row before the cancel commits
+      // (activity is read afresh each time: inside a transaction PostgreSQL keeps its first read).
+      const waiting = async () => (await canceller.query('SELECT pg_stat_clear_snapshot(); SELECT count(*)::int AS n FROM pg_stat_activity WHERE "wait_event_type" = \'Lock\' AND "query" LIKE \'WITH live%\'')) as unknown as { rows: { n: number }[] }[];
+      for (let polls = 0; (await waiting())[1].rows[0].n === 0; polls++) {
+        if (polls > 500) throw new Error('the shard commit never waited on the run\'s row');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await canceller.query('COMMIT');
+      expect(await commit).toBe(false);
+    } finally {
+      await canceller.end();
+    }
+    expect(await store.getRun(run.id)).toMatchObject({ status: 'cancelled', cellsDone: 0, ok: 0, broken: 0 });
+    expect((await store.shards(run.id))[0].done).toBe(false);
+    expect((await store.resultsAt(run.id, [0, 1, 2])).size).toBe(0);
+  });
+
   test('When a shard in flight commits after its run was cancelled, then neither its results nor its counts land', async () => {
     const { run, shard, batch, counts } = await evaluatedWholeRun();
     await store.finishRun(run.id, 'cancelled', null);
-    await store.commitShard(run.id, shard, batch, counts);
+    expect(await store.commitShard(run.id, shard, batch, counts)).toBe(false);
     expect(await store.getRun(run.id)).toMatchObject({ status: 'cancelled', cellsDone: 0, ok: 0, broken: 0 });
     expect((await store.shards(run.id))[0].done).toBe(false);
     expect((await store.resultsAt(run.id, [0, 1, 2])).size).toBe(0);

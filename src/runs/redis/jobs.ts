@@ -13,6 +13,9 @@ export const PROBE_RUNS_QUEUE = 'virtio-matrix-probe-runs';
 export interface ShardJobData {
   runId: string;
   index: number;
+}
+
+export interface EngineShardJobData extends ShardJobData {
   /**
    * The shard's positions [from, to), so that a worker need not read them before each shard
    * (absent from jobs enqueued before they were carried: the worker reads them then).

@@ -10,7 +10,7 @@ import { planOf } from '../plan';
 import { batchFor, evaluateShard, isFinished } from '../shard-step';
 import type { ResultBatch, RunStatus, RunStore, ShardRecord } from '../types';
 import { warmUpEngine, type WarmUp } from '../warm-up';
-import { RUNS_QUEUE, type FinishJobData, type RunJobName, type ShardJobData } from './jobs';
+import { RUNS_QUEUE, type EngineShardJobData, type FinishJobData, type RunJobName } from './jobs';
 import { RETRIED, notInStore, requireRun, serveTasks, type JobOutcome, type JobPhases, type Task, type TaskWorker, type TaskWorkerOptions } from './task';
 
 export type { JobOutcome };
@@ -65,7 +65,7 @@ export class Plans {
 }
 
 /** One shard of positions: evaluated and committed with the run's counters in one transaction. */
-export class EngineShardTask implements Task<ShardJobData> {
+export class EngineShardTask implements Task<EngineShardJobData> {
   readonly name: RunJobName = 'shard';
   /** A failing shard is retried (a lost connection, a worker killed mid-shard); the queue fails the run after the last attempt. */
   static readonly options = RETRIED;
@@ -78,7 +78,7 @@ export class EngineShardTask implements Task<ShardJobData> {
 
   constructor(private readonly store: RunStore, private readonly plans: Plans) {}
 
-  async run(data: ShardJobData, phases: JobPhases): Promise<JobOutcome> {
+  async run(data: EngineShardJobData, phases: JobPhases): Promise<JobOutcome> {
     const shard = await this.shardToRun(data);
     if (!shard) return 'skipped';
     phases.mark('read');
@@ -91,6 +91,8 @@ export class EngineShardTask implements Task<ShardJobData> {
       phases.mark('evaluate');
       const landed = await this.store.commitShard(data.runId, shard, batch, counts);
       phases.mark('store');
+      // Nothing landed: the run may have finished, so the next shard reads its status again.
+      if (!landed) this.statuses.delete(data.runId);
       return landed ? 'committed' : 'skipped';
     } finally {
       this.freeBatches.push(batch);
@@ -102,23 +104,21 @@ export class EngineShardTask implements Task<ShardJobData> {
    * stored already). A job that carries its span needs no read while the run's status read last
    * is fresh; otherwise one small read: the run's status and the shard.
    */
-  private async shardToRun({ runId, index, from, to }: ShardJobData): Promise<ShardRecord | null> {
+  private async shardToRun({ runId, index, from, to }: EngineShardJobData): Promise<ShardRecord | null> {
     const known = this.statuses.get(runId);
     if (known !== undefined && from !== undefined && to !== undefined) {
       return isFinished(known) ? null : { runId, index, from, to, done: false };
     }
     const found = await this.store.shardOfRun(runId, index);
     if (!found) throw notInStore(runId);
-    this.statuses.set(runId, found.status);
+    // Once per run, not per shard: with several workers every write to the run's row waits for
+    // the row lock a concurrent shard commit holds on it (its counters).
+    if (found.status === 'queued' && found.shard && !found.shard.done) await this.store.markRunning(runId);
+    // Kept only once the run is marked running: a failed mark is tried again by the next job.
+    this.statuses.set(runId, found.status === 'queued' ? 'running' : found.status);
     if (isFinished(found.status)) return null;
     if (!found.shard) throw new Error(`run ${runId} has no shard ${index}`);
     if (found.shard.done) return null;
-    // Once per run, not per shard: with several workers every write to the run's row waits for
-    // the row lock a concurrent shard commit holds on it (its counters).
-    if (found.status === 'queued') {
-      await this.store.markRunning(runId);
-      this.statuses.set(runId, 'running');
-    }
     return found.shard;
   }
 }
