@@ -105,17 +105,19 @@ export class EngineShardTask implements Task<EngineShardJobData> {
    * is fresh; otherwise one small read: the run's status and the shard.
    */
   private async shardToRun({ runId, index, from, to }: EngineShardJobData): Promise<ShardRecord | null> {
+    // A run still 'queued' here is read again: the job that reads it marks it running.
     const known = this.statuses.get(runId);
-    if (known !== undefined && from !== undefined && to !== undefined) {
+    if (known !== undefined && known !== 'queued' && from !== undefined && to !== undefined) {
       return isFinished(known) ? null : { runId, index, from, to, done: false };
     }
     const found = await this.store.shardOfRun(runId, index);
     if (!found) throw notInStore(runId);
     // Once per run, not per shard: with several workers every write to the run's row waits for
     // the row lock a concurrent shard commit holds on it (its counters).
-    if (found.status === 'queued' && found.shard && !found.shard.done) await this.store.markRunning(runId);
-    // Kept only once the run is marked running: a failed mark is tried again by the next job.
-    this.statuses.set(runId, found.status === 'queued' ? 'running' : found.status);
+    const marks = found.status === 'queued' && found.shard !== null && !found.shard.done;
+    if (marks) await this.store.markRunning(runId);
+    // Kept once the run is marked running (a failed mark is tried again by the next job).
+    this.statuses.set(runId, marks ? 'running' : found.status);
     if (isFinished(found.status)) return null;
     if (!found.shard) throw new Error(`run ${runId} has no shard ${index}`);
     if (found.shard.done) return null;
