@@ -22,6 +22,9 @@ export class QemuDevice {
   readonly config = new Uint8Array(MAX_CONFIG_SIZE);
   readonly view = new DataView(this.config.buffer);
   private cell!: Cell;
+  /** The values and order the config buffer was last filled with (see fillConfig). */
+  private filledValues: Cell['configValues'] | null = null;
+  private filledOrder: ByteOrder = 'little';
 
   attach(cell: Cell): void {
     this.cell = cell;
@@ -76,11 +79,19 @@ export class QemuDevice {
     return this.deviceEndian;
   }
 
-  /** get_config(): refill the whole config struct (virtio_blk_update_config, virtio_net_get_config). */
+  /**
+   * get_config(): refill the whole config struct (virtio_blk_update_config, virtio_net_get_config).
+   * A refill with the values and order of the last one writes the bytes the buffer already holds
+   * (only this method writes it), so it is skipped: a cell reads config up to three times, and
+   * consecutive cells of a plan share their device's values.
+   */
   fillConfig(): ByteOrder {
     const order = this.configByteOrder();
-    const fields = this.cell.device.config;
     const values = this.cell.configValues;
+    if (values === this.filledValues && order === this.filledOrder) return order;
+    this.filledValues = values;
+    this.filledOrder = order;
+    const fields = this.cell.device.config;
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i];
       const value = values[i];

@@ -12,12 +12,16 @@ import type { CompiledCheck } from '../kernel';
 import { STATUS, TRANSPORT_F_END, TRANSPORT_F_START, VIRTIO_F_VERSION_1 } from '../profiles/common-features';
 import type { ConfigField, RangeCheck } from '../profiles/types';
 import { QemuDevice } from './device';
-import { guestValuesOf } from './guest-values';
+import { guestValuesOf, type CompiledGuestValue } from './guest-values';
 import type { Phase, Recorder } from './recorder';
 import { TransportLink } from './transport';
 import { BROKEN, DEGRADED, OK, PROBE_FAILED, type VerdictCode } from './verdict';
 
 const MAX_GUEST_VALUES = 8;
+
+/** Bits VIRTIO_TRANSPORT_F_START..END - 1 as words: a driver keeps them in one step, not bit by bit. */
+const TRANSPORT_RANGE: FeatureWords = emptyFeatures();
+for (let bit = TRANSPORT_F_START; bit < TRANSPORT_F_END; bit++) setBit(TRANSPORT_RANGE, bit);
 
 export class Simulator {
   readonly device = new QemuDevice();
@@ -37,6 +41,9 @@ export class Simulator {
   verdict: VerdictCode = OK;
   private readonly snapshot: FeatureWords = emptyFeatures();
   private cell!: Cell;
+  /** `guestValuesOf(cell.device)`, looked up when the device changes rather than three times a run. */
+  private values: readonly CompiledGuestValue[] = [];
+  private valuesOf: Cell['device'] | null = null;
   private rec: Recorder | null = null;
 
   run(cell: Cell, rec: Recorder | null = null): VerdictCode {
@@ -49,7 +56,11 @@ export class Simulator {
     this.deviceFeatures.lo = this.deviceFeatures.hi = 0;
     // Linux's defaults until probe() reads a value: a combination that fails earlier must not
     // report the value of the one evaluated before it.
-    const values = guestValuesOf(cell.device);
+    if (cell.device !== this.valuesOf) {
+      this.valuesOf = cell.device;
+      this.values = guestValuesOf(cell.device);
+    }
+    const { values } = this;
     for (let i = 0; i < values.length; i++) this.effective[i] = values[i].value.linuxDefault;
     this.device.attach(cell);
     // No driver gets going at all (register_virtio_device never runs): the status stays untouched.
@@ -117,9 +128,8 @@ export class Simulator {
 
   /** "Transport features always preserved to pass to finalize_features." */
   private preserveTransportFeatures(): void {
-    for (let bit = TRANSPORT_F_START; bit < TRANSPORT_F_END; bit++) {
-      if (hasBit(this.deviceFeatures, bit)) setBit(this.features, bit);
-    }
+    this.features.lo = (this.features.lo | (this.deviceFeatures.lo & TRANSPORT_RANGE.lo)) >>> 0;
+    this.features.hi = (this.features.hi | (this.deviceFeatures.hi & TRANSPORT_RANGE.hi)) >>> 0;
   }
 
   /** The driver's `validate` callback: config reads before FEATURES_OK. */
@@ -170,7 +180,7 @@ export class Simulator {
    */
   private probe(): string | null {
     const { cell } = this;
-    const values = guestValuesOf(cell.device);
+    const { values } = this;
     const checks = cell.driver.probeChecks;
     for (let i = 0; i < values.length; i++) {
       const gv = values[i];
@@ -196,7 +206,7 @@ export class Simulator {
 
   /** Probe checks on fields that are not guest values (none in the shipped data, kept for new rules). */
   private otherProbeChecks(checks: readonly CompiledCheck[]): string | null {
-    const values = guestValuesOf(this.cell.device);
+    const { values } = this;
     for (let j = 0; j < checks.length; j++) {
       const check = checks[j];
       if (values.some((gv) => gv.fieldIndex === check.fieldIndex) || !hasBit(this.features, check.featureBit)) continue;
@@ -239,8 +249,7 @@ export class Simulator {
   /** PROBE_FAILED, then BROKEN (a guest value the device cannot live with), then DEGRADED, else OK. */
   private judge(): VerdictCode {
     if (this.failure !== null) return PROBE_FAILED;
-    const { cell } = this;
-    const values = guestValuesOf(cell.device);
+    const { cell, values } = this;
     for (let i = 0; i < values.length; i++) {
       const gv = values[i];
       if (!gv.value.bindsWithoutFeature && !hasBit(cell.hostFeatures, gv.featureBit)) continue;
