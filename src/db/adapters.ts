@@ -8,12 +8,11 @@
  * (Bulk result inserts stay in runs.ts, keyed by `provider`.)
  */
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
+import type { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { join } from 'node:path';
 import type { PoolConfig } from 'pg';
-import { PrismaClient } from './generated/client';
-import { PrismaClient as PgPrismaClient } from './generated-pg/client';
+import type { PrismaClient } from './generated/client';
 
 export type Provider = 'sqlite' | 'postgresql';
 
@@ -31,14 +30,22 @@ export interface Target {
 
 const PRISMA_DIR = join(__dirname, '..', '..', 'prisma');
 
-class PrismaPgScripts extends PrismaPg {
-  override async connect() {
-    const conn = await super.connect();
-    conn.executeScript = async (script: string) => {
-      await conn.underlyingDriver().query(script);
-    };
-    return conn;
+/**
+ * adapter-pg with scripts sent as one query; loaded for a PostgreSQL store only (a tenth of a
+ * second of every SQLite command's start otherwise).
+ */
+function pgAdapter(config: PoolConfig, schema: string): PrismaPg {
+  const { PrismaPg: Adapter } = require('@prisma/adapter-pg') as typeof import('@prisma/adapter-pg');
+  class PrismaPgScripts extends Adapter {
+    override async connect() {
+      const conn = await super.connect();
+      conn.executeScript = async (script: string) => {
+        await conn.underlyingDriver().query(script);
+      };
+      return conn;
+    }
   }
+  return new PrismaPgScripts(config, { schema });
 }
 
 /** The SQL the raw path writes differently per backend. */
@@ -65,6 +72,16 @@ export interface Backend {
 
 const NO_ARGS = { args: [], argTypes: [] };
 
+/**
+ * A generated Prisma client class, loaded when a store first makes its client: a command whose
+ * queries are all plain SQL (`run`'s path, a worker's shards) never loads it, nor compiles the
+ * query compiler it carries (about half a second of a CLI run's start).
+ */
+function generatedClient(module: './generated/client' | './generated-pg/client'): typeof PrismaClient {
+  // The PostgreSQL twin has the same model API; typed as the SQLite one, as `Backend.client` says.
+  return (require(module) as { PrismaClient: typeof PrismaClient }).PrismaClient;
+}
+
 const SQLITE: Backend = {
   provider: 'sqlite',
   serves: (url) => url.startsWith('file:'),
@@ -73,7 +90,7 @@ const SQLITE: Backend = {
     migrationsDir: join(PRISMA_DIR, 'migrations'), schemaPath: join(PRISMA_DIR, 'schema.prisma'),
   }),
   dialect: { provider: 'sqlite', param: () => '?', trueLiteral: '1' },
-  client: (target) => new PrismaClient({ adapter: target.factory as PrismaBetterSqlite3 }),
+  client: (target) => new (generatedClient('./generated/client'))({ adapter: target.factory as PrismaBetterSqlite3 }),
   async prepare(raw) {
     // WAL: readers (the API) never wait for the writer (a run); synchronous NORMAL is durable at
     // each commit in WAL mode.
@@ -104,12 +121,12 @@ const POSTGRES: Backend = {
       options: `-c search_path="${schema}"`,
     };
     return {
-      provider: 'postgresql', url, factory: new PrismaPgScripts(config, { schema }), pgSchema: schema, pgConfig: config,
+      provider: 'postgresql', url, factory: pgAdapter(config, schema), pgSchema: schema, pgConfig: config,
       migrationsDir: join(PRISMA_DIR, 'pg', 'migrations'), schemaPath: join(PRISMA_DIR, 'pg', 'schema.prisma'),
     };
   },
   dialect: { provider: 'postgresql', param: (i) => `$${i}`, trueLiteral: 'TRUE' },
-  client: (target) => new PgPrismaClient({ adapter: target.factory as PrismaPg }) as unknown as PrismaClient,
+  client: (target) => new (generatedClient('./generated-pg/client'))({ adapter: target.factory as PrismaPg }),
   async prepare() {},
   async reclaimSpace(raw, tables) {
     // Plain VACUUM (not FULL): the space is reusable by later runs, tables are not locked exclusively.

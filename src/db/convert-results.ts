@@ -12,7 +12,8 @@ import { ResultBatch } from '../runs/types';
 import type { Database } from './database';
 import { GRID_FORMAT, encodeGrid, encodeResults } from './result-blob';
 import { SqlRetentionStore } from './retention';
-import { BYTES, INT, bytesOf, forBackend } from './runs';
+import { bytesOf } from './runs';
+import { BYTES, INT, forBackend } from './sql-values';
 import { inTransaction } from './transaction';
 
 /** What pino's logger offers (and a test can record). */

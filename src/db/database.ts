@@ -1,8 +1,8 @@
 /**
  * The store, on SQLite (a file, the default) or PostgreSQL (scale-out; the backend record in
- * adapters.ts says what differs): migrations applied offline, a Prisma client for ordinary reads
- * and writes, and a second connection through the same driver adapter for the bulk path (results
- * in multi-row raw statements, one transaction per shard).
+ * adapters.ts says what differs): migrations applied offline, a raw connection through the driver
+ * adapter for plain SQL (matrices, runs, shards and their result blobs: everything a run does),
+ * and a Prisma client over the same adapter for the rest, made on first use.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { applyMigrations } from './schema-engine';
 import { withOpenLock } from './open-lock';
 import { StoreError, checkSqliteStore, noteCleanClose, type StoreCheck } from './store-check';
 import { sqlitePath } from './url';
+import { DATETIME, TEXT, forBackend } from './sql-values';
 
 export type { Dialect };
 
@@ -51,6 +52,17 @@ export function engineProfilesJson(): string {
 export function profileHash(): string {
   engineProfilesJson();
   return engineProfiles!.hash;
+}
+
+/**
+ * The profile data a run's positions mean (its hash, the engine's profiles, the user patches a
+ * what-if snapshot applies), stored once: a set already there is kept as it is.
+ */
+export async function storeProfileSet(raw: SqlDriverAdapter, dialect: Dialect, hash: string, data: string, whatIf: string | null): Promise<void> {
+  await raw.executeRaw({
+    sql: forBackend(dialect, 'INSERT INTO "ProfileSet" ("hash", "data", "createdAt", "whatIf") VALUES (?, ?, ?, ?) ON CONFLICT ("hash") DO NOTHING'),
+    args: [hash, data, new Date(), whatIf], argTypes: [TEXT, TEXT, DATETIME, TEXT],
+  });
 }
 
 export interface OpenOptions {
@@ -92,19 +104,22 @@ async function open(url: string, options: OpenOptions, check: StoreCheck): Promi
   const target = backend.target(url, 10_000);
   const raw = await target.factory.connect();
   await backend.prepare(raw);
-  const prisma = backend.client(target);
   const hash = profileHash();
-  await prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: engineProfilesJson() } });
+  await storeProfileSet(raw, backend.dialect, hash, engineProfilesJson(), null);
+  // Made on first use: a process whose queries are all plain SQL never loads Prisma's client.
+  let prisma: PrismaClient | undefined;
   const db: Database = {
     url,
     backend,
     dialect: backend.dialect,
-    prisma,
+    get prisma() {
+      return (prisma ??= backend.client(target));
+    },
     raw,
     profileHash: hash,
     check,
     async close() {
-      await prisma.$disconnect();
+      await prisma?.$disconnect();
       await raw.dispose();
       if (target.provider === 'sqlite') noteCleanClose(sqlitePath(url));
     },

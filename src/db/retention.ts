@@ -5,7 +5,8 @@
 import type { DeletedRun, RetentionStore } from '../runs/retention';
 import type { RunRecord, RunStatus } from '../runs/types';
 import type { Database } from './database';
-import { INT, SqlRunStore, forBackend, runKey } from './runs';
+import { SqlRunStore, runKey } from './runs';
+import { INT, forBackend } from './sql-values';
 import { inTransaction } from './transaction';
 
 const FINISHED_SQL = `('succeeded', 'failed', 'cancelled')`;

@@ -6,26 +6,16 @@
  */
 import { snapshotProfiles } from './user-patches';
 import type { WhatIf } from '../what-if/types';
-import type { ArgType } from '@prisma/driver-adapter-utils';
 import { LRUCache } from 'lru-cache';
 import { matrixSpecSchema, SKIPPED } from '../engine';
 import type { MatrixRecord } from '../matrices/types';
 import type { ShardSpan } from '../runs/shard-plan';
 import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
-import type { Database, Dialect } from './database';
+import type { Database } from './database';
 import { decodeGrid, decodeResults, decodeVerdicts, encodeGrid, encodeResults, type DecodedResults } from './result-blob';
+import { BYTES, DATETIME, INT, TEXT, booleanOf, dateOf, dateOrNull, forBackend } from './sql-values';
 import { inTransaction } from './transaction';
 import { isUniqueViolation } from './unique-violation';
-
-export const INT: ArgType = { scalarType: 'int', arity: 'scalar' } as ArgType;
-export const BYTES: ArgType = { scalarType: 'bytes', arity: 'scalar' } as ArgType;
-const TEXT: ArgType = { scalarType: 'string', arity: 'scalar' } as ArgType;
-
-/** SQL written once with `?` placeholders, numbered for the backend that runs it. */
-export function forBackend(dialect: Dialect, sql: string): string {
-  let i = 0;
-  return sql.replace(/\?/g, () => dialect.param(++i));
-}
 
 /**
  * A shard's commit on PostgreSQL as one statement, so one round trip instead of five (BEGIN, three
@@ -73,6 +63,26 @@ export function toRecord(row: RunRow): RunRecord {
 
 export const SELECT_RUN = { include: { matrix: { select: { name: true } }, profileSet: { select: { whatIf: true } } } } as const;
 
+/** SELECT_RUN in plain SQL (the grid left out: it is read on its own): the run reads on a CLI run's path and the API's. */
+const RUN_SELECT = `SELECT r."id", r."matrixId", r."status", r."trigger", r."profileHash", r."spec", r."cellsTotal", r."cellsDone",
+  r."ok", r."degraded", r."broken", r."probeFailed", r."skipped", r."createdAt", r."startedAt", r."finishedAt", r."error",
+  r."kind", r."kernelId", r."disagreements", r."infraFailures", r."guestFailures", r."skipReasons", m."name", p."whatIf"
+  FROM "Run" r JOIN "Matrix" m ON m."id" = r."matrixId" JOIN "ProfileSet" p ON p."hash" = r."profileHash"`;
+
+function runRowOf(v: unknown[]): RunRow {
+  const n = (i: number) => Number(v[i]);
+  return {
+    id: n(0), matrixId: n(1), status: v[2] as string, trigger: v[3] as string, profileHash: v[4] as string, spec: v[5] as string,
+    cellsTotal: n(6), cellsDone: n(7), ok: n(8), degraded: n(9), broken: n(10), probeFailed: n(11), skipped: n(12),
+    createdAt: dateOf(v[13]), startedAt: dateOrNull(v[14]), finishedAt: dateOrNull(v[15]), error: v[16] as string | null,
+    kind: v[17] as string, kernelId: v[18] as string | null, disagreements: n(19), infraFailures: n(20), guestFailures: n(21),
+    skipReasons: v[22] as string | null, matrix: { name: v[23] as string }, profileSet: { whatIf: v[24] as string | null },
+  };
+}
+
+/** Shard rows per INSERT when a run is created (4 parameters each: far below either backend's limit). */
+const SHARDS_PER_INSERT = 500;
+
 /** Run ids in the API are decimal strings; anything else names no run. */
 export function runKey(id: string): number | null {
   return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : null;
@@ -95,9 +105,28 @@ export class SqlRunStore implements RunStore {
 
   constructor(protected readonly db: Database) {}
 
+  /** The run and its shards in one transaction. */
   async createRun(matrix: MatrixRecord, trigger: string, shards: readonly ShardSpan[]): Promise<RunRecord> {
-    const row = await this.db.prisma.run.create({ data: this.newRun(matrix, trigger, shards, await snapshotProfiles(this.db, matrix.spec)), ...SELECT_RUN });
-    return toRecord(row);
+    const profileHash = await snapshotProfiles(this.db, matrix.spec);
+    const { dialect } = this.db;
+    const id = await inTransaction(this.db.raw, async (tx) => {
+      const { rows } = await tx.queryRaw({
+        sql: forBackend(dialect, 'INSERT INTO "Run" ("matrixId", "status", "trigger", "profileHash", "spec", "cellsTotal", "createdAt") VALUES (?, \'queued\', ?, ?, ?, ?, ?) RETURNING "id"'),
+        args: [matrix.id, trigger, profileHash, JSON.stringify(matrix.spec), matrix.positions, new Date()],
+        argTypes: [INT, TEXT, TEXT, TEXT, INT, DATETIME],
+      });
+      const run = Number(rows[0][0]);
+      for (let i = 0; i < shards.length; i += SHARDS_PER_INSERT) {
+        const some = shards.slice(i, i + SHARDS_PER_INSERT);
+        await tx.executeRaw({
+          sql: forBackend(dialect, `INSERT INTO "RunShard" ("runId", "index", "from", "to") VALUES ${some.map(() => '(?, ?, ?, ?)').join(', ')}`),
+          args: some.flatMap((shard) => [run, shard.index, shard.from, shard.to]),
+          argTypes: some.flatMap(() => [INT, INT, INT, INT]),
+        });
+      }
+      return run;
+    });
+    return (await this.getRun(String(id)))!;
   }
 
   /**
@@ -158,52 +187,59 @@ export class SqlRunStore implements RunStore {
     };
   }
 
+  /** Runs by a condition on `r` (the run) and an order, as records. */
+  private async selectRuns(where: string, args: (number | string)[]): Promise<RunRecord[]> {
+    const { rows } = await this.db.raw.queryRaw({
+      sql: forBackend(this.db.dialect, `${RUN_SELECT} ${where}`), args, argTypes: args.map((a) => (typeof a === 'number' ? INT : TEXT)),
+    });
+    return rows.map((row) => toRecord(runRowOf(row)));
+  }
+
   async getRun(id: string): Promise<RunRecord | null> {
     const key = runKey(id);
     if (key === null) return null;
-    const row = await this.db.prisma.run.findUnique({ where: { id: key }, ...SELECT_RUN });
-    return row ? toRecord(row) : null;
+    return (await this.selectRuns('WHERE r."id" = ?', [key]))[0] ?? null;
   }
 
   async listRuns(matrixId: string | null, first: number, afterId: number | null): Promise<{ items: RunRecord[]; hasNext: boolean; total: number }> {
-    const where = {
-      ...(matrixId === null ? {} : { matrixId: Number(matrixId) }),
-    };
-    const [rows, total] = await Promise.all([
-      this.db.prisma.run.findMany({
-        where: { ...where, ...(afterId === null ? {} : { id: { lt: afterId } }) }, orderBy: { id: 'desc' }, take: first + 1, ...SELECT_RUN,
+    const ofMatrix = matrixId === null ? [] : [Number(matrixId)];
+    const conditions = [...(matrixId === null ? [] : ['r."matrixId" = ?']), ...(afterId === null ? [] : ['r."id" < ?'])];
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')} ` : '';
+    const [rows, count] = await Promise.all([
+      this.selectRuns(`${where}ORDER BY r."id" DESC LIMIT ?`, [...ofMatrix, ...(afterId === null ? [] : [afterId]), first + 1]),
+      this.db.raw.queryRaw({
+        sql: forBackend(this.db.dialect, `SELECT COUNT(*) FROM "Run"${matrixId === null ? '' : ' WHERE "matrixId" = ?'}`), args: ofMatrix, argTypes: ofMatrix.map(() => INT),
       }),
-      this.db.prisma.run.count({ where }),
     ]);
-    return { items: rows.slice(0, first).map(toRecord), hasNext: rows.length > first, total };
+    return { items: rows.slice(0, first), hasNext: rows.length > first, total: Number(count.rows[0][0]) };
   }
 
   /** The newest succeeded run of a matrix created before the given run (a CI gate's `last` baseline), or null. */
   async latestSucceededBefore(matrixId: string, beforeRunId: string): Promise<RunRecord | null> {
     const key = runKey(beforeRunId);
     if (key === null) return null;
-    const row = await this.db.prisma.run.findFirst({
-      where: { matrixId: Number(matrixId), status: 'succeeded', id: { lt: key } }, orderBy: { id: 'desc' }, ...SELECT_RUN,
-    });
-    return row ? toRecord(row) : null;
+    const rows = await this.selectRuns('WHERE r."matrixId" = ? AND r."status" = \'succeeded\' AND r."id" < ? ORDER BY r."id" DESC LIMIT 1', [Number(matrixId), key]);
+    return rows[0] ?? null;
   }
 
   async unfinishedRunIds(kind: RunKind = 'engine'): Promise<string[]> {
-    const rows = await this.db.prisma.run.findMany({ where: { status: { in: ['queued', 'running'] }, kind }, orderBy: { id: 'asc' }, select: { id: true } });
-    return rows.map((r) => String(r.id));
+    const { rows } = await this.db.raw.queryRaw({
+      sql: forBackend(this.db.dialect, 'SELECT "id" FROM "Run" WHERE "status" IN (\'queued\', \'running\') AND "kind" = ? ORDER BY "id"'), args: [kind], argTypes: [TEXT],
+    });
+    return rows.map((r) => String(r[0]));
   }
 
   /** The newest queued or running engine run of a matrix started by this trigger, or null. */
   async unfinishedRunOf(matrixId: number, trigger: string): Promise<RunRecord | null> {
-    const row = await this.db.prisma.run.findFirst({
-      where: { matrixId, trigger, kind: 'engine', status: { in: ['queued', 'running'] } }, orderBy: { id: 'desc' }, ...SELECT_RUN,
-    });
-    return row ? toRecord(row) : null;
+    const rows = await this.selectRuns('WHERE r."matrixId" = ? AND r."trigger" = ? AND r."kind" = \'engine\' AND r."status" IN (\'queued\', \'running\') ORDER BY r."id" DESC LIMIT 1', [matrixId, trigger]);
+    return rows[0] ?? null;
   }
 
   async shards(runId: string): Promise<ShardRecord[]> {
-    const rows = await this.db.prisma.runShard.findMany({ where: { runId: Number(runId) }, orderBy: { index: 'asc' } });
-    return rows.map((r) => ({ runId, index: r.index, from: r.from, to: r.to, done: r.done }));
+    const { rows } = await this.db.raw.queryRaw({
+      sql: forBackend(this.db.dialect, 'SELECT "index", "from", "to", "done" FROM "RunShard" WHERE "runId" = ? ORDER BY "index"'), args: [Number(runId)], argTypes: [INT],
+    });
+    return rows.map(([index, from, to, done]) => ({ runId, index: index as number, from: from as number, to: to as number, done: booleanOf(done) }));
   }
 
   async shardOfRun(runId: string, index: number): Promise<{ status: RunStatus; shard: ShardRecord | null } | null> {
@@ -217,13 +253,15 @@ export class SqlRunStore implements RunStore {
     });
     if (rows.length === 0) return null;
     const [status, from, to, done] = rows[0] as [RunStatus, number | null, number | null, unknown];
-    // SQLite hands a boolean back as 0 or 1.
-    return { status, shard: from === null ? null : { runId, index, from, to: to!, done: done === true || done === 1 } };
+    return { status, shard: from === null ? null : { runId, index, from, to: to!, done: booleanOf(done) } };
   }
 
   async markRunning(runId: string): Promise<void> {
     // Only the first shard of a run starts its clock: a resume or a second worker keeps startedAt.
-    await this.db.prisma.run.updateMany({ where: { id: Number(runId), status: 'queued' }, data: { status: 'running', startedAt: new Date() } });
+    await this.db.raw.executeRaw({
+      sql: forBackend(this.db.dialect, 'UPDATE "Run" SET "status" = \'running\', "startedAt" = ? WHERE "id" = ? AND "status" = \'queued\''),
+      args: [new Date(), Number(runId)], argTypes: [DATETIME, INT],
+    });
   }
 
   async commitShard(runId: string, shard: ShardRecord, batch: ResultBatch, counts: VerdictCounts): Promise<boolean> {
@@ -303,8 +341,8 @@ export class SqlRunStore implements RunStore {
   async finishRun(runId: string, status: RunStatus, grid: Uint8Array | null, error?: string): Promise<boolean> {
     const updated = await this.db.raw.executeRaw({
       sql: forBackend(this.db.dialect, 'UPDATE "Run" SET "status" = ?, "finishedAt" = ?, "error" = ?, "grid" = COALESCE(?, "grid") WHERE "id" = ? AND "status" IN (\'queued\', \'running\')'),
-      args: [status, new Date().toISOString().replace('T', ' ').replace('Z', ''), error ?? null, grid ? encodeGrid(grid) : null, Number(runId)],
-      argTypes: [TEXT, TEXT, TEXT, BYTES, INT],
+      args: [status, new Date(), error ?? null, grid ? encodeGrid(grid) : null, Number(runId)],
+      argTypes: [TEXT, DATETIME, TEXT, BYTES, INT],
     });
     return updated === 1;
   }

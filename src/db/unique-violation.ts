@@ -1,4 +1,11 @@
-/** A unique-constraint violation, as Prisma reports it (P2002): "someone stored this first". */
+import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
+
+/**
+ * A unique-constraint violation, "someone stored this first": as Prisma's client reports it
+ * (P2002), or as a driver adapter does on the plain-SQL path.
+ */
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+  if (typeof err !== 'object' || err === null) return false;
+  if ((err as { code?: unknown }).code === 'P2002') return true;
+  return err instanceof Error && isDriverAdapterError(err) && err.cause.kind === 'UniqueConstraintViolation';
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { MatrixSpec } from '../engine';
 import { appliedIds, specApplies, whatIfFor } from '../what-if/commands';
 import type { UserPatchKind, UserPatchRecord, UserPatchStore, WhatIf } from '../what-if/types';
-import { engineProfilesJson, type Database } from './database';
+import { engineProfilesJson, storeProfileSet, type Database } from './database';
 import { isUniqueViolation } from './unique-violation';
 
 type Row = { kind: string; id: string; title: string; source: string; definition: string; createdAt: Date };
@@ -58,7 +58,7 @@ export async function snapshotProfiles(db: Database, spec: MatrixSpec): Promise<
   const whatIf = whatIfFor(spec, await new SqlUserPatchStore(db).list());
   const hash = snapshotHash(db.profileHash, whatIf);
   if (hash !== db.profileHash) {
-    await db.prisma.profileSet.upsert({ where: { hash }, update: {}, create: { hash, data: engineProfilesJson(), whatIf: JSON.stringify(whatIf) } });
+    await storeProfileSet(db.raw, db.dialect, hash, engineProfilesJson(), JSON.stringify(whatIf));
   }
   return hash;
 }

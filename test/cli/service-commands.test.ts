@@ -1,6 +1,6 @@
 /** `virtio-matrix run`: a matrix without a server, JSON summary last; unknown matrix is exit 2; --fail-on fails CI. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/database';
@@ -85,6 +85,18 @@ describe('run --fail-on', () => {
     const plain = run();
     expect(plain.status).toBe(0);
     expect(JSON.parse(plain.stdout.trim().split('\n').pop()!)).not.toHaveProperty('failOn');
+  }, 60_000);
+
+  test('When a matrix is run from the command line, then Prisma\'s client is never loaded: every query on the way is plain SQL', () => {
+    // Prints, as the process exits, the modules it loaded from Prisma's client and its drivers.
+    const hook = join(dir, 'loaded-modules.js');
+    writeFileSync(hook, `process.on('exit', () => process.stderr.write('\\nloaded ' + JSON.stringify(Object.keys(require.cache).filter((m) => /@prisma\\/(client|adapter-)|\\/db\\/generated/.test(m))) + '\\n'));`);
+    const r = spawnSync(process.execPath, ['--require', hook, BIN, 'run', '--matrix', 'dasd', '--db', db], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const loaded = JSON.parse(r.stderr.trim().split('\n').pop()!.replace(/^loaded /, '')) as string[];
+    expect(loaded.filter((m) => /@prisma\/client|\/db\/generated|adapter-pg/.test(m))).toEqual([]);
+    // The hook sees the store's modules: the SQLite driver adapter was loaded.
+    expect(loaded.some((m) => m.includes('@prisma/adapter-better-sqlite3'))).toBe(true);
   }, 60_000);
 
   test('When --fail-on names something else, then exit 2 naming the option and nothing runs', () => {
