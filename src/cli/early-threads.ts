@@ -1,9 +1,8 @@
 /**
- * `run` starts its shard threads before it loads the store's modules, so loading the engine into
- * them, and planning the matrix, overlap with this process loading Prisma and opening the store.
+ * `run` starts its shard threads first, before it loads the engine or the store's modules, so
+ * that loading the engine into them, and planning the matrix, overlap with this process loading
+ * its own and opening the store.
  */
-import { matrixSpecSchema } from '../engine';
-import { SEED_MATRICES } from '../matrices/seed';
 import { ShardThreads } from '../runs/shard-threads';
 
 /**
@@ -15,7 +14,6 @@ import { ShardThreads } from '../runs/shard-threads';
 export function earlyShardThreads(matrixName: string, redis: string | undefined): ShardThreads | null | undefined {
   if (redis) return undefined;
   const threads = ShardThreads.forThisMachine();
-  const seed = SEED_MATRICES.find((m) => m.name === matrixName);
-  if (threads && seed) threads.prepare({ spec: matrixSpecSchema.parse(seed.spec) });
+  threads?.prepareSeed(matrixName);
   return threads;
 }

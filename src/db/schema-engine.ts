@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path';
 import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { wasmSchemaEngineLoader } from '@prisma/internals';
 import Sqlite from 'better-sqlite3';
-import { Client } from 'pg';
 import { targetFor, type Target } from './adapters';
 import { committedMigrations, createFreshSqliteStore } from './fresh-sqlite-store';
 
@@ -85,6 +84,8 @@ const MIGRATION_LOCK = 0x7669_6d61; // "vima"
  * lock on a connection of its own serialises them; the later one then finds nothing to apply.
  */
 async function withPgMigrationLock<T>(target: Target, fn: () => Promise<T>): Promise<T> {
+  // node-postgres loaded here: a SQLite store's commands never need it.
+  const { Client } = require('pg') as typeof import('pg');
   const client = new Client(target.pgConfig);
   await client.connect();
   try {

@@ -1,5 +1,5 @@
 /** Matrices present on first start. */
-import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, HYPERVISORS, MODES, NOTABLE_KERNELS, STRATEGIES, TRANSPORT_NAMES, type MatrixSpecInput } from '../engine';
+import { ARCH_NAMES, BACKENDS, DEVICE_NAMES, HYPERVISORS, MODES, NOTABLE_KERNELS, STRATEGIES, TRANSPORT_NAMES, matrixSpecSchema, type MatrixSpec, type MatrixSpecInput } from '../engine';
 import { compareKernelVersions, parseKernelVersion } from '../engine/profiles/linux/versions';
 import { createMatrix } from './create-matrix';
 import type { MatrixStore } from './types';
@@ -35,6 +35,12 @@ export const SEED_MATRICES = [
     spec: BE_CONFIG_2021,
   },
 ];
+
+/** A seed matrix's spec as the store holds it (parsed, defaults filled in); undefined for any other name. */
+export function storedSeedSpec(name: string): MatrixSpec | undefined {
+  const seed = SEED_MATRICES.find((m) => m.name === name);
+  return seed && matrixSpecSchema.parse(seed.spec);
+}
 
 export async function ensureSeedMatrices(matrices: MatrixStore): Promise<void> {
   for (const seed of SEED_MATRICES) {

@@ -5,7 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import { MatrixPlan, type PatchRegistry } from '../engine';
 import { registryOf } from '../what-if/commands';
-import type { RunRecord } from './types';
+import { planKey, type PlanSource } from './plan-key';
 
 /** By profile hash: the same hash is the same definitions, so compiled drivers are shared too. */
 const registries = new LRUCache<string, PatchRegistry>({ max: 32 });
@@ -16,17 +16,6 @@ const registries = new LRUCache<string, PatchRegistry>({ max: 32 });
  * finished run's view and each worker's run paid again. A plan never changes once made.
  */
 const plans = new LRUCache<string, MatrixPlan>({ max: 16 });
-
-/** What a run's plan is made of. */
-export type PlanSource = Pick<RunRecord, 'spec' | 'profileHash' | 'whatIf'>;
-
-/**
- * A run's plan as one string: equal for runs with equal plans (the profile hash counts only where
- * user patches do), the key of plan caches, and JSON that planOf takes back (shard threads get it so).
- */
-export function planKey(run: Pick<PlanSource, 'spec'> & Partial<PlanSource>): string {
-  return JSON.stringify(run.whatIf ? { spec: run.spec, profileHash: run.profileHash, whatIf: run.whatIf } : { spec: run.spec });
-}
 
 /** The run's plan: the one made before for an equal planKey, or a new one. */
 export function planOf(run: PlanSource): MatrixPlan {

@@ -5,8 +5,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Simulator, type MatrixPlan } from '../engine';
+import { storedSeedSpec } from '../matrices/seed';
 import { evaluateShard } from './shard-step';
 import { planOf } from './plan';
+import { planKey } from './plan-key';
 import type { ShardJob, ShardDone } from './shard-threads';
 import { ResultBatch } from './types';
 
@@ -30,9 +32,16 @@ function prepareGuess(source: string): void {
   }
 }
 
+/** A seed matrix's plan, keyed as a run of it will be (its spec as the store holds it). */
+function prepareSeed(name: string): void {
+  const spec = storedSeedSpec(name);
+  if (spec) prepareGuess(planKey({ spec }));
+}
+
 parentPort!.on('message', (job: ShardJob) => {
   if (!job.shard) {
     if (job.plan !== undefined) prepareGuess(job.plan);
+    else if (job.seed !== undefined) prepareSeed(job.seed);
     return;
   }
   if (job.plan !== undefined && planned?.source !== job.plan) planned = { source: job.plan, plan: planOf(JSON.parse(job.plan)) };

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { planKey, type PlanSource } from './plan';
+import { planKey, type PlanSource } from './plan-key';
 import { ResultBatch, type ResultColumns, type ShardRecord, type VerdictCounts } from './types';
 
 export interface ShardJob {
@@ -17,6 +17,8 @@ export interface ShardJob {
   plan?: string;
   /** The shard to evaluate; none: plan only, and build the plan's tables now. */
   shard?: ShardRecord;
+  /** A seed matrix by name, to plan now as the store will hold its spec (ShardThreads.prepareSeed). */
+  seed?: string;
 }
 
 export interface ShardDone {
@@ -36,7 +38,7 @@ const THREAD_SCRIPT = __filename.endsWith('.js') ? join(__dirname, 'shard-thread
 export class ShardThreads {
   private readonly threads: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly waiting: { job: Required<ShardJob>; resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }[] = [];
+  private readonly waiting: { job: Required<Pick<ShardJob, 'plan' | 'shard'>>; resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }[] = [];
   /** The job each busy thread holds. */
   private readonly running = new Map<Worker, { resolve: (done: EvaluatedShard) => void; reject: (err: unknown) => void }>();
   /** Each run's plan source as sent, written once per run rather than per shard. */
@@ -74,6 +76,18 @@ export class ShardThreads {
       // the shards that follow must carry their plan (sent once more, if the guess was right).
       this.plans.delete(thread);
       thread.postMessage({ plan } satisfies ShardJob);
+    }
+  }
+
+  /**
+   * The same guess for a seed matrix, named: each thread parses its spec itself, so the caller
+   * need not load the engine first (a CLI run starts its threads before it does). Any other name
+   * is dropped there.
+   */
+  prepareSeed(name: string): void {
+    for (const thread of this.threads) {
+      this.plans.delete(thread);
+      thread.postMessage({ seed: name } satisfies ShardJob);
     }
   }
 

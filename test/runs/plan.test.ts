@@ -1,6 +1,7 @@
 /** A run's plan: made once per planKey and shared by whoever asks (views, queue, workers). */
 import { MatrixPlan } from '../../src/engine';
-import { offerPlan, planKey, planOf, type PlanSource } from '../../src/runs/plan';
+import { offerPlan, planOf } from '../../src/runs/plan';
+import { planKey, type PlanSource } from '../../src/runs/plan-key';
 
 const spec = {
   archs: ['s390x'], transports: ['ccw'], devices: ['blk'], modes: ['transitional'], backends: ['qemu'], hypervisors: ['qemu-6.1'],

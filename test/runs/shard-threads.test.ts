@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { VERDICTS, matrixSpecSchema } from '../../src/engine';
 import { evaluateShard } from '../../src/runs/shard-step';
-import { planOf, type PlanSource } from '../../src/runs/plan';
+import { planOf } from '../../src/runs/plan';
+import type { PlanSource } from '../../src/runs/plan-key';
 import { ShardThreads } from '../../src/runs/shard-threads';
+import { storedSeedSpec } from '../../src/matrices/seed';
 import { ResultBatch } from '../../src/runs/types';
 import { Simulator } from '../../src/engine';
 
@@ -65,6 +67,21 @@ describe('shard threads', () => {
     const plainCounts = evaluateShard(guessedPlan, { ...shard, to: guessedPlan.size }, new Simulator(), plain);
     expect((await threads.evaluate(guessed, { ...shard, to: guessedPlan.size })).counts).toEqual(plainCounts);
   });
+
+  test('When threads are prepared with a seed matrix\'s name, then a shard of a run of that seed is evaluated as the serial path does', async () => {
+    const seedRun: PlanSource = { spec: storedSeedSpec('be-config-2021')!, profileHash: 'plain', whatIf: null };
+    const plan = planOf(seedRun);
+    // s390x positions: big-endian, where strategies differ.
+    const shard = { runId: 'none', index: 0, from: 5_000_000, to: 5_020_000, done: false };
+    const inLine = new ResultBatch(shard.to - shard.from);
+    const counts = evaluateShard(plan, shard, new Simulator(), inLine);
+    threads.prepareSeed('be-config-2021');
+    threads.prepareSeed('not-a-seed');
+    const { batch, counts: threaded } = await threads.evaluate(seedRun, shard);
+    expect(threaded).toEqual(counts);
+    expect(counts.ok + counts.degraded + counts.broken + counts.probeFailed).toBeGreaterThan(0);
+    expect(Array.from(batch.verdicts.subarray(0, batch.length))).toEqual(Array.from(inLine.verdicts.subarray(0, inLine.length)));
+  }, 30_000);
 
   test('When threads are prepared with a guess that cannot be planned (user patches without their definitions), then it is dropped and the run\'s shards that follow at once are evaluated', async () => {
     const plan = planOf(run);
