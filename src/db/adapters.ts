@@ -11,6 +11,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { join } from 'node:path';
+import { OneConnection } from './transaction';
 import type { PoolConfig } from 'pg';
 import type { PrismaClient } from './generated/client';
 
@@ -64,6 +65,8 @@ export interface Backend {
   dialect: Dialect;
   /** A Prisma client over the adapter: the SQLite client's type; on PostgreSQL the generated twin, which has the same model API. */
   client(target: Target): PrismaClient;
+  /** The raw connection as the store uses it (SQLite: statements wait for an open transaction, transaction.ts). */
+  raw(connection: SqlDriverAdapter): SqlDriverAdapter;
   /** Settings for the raw connection once it is open. */
   prepare(raw: SqlDriverAdapter): Promise<void>;
   /** Gives the space of deleted rows in these tables back. */
@@ -91,6 +94,7 @@ const SQLITE: Backend = {
   }),
   dialect: { provider: 'sqlite', param: () => '?', trueLiteral: '1' },
   client: (target) => new (generatedClient('./generated/client'))({ adapter: target.factory as PrismaBetterSqlite3 }),
+  raw: (connection) => new OneConnection(connection),
   async prepare(raw) {
     // WAL: readers (the API) never wait for the writer (a run); synchronous NORMAL is durable at
     // each commit in WAL mode.
@@ -127,6 +131,7 @@ const POSTGRES: Backend = {
   },
   dialect: { provider: 'postgresql', param: (i) => `$${i}`, trueLiteral: 'TRUE' },
   client: (target) => new (generatedClient('./generated-pg/client'))({ adapter: target.factory as PrismaPg }),
+  raw: (connection) => connection,
   async prepare() {},
   async reclaimSpace(raw, tables) {
     // Plain VACUUM (not FULL): the space is reusable by later runs, tables are not locked exclusively.

@@ -102,23 +102,27 @@ async function open(url: string, options: OpenOptions, check: StoreCheck): Promi
   await applyMigrations(url);
   const backend = backendFor(url);
   const target = backend.target(url, 10_000);
-  const raw = await target.factory.connect();
+  const raw = backend.raw(await target.factory.connect());
   await backend.prepare(raw);
   const hash = profileHash();
   await storeProfileSet(raw, backend.dialect, hash, engineProfilesJson(), null);
   // Made on first use: a process whose queries are all plain SQL never loads Prisma's client.
   let prisma: PrismaClient | undefined;
+  let closed = false;
   const db: Database = {
     url,
     backend,
     dialect: backend.dialect,
     get prisma() {
+      // Not made anew after close(): a PostgreSQL pool nobody ends would keep the process alive.
+      if (closed) throw new Error('the store is closed');
       return (prisma ??= backend.client(target));
     },
     raw,
     profileHash: hash,
     check,
     async close() {
+      closed = true;
       await prisma?.$disconnect();
       await raw.dispose();
       if (target.provider === 'sqlite') noteCleanClose(sqlitePath(url));

@@ -6,13 +6,17 @@ export function encodeCursor(kind: string, n: number): string {
 }
 
 /** `after` → the number it names; null cursor → `none`. */
-export function decodeCursor(kind: string, cursor: string | null | undefined, none: number): number {
+export function decodeCursor(kind: string, cursor: string | null | undefined, none: number, max = Number.MAX_SAFE_INTEGER): number {
   if (cursor === null || cursor === undefined) return none;
   const text = Buffer.from(cursor, 'base64url').toString();
   const m = new RegExp(`^${kind}:(-?\\d+)$`).exec(text);
-  if (!m) throw badInput('after', `not a ${kind} cursor from this API`);
+  // Past `max` no cursor of this API points: the store would refuse the number (PostgreSQL's INTEGER ids) or find nothing.
+  if (!m || Number(m[1]) > max || Number(m[1]) < none) throw badInput('after', `not a ${kind} cursor from this API`);
   return Number(m[1]);
 }
+
+/** Matrix and run ids are INTEGER columns. */
+export const MAX_ID = 2 ** 31 - 1;
 
 export const MAX_PAGE = 1000;
 

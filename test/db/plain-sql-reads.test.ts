@@ -7,7 +7,10 @@ import { storesOf } from '../../src/composition';
 import { SELECT_RUN, toRecord } from '../../src/db/runs';
 import { dateOf } from '../../src/db/sql-values';
 import { createMatrix } from '../../src/matrices/create-matrix';
+import { MatrixPlan, Simulator } from '../../src/engine';
 import { planShards } from '../../src/runs/shard-plan';
+import { evaluateShard } from '../../src/runs/shard-step';
+import { ResultBatch } from '../../src/runs/types';
 import { BACKENDS } from '../support/databases';
 import { freshStorePerTest } from '../support/store';
 
@@ -35,6 +38,10 @@ describe.each(BACKENDS)('on %s', (backend) => {
     const before = Date.now();
     const run = await runs.createRun(matrix, 'cli', planShards(matrix.positions, 3));
     await runs.markRunning(run.id);
+    // One shard done, one not: both of the backend's boolean forms are read.
+    const [first] = await runs.shards(run.id);
+    const batch = new ResultBatch(3);
+    await runs.commitShard(run.id, first, batch, evaluateShard(new MatrixPlan(matrix.spec), first, new Simulator(), batch));
     await runs.finishRun(run.id, 'failed', null, 'stopped by the test');
     const after = Date.now();
     const read = (await runs.getRun(run.id))!;
@@ -45,7 +52,7 @@ describe.each(BACKENDS)('on %s', (backend) => {
     for (const at of [read.createdAt, read.startedAt!, read.finishedAt!]) expect(at.getTime()).toBeLessThanOrEqual(after);
     const shards = await fresh.db.prisma.runShard.findMany({ where: { runId: Number(run.id) }, orderBy: { index: 'asc' } });
     expect(await runs.shards(run.id)).toEqual(shards.map((s) => ({ runId: run.id, index: s.index, from: s.from, to: s.to, done: s.done })));
-    expect(shards.map((s) => [s.from, s.to])).toEqual([[0, 3], [3, 4]]);
+    expect(shards.map((s) => [s.from, s.to, s.done])).toEqual([[0, 3, true], [3, 4, false]]);
   });
 
   test('When runs were written by Prisma\'s client (a delivered run), then the plain-SQL reads list, find and order them with the rest', async () => {
@@ -54,14 +61,18 @@ describe.each(BACKENDS)('on %s', (backend) => {
     const first = await runs.createRun(matrix, 'cli', planShards(matrix.positions));
     const delivered = await runs.createDeliveredRun(matrix, 'github', { source: 'github', deliveryId: 'd-1', event: 'push', repository: 'o/r', ref: 'main', commit: 'abc' }, planShards(matrix.positions));
     await runs.finishRun(first.id, 'succeeded', null);
+    // Another matrix's run: counted and listed only without a matrix.
+    const other = await createMatrix(matrices, { name: 'other', spec: { ...spec, kernels: ['6.1'] } });
+    const elsewhere = await runs.createRun(other, 'cli', planShards(other.positions));
     expect(await runs.getRun(delivered.run.id)).toEqual(delivered.run);
-    expect(await runs.unfinishedRunIds()).toEqual([delivered.run.id]);
+    expect(await runs.unfinishedRunIds()).toEqual([delivered.run.id, elsewhere.id]);
     expect(await runs.unfinishedRunOf(matrix.id, 'github')).toEqual(delivered.run);
     expect(await runs.unfinishedRunOf(matrix.id, 'cli')).toBeNull();
     expect(await runs.latestSucceededBefore(String(matrix.id), delivered.run.id)).toMatchObject({ id: first.id, status: 'succeeded' });
     const page = await runs.listRuns(String(matrix.id), 1, null);
     expect(page).toMatchObject({ total: 2, hasNext: true, items: [{ id: delivered.run.id }] });
     expect((await runs.listRuns(null, 5, Number(delivered.run.id))).items.map((r) => r.id)).toEqual([first.id]);
+    expect(await runs.listRuns(null, 5, null)).toMatchObject({ total: 3, hasNext: false, items: [{ id: elsewhere.id }, { id: delivered.run.id }, { id: first.id }] });
   });
 });
 

@@ -101,6 +101,21 @@ test('When a createMatrix body is over the size limit, then 413 PAYLOAD_TOO_LARG
   expect(await stored()).toEqual(before);
 });
 
+test('When a matrices or runs cursor names an id no store holds (past 2^31 - 1, or negative), then BAD_USER_INPUT on after, not a store error', async () => {
+  const cursor = (kind: string, n: number) => Buffer.from(`${kind}:${n}`).toString('base64url');
+  const asked = [
+    ['query($a: String) { matrices(after: $a) { totalCount } }', cursor('matrix', 2 ** 31)],
+    ['query($a: String) { runs(after: $a) { totalCount } }', cursor('run', 2 ** 31)],
+    ['query($a: String) { runs(after: $a) { totalCount } }', cursor('run', -5)],
+  ];
+  for (const [query, a] of asked) {
+    const r = await gql(query, { a });
+    expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  }
+  // The largest id there can be is still a cursor (runs come newest first: the page holds those below it).
+  expect((await gql('query($a: String) { runs(after: $a) { totalCount } }', { a: cursor('run', 2 ** 31 - 1) })).body.errors).toBeUndefined();
+});
+
 describe('fuzzed requests', () => {
   const queries = [
     '{ matrices { totalCount edges { node { name positions } } } }',

@@ -22,8 +22,9 @@ export class QemuDevice {
   readonly config = new Uint8Array(MAX_CONFIG_SIZE);
   readonly view = new DataView(this.config.buffer);
   private cell!: Cell;
-  /** The values and order the config buffer was last filled with (see fillConfig). */
+  /** The values, layout and order the config buffer was last filled with (see fillConfig). */
   private filledValues: Cell['configValues'] | null = null;
+  private filledFields: Cell['device']['config'] | null = null;
   private filledOrder: ByteOrder = 'little';
 
   attach(cell: Cell): void {
@@ -88,16 +89,18 @@ export class QemuDevice {
   fillConfig(): ByteOrder {
     const order = this.configByteOrder();
     const values = this.cell.configValues;
-    if (values === this.filledValues && order === this.filledOrder) return order;
-    this.filledValues = values;
-    this.filledOrder = order;
     const fields = this.cell.device.config;
+    if (values === this.filledValues && fields === this.filledFields && order === this.filledOrder) return order;
+    this.filledValues = null; // a fill that throws half way is not remembered
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i];
       const value = values[i];
       if (typeof value === 'number') storeUint(this.view, field.offset, field.width as FieldWidth, value, order);
       else this.config.set(value, field.offset);
     }
+    this.filledValues = values;
+    this.filledFields = fields;
+    this.filledOrder = order;
     return order;
   }
 }

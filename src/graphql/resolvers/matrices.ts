@@ -2,7 +2,7 @@
 import { createMatrix } from '../../matrices/create-matrix';
 import type { MatrixRecord } from '../../matrices/types';
 import type { Context } from '../context';
-import { decodeCursor, encodeCursor, pageSize } from '../cursors';
+import { MAX_ID, decodeCursor, encodeCursor, pageSize } from '../cursors';
 import { withoutNulls } from './engine';
 import { runConnection } from './runs';
 import { registryFor } from './what-if';
@@ -11,7 +11,7 @@ export const resolvers = {
   Query: {
     matrices: async (_: unknown, args: { first?: number; after?: string }, ctx: Context) => {
       const first = pageSize(args.first, 20);
-      const page = await ctx.matrices.list(first, args.after ? decodeCursor('matrix', args.after, 0) : null);
+      const page = await ctx.matrices.list(first, args.after ? decodeCursor('matrix', args.after, 0, MAX_ID) : null);
       return {
         edges: page.items.map((m) => ({ cursor: encodeCursor('matrix', m.id), node: m })),
         pageInfo: { hasNextPage: page.hasNext, endCursor: page.items.length ? encodeCursor('matrix', page.items[page.items.length - 1].id) : null },

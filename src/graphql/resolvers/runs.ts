@@ -7,11 +7,11 @@ import { runSummary } from '../../runs/summary';
 import type { KernelArtifact } from '../../artifacts/types';
 import type { DeliveryRecord, RunRecord } from '../../runs/types';
 import type { Context } from '../context';
-import { decodeCursor, encodeCursor, pageSize } from '../cursors';
+import { MAX_ID, decodeCursor, encodeCursor, pageSize } from '../cursors';
 
 export async function runConnection(ctx: Context, matrixId: string | null, args: { first?: number; after?: string }) {
   const first = pageSize(args.first, 20);
-  const page = await ctx.store.listRuns(matrixId, first, args.after ? decodeCursor('run', args.after, 0) : null);
+  const page = await ctx.store.listRuns(matrixId, first, args.after ? decodeCursor('run', args.after, 0, MAX_ID) : null);
   return {
     edges: page.items.map((r) => ({ cursor: encodeCursor('run', Number(r.id)), node: r })),
     pageInfo: { hasNextPage: page.hasNext, endCursor: page.items.length ? encodeCursor('run', Number(page.items[page.items.length - 1].id)) : null },

@@ -221,6 +221,14 @@ describe('transports', () => {
     expect(o.verdict).toBe('OK');
   });
 
+  test('transport-range bits the device offers are kept though no driver table lists them: bits 28 and 29 of the low word, 32 and 40 of the high word', () => {
+    // QEMU 7.2's virtio-blk-pci offers INDIRECT_DESC (28), EVENT_IDX (29), VERSION_1 (32) and RING_RESET (40); bit 41 is past VIRTIO_TRANSPORT_F_END.
+    const o = evaluate(s390xBlk({ arch: 'x86_64', transport: 'pci', mode: 'modern', hypervisor: 'qemu-7.2', kernel: '6.1', config: { blk_size: 512 } }));
+    const ring = ['VIRTIO_RING_F_INDIRECT_DESC', 'VIRTIO_RING_F_EVENT_IDX', 'VIRTIO_F_VERSION_1', 'VIRTIO_F_RING_RESET'];
+    expect(ring.filter((f) => o.offered.includes(f))).toEqual(ring);
+    expect(ring.filter((f) => o.negotiated.includes(f))).toEqual(ring);
+  });
+
   test('transport bits the ring code does not support are dropped before the write (vring_transport_features)', () => {
     const o = evaluate(s390xBlk({ arch: 'x86_64', transport: 'pci', kernel: '4.14', features: ['VIRTIO_BLK_F_BLK_SIZE', 'VIRTIO_F_RING_PACKED'] }));
     expect(o.offered).toContain('VIRTIO_F_RING_PACKED');
