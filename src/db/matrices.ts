@@ -6,7 +6,7 @@
 import { matrixSpecSchema } from '../engine';
 import { MatrixExistsError, type MatrixPage, type MatrixRecord, type MatrixStore } from '../matrices/types';
 import type { Database } from './database';
-import { DATETIME, INT, TEXT, dateOf, forBackend } from './sql-values';
+import { DATETIME, INT, TEXT, argTypesOf, dateOf, forBackend } from './sql-values';
 import { isUniqueViolation } from './unique-violation';
 
 const COLUMNS = '"id", "name", "description", "spec", "positions", "createdAt"';
@@ -22,8 +22,8 @@ function toRecord([id, name, description, spec, positions, createdAt]: unknown[]
 export class SqlMatrixStore implements MatrixStore {
   constructor(private readonly db: Database) {}
 
-  private async select(where: string, args: (number | string)[], argTypes = args.map((a) => (typeof a === 'number' ? INT : TEXT))): Promise<MatrixRecord[]> {
-    const { rows } = await this.db.raw.queryRaw({ sql: forBackend(this.db.dialect, `SELECT ${COLUMNS} FROM "Matrix" ${where}`), args, argTypes });
+  private async select(where: string, args: (number | string)[]): Promise<MatrixRecord[]> {
+    const { rows } = await this.db.raw.queryRaw({ sql: forBackend(this.db.dialect, `SELECT ${COLUMNS} FROM "Matrix" ${where}`), args, argTypes: argTypesOf(args) });
     return rows.map(toRecord);
   }
 

@@ -13,7 +13,7 @@ import type { ShardSpan } from '../runs/shard-plan';
 import type { DeliveredRun, Delivery, DeliveryRecord, DeliverySource, ResultBatch, RunKind, RunRecord, RunStatus, RunStore, ShardRecord, StoredResult, VerdictCounts } from '../runs/types';
 import type { Database } from './database';
 import { decodeGrid, decodeResults, decodeVerdicts, encodeGrid, encodeResults, type DecodedResults } from './result-blob';
-import { BYTES, DATETIME, INT, TEXT, booleanOf, dateOf, dateOrNull, forBackend } from './sql-values';
+import { BYTES, DATETIME, INT, TEXT, argTypesOf, booleanOf, dateOf, dateOrNull, forBackend } from './sql-values';
 import { inTransaction } from './transaction';
 import { isUniqueViolation } from './unique-violation';
 
@@ -190,7 +190,7 @@ export class SqlRunStore implements RunStore {
   /** Runs by a condition on `r` (the run) and an order, as records. */
   private async selectRuns(where: string, args: (number | string)[]): Promise<RunRecord[]> {
     const { rows } = await this.db.raw.queryRaw({
-      sql: forBackend(this.db.dialect, `${RUN_SELECT} ${where}`), args, argTypes: args.map((a) => (typeof a === 'number' ? INT : TEXT)),
+      sql: forBackend(this.db.dialect, `${RUN_SELECT} ${where}`), args, argTypes: argTypesOf(args),
     });
     return rows.map((row) => toRecord(runRowOf(row)));
   }

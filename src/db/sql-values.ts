@@ -14,6 +14,11 @@ export const TEXT: ArgType = { scalarType: 'string', arity: 'scalar' } as ArgTyp
 /** A Date argument, written by each adapter as Prisma's client writes one (SQLite: ISO 8601 text in UTC). */
 export const DATETIME: ArgType = { scalarType: 'datetime', arity: 'scalar' } as ArgType;
 
+/** Argument types for plain values: a number is an INT, anything else TEXT. */
+export function argTypesOf(args: readonly (number | string)[]): ArgType[] {
+  return args.map((a) => (typeof a === 'number' ? INT : TEXT));
+}
+
 /** SQL written once with `?` placeholders, numbered for the backend that runs it. */
 export function forBackend(dialect: Dialect, sql: string): string {
   let i = 0;
